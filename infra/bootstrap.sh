@@ -1,0 +1,14 @@
+# Sourced by scripts/test.sh and scripts/demo.sh: Node 24 on PATH, then dependencies installed when the
+# lockfile changed since the last install. Kafka and Redis are started by the TypeScript side
+# (infra/src/environment.ts), which also knows about KAFKA_BROKERS, REDIS_URL and Docker.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=infra/node-env.sh
+. "$ROOT/infra/node-env.sh"
+stamp="node_modules/.warnline-installed"
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ "$(cat "$stamp")" != "$(node --version)" ]; then
+  echo "[deps] npm ci" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+  node --version >"$stamp"
+fi

@@ -1,0 +1,17 @@
+export * from './money.ts';
+export * from './dates.ts';
+export * from './resident-id.ts';
+export * from './errors.ts';
+export * from './claim.ts';
+export * from './household.ts';
+export * from './topics.ts';
+export * from './alert.ts';
+
+import { RawClaimSchema, type RawClaim } from './claim.ts';
+import { RawHouseholdSchema, type RawHousehold } from './household.ts';
+/** The claim of contracts.md as received (alias of RawClaimSchema). */
+export const ClaimSchema = RawClaimSchema;
+export type Claim = RawClaim;
+/** The household of contracts.md as received (alias of RawHouseholdSchema). */
+export const HouseholdSchema = RawHouseholdSchema;
+export type Household = RawHousehold;

@@ -1,0 +1,32 @@
+// Kafka topics and BullMQ queue names of contracts.md. Services take the topic names from their config
+// (tests use unique names); these are the defaults and the names other systems integrate against.
+
+export const TOPICS = {
+  /** HIS feeds that write to Kafka directly (raw claims, real identity numbers). */
+  claimsRaw: 'his.claims.raw.v1',
+  /** The civil-affairs registry's feed (raw households, compacted by householdId). */
+  householdsRaw: 'registry.households.v1',
+  /** Validated, pseudonymised claims; key = person pseudonym. */
+  claims: 'claims.v1',
+  /** Validated, pseudonymised households; key = householdId. */
+  households: 'households.v1',
+  claimsDlq: 'claims.dlq.v1',
+  householdsDlq: 'households.dlq.v1',
+  /** Latest decision per household, compacted, key = householdId. */
+  householdStatus: 'household-status.v1',
+  /** Every alert transition, append-only. */
+  alertsAudit: 'alerts.audit.v1',
+} as const;
+
+/** BullMQ key prefix for every queue of warnline. */
+export const QUEUE_PREFIX = 'warnline';
+
+export function streetQueueName(streetCode: string): string {
+  return `alerts.street.${streetCode}`;
+}
+
+export function districtQueueName(districtCode: string): string {
+  return `alerts.district.${districtCode}`;
+}
+
+export const CHARITY_QUEUE = 'referrals.charity';
