@@ -10,14 +10,14 @@
 # Maven into a cache outside the repository, so a second start never downloads again.
 #
 # Settings (environment):
-#   KAFKA_VERSION      broker version                     (default 4.1.1)
+#   KAFKA_VERSION      broker version                     (default 4.3.1)
 #   KAFKA_PORT         client listener on 127.0.0.1        (default 9092)
 #   KAFKA_CONTROLLER_PORT  KRaft controller listener       (default KAFKA_PORT + 1)
 #   WARNLINE_CACHE     cache for jars and broker data      (default ~/.cache/warnline)
 #   KAFKA_START_TIMEOUT seconds to wait for the broker     (default 90)
 set -euo pipefail
 
-KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
+KAFKA_VERSION="${KAFKA_VERSION:-4.3.1}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
 CACHE="${WARNLINE_CACHE:-$HOME/.cache/warnline}"

@@ -1,0 +1,4 @@
+export * from './logger.ts';
+export * from './kafka.ts';
+export * from './shutdown.ts';
+export * from './env.ts';

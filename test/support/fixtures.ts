@@ -1,0 +1,53 @@
+// Small valid inputs for tests: identity numbers with correct GB 11643 check digits, dates near today.
+import { residentIdCheckChar, shanghaiDate } from '@warnline/contracts';
+
+/** A valid resident identity number for a sequence number (Shanghai Pudong address code, born 1960). */
+export function residentId(seq: number): string {
+  const first17 = `310115196001${String(1 + (seq % 28)).padStart(2, '0')}${String(seq % 1000).padStart(3, '0')}`;
+  return first17 + residentIdCheckChar(first17);
+}
+
+/** A Shanghai calendar date `daysAgo` days before now. */
+export function daysAgo(days: number): string {
+  return shanghaiDate(new Date(Date.now() - days * 86_400_000));
+}
+
+export function claim(overrides: Partial<{ claimId: string; personId: string; cash: string; serviceDate: string; type: 'settlement' | 'reversal'; reversedClaimId: string }> = {}) {
+  const serviceDate = overrides.serviceDate ?? daysAgo(3);
+  const cash = overrides.cash ?? '4000.00';
+  const total = (Number(cash) * 100 + 600000 + 50000 + 100000) / 100;
+  return {
+    claimId: overrides.claimId ?? `H31011000012-${serviceDate.replaceAll('-', '')}-${Math.random().toString(36).slice(2, 8)}`,
+    type: overrides.type ?? 'settlement',
+    ...(overrides.reversedClaimId ? { reversedClaimId: overrides.reversedClaimId } : {}),
+    personId: overrides.personId ?? residentId(1),
+    institution: { code: 'H31011000012', level: 3 },
+    visitType: 'inpatient',
+    serviceDate,
+    settledAt: `${serviceDate}T18:00:00+08:00`,
+    amounts: {
+      total: total.toFixed(2),
+      policyScope: total.toFixed(2),
+      basicFund: '6000.00',
+      criticalIllness: '500.00',
+      supplementary: '0.00',
+      assistance: '0.00',
+      personalAccount: '1000.00',
+      cash,
+    },
+  };
+}
+
+export function household(overrides: Partial<{ householdId: string; streetCode: string; districtCode: string; members: string[]; income: string | null; version: number; categories: string[] }> = {}) {
+  return {
+    householdId: overrides.householdId ?? 'HH310113000001',
+    streetCode: overrides.streetCode ?? '310113103',
+    districtCode: overrides.districtCode ?? '310113',
+    members: (overrides.members ?? [residentId(1)]).map((personId) => ({ personId })),
+    annualDisposableIncome: overrides.income === undefined ? '60000.00' : overrides.income,
+    categories: overrides.categories ?? [],
+    assetTestPassed: true,
+    version: overrides.version ?? 1,
+    updatedAt: '2024-03-01T00:00:00+08:00',
+  };
+}
