@@ -64,7 +64,8 @@ describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → R
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
 
-    const queue = new Queue(streetQueueName('310113103'), { connection: redis.duplicate(), prefix: queuePrefix });
+    const connection = redis.duplicate();
+    const queue = new Queue(streetQueueName('310113103'), { connection, prefix: queuePrefix });
     try {
       const jobs = await waitFor('an alert job in the street queue', async () => {
         const found = await queue.getJobs(['prioritized', 'waiting']);
@@ -77,6 +78,7 @@ describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → R
       expect(JSON.stringify(job.data)).not.toContain(person);
     } finally {
       await queue.close();
+      await connection.quit();
     }
 
     // The caseworker API sees the same alert.
