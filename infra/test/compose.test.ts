@@ -1,0 +1,48 @@
+// No Docker engine runs on the CI machines, so docker-compose.yml is never started there. This test keeps
+// it honest instead: it parses, runs the same broker version as infra/kafka.sh, and every variable it
+// sets is one the service's config schema knows.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { KAFKA_VERSION, kafkaContainerEnv } from '../src/environment.ts';
+import { ConfigSchema as IngestConfig } from '../../services/ingest/src/config.ts';
+import { ConfigSchema as AccumulatorConfig } from '../../services/accumulator/src/config.ts';
+import { ConfigSchema as AlerterConfig } from '../../services/alerter/src/config.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, { image?: string; environment?: Record<string, string>; command?: string[] }>;
+};
+
+describe('docker-compose.yml', () => {
+  it('runs the official apache/kafka image of the version the scripts use', () => {
+    expect(compose.services.kafka?.image).toBe(`apache/kafka:${KAFKA_VERSION}`);
+    const script = readFileSync(join(root, 'infra', 'kafka.sh'), 'utf8');
+    expect(script).toContain(`KAFKA_VERSION="\${KAFKA_VERSION:-${KAFKA_VERSION}}"`);
+  });
+
+  it('configures the broker like testcontainers does (KRaft, single node)', () => {
+    const env = compose.services.kafka?.environment ?? {};
+    const expected = kafkaContainerEnv(9092);
+    for (const [key, value] of Object.entries(expected)) {
+      if (key === 'KAFKA_ADVERTISED_LISTENERS') continue; // the host name differs inside compose
+      expect(env[key], key).toBe(value);
+    }
+  });
+
+  it('keeps Redis on AOF persistence', () => {
+    expect(compose.services.redis?.command).toContain('--appendonly');
+  });
+
+  it.each([
+    ['ingest', IngestConfig],
+    ['accumulator', AccumulatorConfig],
+    ['alerter', AlerterConfig],
+  ] as const)('sets only variables the %s config knows, and starts its main.ts', (name, schema) => {
+    const service = compose.services[name];
+    expect(service?.command).toContain(`services/${name}/src/main.ts`);
+    const known = new Set(Object.keys(schema.shape));
+    for (const key of Object.keys(service?.environment ?? {})) expect(known, `${name}: ${key}`).toContain(key);
+  });
+});

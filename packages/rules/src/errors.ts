@@ -1,0 +1,59 @@
+// One error hierarchy for the rules. Every error carries a stable code (callers key on it, it never changes
+// meaning) and says whether a retry can help: nothing here can, the rules are pure.
+
+export const RULES_ERROR_CODES = {
+  RULE_SET_UNKNOWN: 'no rule set has that name',
+  RULE_SET_NOT_EFFECTIVE: 'the rule set has no version in effect on that date',
+  RULE_SET_INVALID: 'rule-set data does not satisfy its schema',
+  AMOUNT_IDENTITY: 'basicFund + criticalIllness + supplementary + assistance + personalAccount + cash must equal total',
+  POLICY_SCOPE_EXCEEDS_TOTAL: 'policyScope must not exceed total',
+  INVALID_MONEY: 'money must be a decimal string in yuan with at most 2 decimals',
+  INVALID_INPUT: 'the evaluation input does not satisfy its schema',
+  PARAMETER_MISSING: 'the rule set has no value of a dated parameter on that date',
+} as const;
+
+export type RulesErrorCode = keyof typeof RULES_ERROR_CODES;
+
+/** One reason, with the dotted path of the field it concerns (or `(input)`). */
+export interface RulesProblem {
+  code: RulesErrorCode;
+  field: string;
+  message: string;
+}
+
+export class RulesError extends Error {
+  readonly code: RulesErrorCode;
+  /** Pure functions give the same answer on retry: never retriable. */
+  readonly retriable = false;
+  readonly problems: readonly RulesProblem[];
+
+  constructor(code: RulesErrorCode, message: string = RULES_ERROR_CODES[code], problems: readonly RulesProblem[] = []) {
+    super(message);
+    this.name = 'RulesError';
+    this.code = code;
+    this.problems = problems.length > 0 ? problems : [{ code, field: '(input)', message }];
+  }
+}
+
+export class UnknownRuleSetError extends RulesError {
+  constructor(readonly ruleSetName: string, known: readonly string[]) {
+    super('RULE_SET_UNKNOWN', `unknown rule set ${JSON.stringify(ruleSetName)}; known: ${known.join(', ')}`);
+    this.name = 'UnknownRuleSetError';
+  }
+}
+
+export class RuleSetNotEffectiveError extends RulesError {
+  constructor(readonly ruleSetName: string, readonly asOf: string, earliest: string) {
+    super('RULE_SET_NOT_EFFECTIVE', `rule set ${ruleSetName} has no version in effect on ${asOf} (earliest: ${earliest})`);
+    this.name = 'RuleSetNotEffectiveError';
+  }
+}
+
+/** A claim whose amounts break the identity of contracts.md; `problems` lists every broken rule. */
+export class ClaimAmountsError extends RulesError {
+  constructor(problems: readonly RulesProblem[]) {
+    const first = problems[0];
+    super(first?.code ?? 'AMOUNT_IDENTITY', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+    this.name = 'ClaimAmountsError';
+  }
+}
