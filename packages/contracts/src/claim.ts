@@ -55,11 +55,16 @@ const claimFields = {
 type ClaimCore = { claimId: string; type: 'settlement' | 'reversal'; reversedClaimId?: string | undefined; amounts: Amounts; serviceDate: string; settledAt: string };
 
 function checkClaim(claim: ClaimCore, ctx: z.RefinementCtx): void {
-  if (!amountIdentityHolds(claim.amounts)) {
-    ctx.addIssue({ code: 'custom', path: ['amounts'], ...coded('AMOUNT_IDENTITY') });
-  }
-  if (yuanToFen(claim.amounts.policyScope) > yuanToFen(claim.amounts.total)) {
-    ctx.addIssue({ code: 'custom', path: ['amounts', 'policyScope'], ...coded('POLICY_SCOPE_EXCEEDS_TOTAL') });
+  // Zod runs this refinement even when a field refinement (INVALID_MONEY) has already failed, so the
+  // amounts may be strings that are not money: the sums are only meaningful, and yuanToFen only safe
+  // (it throws, quoting the value), when every amount is valid.
+  if (Object.values(claim.amounts).every((v) => typeof v === 'string' && isYuan(v))) {
+    if (!amountIdentityHolds(claim.amounts)) {
+      ctx.addIssue({ code: 'custom', path: ['amounts'], ...coded('AMOUNT_IDENTITY') });
+    }
+    if (yuanToFen(claim.amounts.policyScope) > yuanToFen(claim.amounts.total)) {
+      ctx.addIssue({ code: 'custom', path: ['amounts', 'policyScope'], ...coded('POLICY_SCOPE_EXCEEDS_TOTAL') });
+    }
   }
   if (claim.type === 'reversal' && claim.reversedClaimId === undefined) {
     ctx.addIssue({ code: 'custom', path: ['reversedClaimId'], ...coded('REVERSAL_TARGET_MISSING') });

@@ -45,3 +45,19 @@ export function monthsBetween(from: string, to: string): number {
   const [y2, m2] = to.split('-').map(Number) as [number, number];
   return (y2 * 12 + m2) - (y1 * 12 + m1);
 }
+
+/**
+ * Months of claims the accumulator keeps, by default: the 12-month window of contracts.md plus 2 months of
+ * margin, so that a claim settled late (or a reversal of one) still finds its month while it can matter.
+ * Ingest refuses older service dates with SERVICE_DATE_TOO_OLD; both services read RETENTION_MONTHS.
+ */
+export const DEFAULT_RETENTION_MONTHS = 14;
+
+/**
+ * The first month still kept when today (Shanghai) is `today` and `retentionMonths` months are kept,
+ * counting the current month: oldestRetainedMonth("2024-06-15", 14) → "2023-05".
+ */
+export function oldestRetainedMonth(today: string, retentionMonths: number): string {
+  if (!Number.isSafeInteger(retentionMonths) || retentionMonths < 1) throw new RangeError('retentionMonths must be a positive integer');
+  return addMonths(monthOf(today), -(retentionMonths - 1));
+}

@@ -25,6 +25,9 @@ export const REJECTION_CODES = {
   FORBIDDEN_INSTITUTION: 'this token may not submit claims for that institution',
   CLAIM_CONFLICT: 'the claimId was seen before with different content; the first version is kept',
   UNPARSEABLE_MESSAGE: 'the Kafka message is not JSON',
+  UNPROCESSABLE_ITEM: 'ingest failed on this item for a reason of its own; it was dead-lettered for an operator',
+  REVERSAL_MISMATCH: 'the reversal does not repeat the serviceDate, visitType, institution and amounts of the claim it names; it has no effect',
+  REVERSAL_ALREADY_APPLIED: 'the claim this reversal names is already reversed by another reversal; this one has no effect',
 } as const;
 
 export type RejectionCode = keyof typeof REJECTION_CODES;

@@ -36,3 +36,14 @@ export function maskPersonId(value: unknown): string {
   if (typeof value !== 'string') return '<not a string>';
   return `<${value.length} chars masked>`;
 }
+
+/** Runs of 15 or more digits (an optional trailing X): first- and second-generation identity numbers. */
+const EMBEDDED_ID = /\d{15,}[Xx]?/g;
+
+/**
+ * Masks anything inside free text that could be an identity number (15+ digits in a row), for the odd
+ * field of a rejected input that an operator should still see: "ID 11010519491231002X" → "ID <18 chars masked>".
+ */
+export function maskIdentityNumbersIn(text: string): string {
+  return text.replace(EMBEDDED_ID, (m) => `<${m.length} chars masked>`);
+}

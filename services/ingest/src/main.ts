@@ -1,7 +1,11 @@
 // Composition root of ingest: config, then clients, then handlers; SIGTERM drains and closes.
-import { createKafka, createLogger, closeOnSignals, ensureTopics, topicNames, topicSpecs } from '@warnline/runtime';
+import { createKafka, createLogger, closeOnSignals, ensureTopics, topicNames, topicSpecs, type Closer } from '@warnline/runtime';
+import { createAuthenticator } from './auth.ts';
 import { loadConfig } from './config.ts';
 import { buildHttp } from './http.ts';
+import { createIntake } from './intake.ts';
+import { createKafkaInput } from './kafka-input.ts';
+import { createMetrics } from './metrics.ts';
 import { createPseudonymiser } from './pseudonym.ts';
 import { createPublisher } from './publisher.ts';
 
@@ -11,20 +15,33 @@ const topics = topicNames(config.TOPIC_NAMESPACE);
 const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'warnline-ingest', logger });
 
 await ensureTopics(kafka, topicSpecs(topics, config.TOPIC_PARTITIONS));
-const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+// Idempotent producer: a retried send after a lost acknowledgement does not write the records twice.
+const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
 await producer.connect();
 
-const app = buildHttp({
-  logger,
-  publisher: createPublisher(producer, topics),
+const metrics = createMetrics();
+const publisher = createPublisher(producer, topics, config.INGEST_PUBLISH_TIMEOUT_MS);
+const intake = createIntake({
   pseudonymise: createPseudonymiser(config.PSEUDONYM_KEY),
-  maxBatch: config.INGEST_MAX_BATCH,
-  bodyLimit: config.INGEST_BODY_LIMIT,
+  retentionMonths: config.RETENTION_MONTHS,
+  // The error's name only: its message may quote the input.
+  onError: (err) => logger.error({ err: { name: (err as Error).name } }, 'unexpected failure on one item: dead-lettered'),
 });
-await app.listen({ port: config.INGEST_PORT, host: config.INGEST_HOST });
-logger.info({ port: config.INGEST_PORT, topics: topics.claims }, 'ingest listening');
+const authenticator = createAuthenticator(config.tokens);
+if (authenticator.size === 0) logger.warn('no INGEST_TOKENS configured: every POST is refused with 401');
 
-closeOnSignals(logger, [
-  { name: 'http', close: () => app.close() },
-  { name: 'kafka producer', close: () => producer.disconnect() },
-]);
+const closers: Closer[] = [];
+const app = buildHttp({ logger, publisher, intake, authenticator, metrics, maxBatch: config.INGEST_MAX_BATCH, bodyLimit: config.INGEST_BODY_LIMIT });
+closers.push({ name: 'http', close: () => app.close() });
+
+if (config.INGEST_KAFKA_INPUT) {
+  const input = createKafkaInput({ kafka, groupId: config.INGEST_CONSUMER_GROUP, topics, intake, publisher, metrics, logger });
+  await input.start();
+  closers.push({ name: 'kafka input', close: () => input.stop() });
+}
+closers.push({ name: 'kafka producer', close: () => producer.disconnect() });
+
+await app.listen({ port: config.INGEST_PORT, host: config.INGEST_HOST });
+logger.info({ port: config.INGEST_PORT, topics: topics.claims, tokenCount: authenticator.size, kafkaInput: config.INGEST_KAFKA_INPUT, retentionMonths: config.RETENTION_MONTHS }, 'ingest listening');
+
+closeOnSignals(logger, closers);

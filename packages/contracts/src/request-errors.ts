@@ -1,0 +1,24 @@
+// Stable codes of whole-request errors on the ingest HTTP API (as opposed to per-item rejections, which
+// are in errors.ts). An HIS adapter keys its retry logic on these: only KAFKA_UNAVAILABLE is worth a retry
+// of the same request as it is.
+
+export const REQUEST_ERRORS = {
+  UNAUTHENTICATED: { status: 401, retriable: false, message: 'a valid bearer token is required' },
+  FORBIDDEN_ROLE: { status: 403, retriable: false, message: 'this token may not use this endpoint' },
+  INVALID_JSON: { status: 400, retriable: false, message: 'the request body is not valid JSON' },
+  BAD_REQUEST: { status: 400, retriable: false, message: 'the request is malformed' },
+  BODY_TOO_LARGE: { status: 413, retriable: false, message: 'the request body is larger than the limit; send smaller batches' },
+  BATCH_TOO_LARGE: { status: 413, retriable: false, message: 'too many items in one request; send smaller batches' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false, message: 'send application/json' },
+  NOT_FOUND: { status: 404, retriable: false, message: 'no such endpoint' },
+  KAFKA_UNAVAILABLE: { status: 503, retriable: true, message: 'nothing was stored; retry the whole request' },
+  INTERNAL: { status: 500, retriable: true, message: 'internal error; nothing is known to be stored, retry the whole request' },
+} as const;
+
+export type RequestErrorCode = keyof typeof REQUEST_ERRORS;
+
+/** The body of every non-202 answer of the ingest API. */
+export interface RequestErrorBody {
+  code: RequestErrorCode;
+  message: string;
+}

@@ -1,0 +1,133 @@
+// Dead letters for refused inputs: the reason, where the input came from, and the input reduced to the
+// contract's fields with every identity number pseudonymised (valid) or masked (invalid). Nothing outside
+// the contract is kept, since an unknown field may hold anything (a name, an address, a raw number).
+import {
+  maskIdentityNumbersIn, maskPersonId, residentIdProblem,
+  type DeadLetter, type Rejection,
+} from '@warnline/contracts';
+import type { PersonIdType, Pseudonymise } from './pseudonym.ts';
+
+export interface Origin {
+  source: 'http' | 'kafka';
+  /** Name of the token (http); null on Kafka. */
+  principal: string | null;
+  receivedAt: string;
+  kafka?: { topic: string; partition: number; offset: string } | undefined;
+}
+
+type Kind = DeadLetter['kind'];
+
+const CLAIM_FIELDS = ['claimId', 'type', 'reversedClaimId', 'personIdType', 'personId', 'institution', 'visitType', 'serviceDate', 'settledAt', 'amounts'];
+const HOUSEHOLD_FIELDS = ['householdId', 'streetCode', 'districtCode', 'members', 'annualDisposableIncome', 'categories', 'assetTestPassed', 'version', 'updatedAt'];
+const INSTITUTION_FIELDS = ['code', 'level'];
+const AMOUNT_FIELDS = ['total', 'policyScope', 'basicFund', 'criticalIllness', 'supplementary', 'assistance', 'personalAccount', 'cash'];
+const MEMBER_FIELDS = ['personIdType', 'personId'];
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+/** Bounds on what a dead letter copies, so one absurd input cannot make an absurd Kafka message. */
+const MAX_STRING = 200;
+const MAX_MEMBERS = 100;
+const MAX_DROPPED = 20;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/** A scalar the contract may hold, with anything that could be an identity number masked. */
+function scrubScalar(v: unknown): unknown {
+  if (typeof v === 'string') {
+    const masked = maskIdentityNumbersIn(v);
+    return masked.length > MAX_STRING ? `${masked.slice(0, MAX_STRING)}…<${masked.length} chars>` : masked;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
+  // A nested object or array where the contract wants a scalar: keep only its type.
+  return `<${jsonType(v)}>`;
+}
+
+function scrubObject(v: unknown, fields: readonly string[], scrub: (key: string, value: unknown) => unknown = (_k, x) => scrubScalar(x)): unknown {
+  if (!isRecord(v)) return scrubScalar(v);
+  const out: Record<string, unknown> = {};
+  for (const key of fields) if (Object.hasOwn(v, key)) out[key] = scrub(key, v[key]);
+  return out;
+}
+
+/**
+ * A person's identifier as it may appear in a dead letter: the pseudonym when it is a valid identifier of
+ * its type (so an operator can still follow the person), otherwise masked: an invalid number is a typo of
+ * a real one, and must not be kept.
+ */
+function personRef(personId: unknown, personIdType: unknown, pseudonymise: Pseudonymise): string {
+  if (typeof personId !== 'string') return maskPersonId(personId);
+  if (personIdType === undefined) {
+    return residentIdProblem(personId) === null ? pseudonymise(personId, 'resident') : maskPersonId(personId);
+  }
+  if ((personIdType === 'passport' || personIdType === 'other') && SAFE_ID.test(personId)) {
+    return pseudonymise(personId, personIdType as PersonIdType);
+  }
+  return maskPersonId(personId);
+}
+
+function droppedFields(v: Record<string, unknown>, fields: readonly string[]): string[] {
+  return Object.keys(v)
+    .filter((k) => !fields.includes(k))
+    .slice(0, MAX_DROPPED)
+    .map((k) => String(scrubScalar(k)));
+}
+
+function sanitiseClaim(v: Record<string, unknown>, p: Pseudonymise): Record<string, unknown> {
+  return scrubObject(v, CLAIM_FIELDS, (key, value) => {
+    switch (key) {
+      case 'personId': return personRef(value, v.personIdType, p);
+      case 'institution': return scrubObject(value, INSTITUTION_FIELDS);
+      case 'amounts': return scrubObject(value, AMOUNT_FIELDS);
+      default: return scrubScalar(value);
+    }
+  }) as Record<string, unknown>;
+}
+
+function sanitiseHousehold(v: Record<string, unknown>, p: Pseudonymise): Record<string, unknown> {
+  return scrubObject(v, HOUSEHOLD_FIELDS, (key, value) => {
+    if (key === 'members') {
+      if (!Array.isArray(value)) return scrubScalar(value);
+      return value.slice(0, MAX_MEMBERS).map((m) =>
+        scrubObject(m, MEMBER_FIELDS, (k, x) => (k === 'personId' ? personRef(x, isRecord(m) ? m.personIdType : undefined, p) : scrubScalar(x))));
+    }
+    if (key === 'categories') return Array.isArray(value) ? value.slice(0, 20).map(scrubScalar) : scrubScalar(value);
+    return scrubScalar(value);
+  }) as Record<string, unknown>;
+}
+
+function institutionOf(kind: Kind, input: unknown): string | null {
+  if (kind !== 'claim' || !isRecord(input) || !isRecord(input.institution)) return null;
+  const code = input.institution.code;
+  return typeof code === 'string' && SAFE_ID.test(code) ? maskIdentityNumbersIn(code) : null;
+}
+
+/** What was refused: parsed JSON, or a Kafka value that was not JSON (only its size is kept). */
+export type RefusedInput = { json: unknown } | { undecodableBytes: number };
+
+/** The dead letter of one refused input. */
+export function deadLetter(kind: Kind, refused: RefusedInput, rejections: readonly Rejection[], origin: Origin, pseudonymise: Pseudonymise): DeadLetter {
+  const first = rejections[0] ?? { code: 'UNPROCESSABLE_ITEM', field: '(item)', message: 'no reason recorded' };
+  const input = 'json' in refused ? refused.json : undefined;
+  const record = isRecord(input) ? input : null;
+  return {
+    kind,
+    code: first.code,
+    field: first.field,
+    message: first.message,
+    rejections: rejections.map((r) => ({ code: r.code, field: r.field, message: r.message })),
+    source: origin.source,
+    institution: institutionOf(kind, input),
+    principal: origin.principal,
+    receivedAt: origin.receivedAt,
+    kafka: origin.kafka ?? null,
+    inputType: 'json' in refused ? jsonType(input) : 'bytes',
+    inputBytes: 'undecodableBytes' in refused ? refused.undecodableBytes : null,
+    input: record === null ? null : kind === 'claim' ? sanitiseClaim(record, pseudonymise) : sanitiseHousehold(record, pseudonymise),
+    droppedFields: record === null ? [] : droppedFields(record, kind === 'claim' ? CLAIM_FIELDS : HOUSEHOLD_FIELDS),
+  };
+}

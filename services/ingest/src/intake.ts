@@ -1,0 +1,109 @@
+// One input item, from HTTP or Kafka, to its outcome: an event for claims.v1 / households.v1, or
+// rejections plus a dead letter. The same path for both sources, so both validate the same way.
+import {
+  oldestRetainedMonth, shanghaiDate, REJECTION_CODES,
+  type ClaimEvent, type DeadLetter, type HouseholdEvent, type Rejection,
+} from '@warnline/contracts';
+import { deadLetter, type Origin, type RefusedInput } from './dead-letter.ts';
+import { levelLabel, type Metrics, type Source } from './metrics.ts';
+import type { Pseudonymise } from './pseudonym.ts';
+import { validateClaim, validateHousehold, type ValidationContext } from './validate.ts';
+
+/** Everything one delivery (an HTTP request, a Kafka batch) writes, sent to Kafka in one call. */
+export interface Outbound {
+  claims: ClaimEvent[];
+  households: HouseholdEvent[];
+  claimDeadLetters: DeadLetter[];
+  householdDeadLetters: DeadLetter[];
+}
+
+export const emptyOutbound = (): Outbound => ({ claims: [], households: [], claimDeadLetters: [], householdDeadLetters: [] });
+
+export type Outcome = { ok: true } | { ok: false; rejections: Rejection[] };
+
+export interface Intake {
+  /** The validation context of one delivery: one clock reading for all its items. */
+  context(now: Date): ValidationContext;
+  /**
+   * Validates a claim and adds its event or dead letter to `out`. `allowed` is the token's institution
+   * check (http); a claim it refuses is only FORBIDDEN_INSTITUTION, whatever else is wrong with it.
+   * Never throws: an unexpected failure on one item dead-letters that item only.
+   */
+  claim(refused: RefusedInput, ctx: ValidationContext, origin: Origin, out: Outbound, allowed?: (institutionCode: string) => boolean): Outcome;
+  household(refused: RefusedInput, ctx: ValidationContext, origin: Origin, out: Outbound): Outcome;
+}
+
+export function createIntake(deps: { pseudonymise: Pseudonymise; retentionMonths: number; onError?: (err: unknown) => void }): Intake {
+  const { pseudonymise } = deps;
+
+  function guarded(kind: 'claim' | 'household', refused: RefusedInput, origin: Origin, out: Outbound, run: () => Outcome): Outcome {
+    try {
+      return run();
+    } catch (err) {
+      deps.onError?.(err);
+      const rejections: Rejection[] = [{ code: 'UNPROCESSABLE_ITEM', field: '(item)', message: REJECTION_CODES.UNPROCESSABLE_ITEM }];
+      let letter: DeadLetter;
+      try {
+        letter = deadLetter(kind, refused, rejections, origin, pseudonymise);
+      } catch {
+        letter = deadLetter(kind, { json: null }, rejections, origin, pseudonymise);
+      }
+      (kind === 'claim' ? out.claimDeadLetters : out.householdDeadLetters).push(letter);
+      return { ok: false, rejections };
+    }
+  }
+
+  return {
+    context(now) {
+      const today = shanghaiDate(now);
+      return { pseudonymise, receivedAt: now.toISOString(), today, oldestMonth: oldestRetainedMonth(today, deps.retentionMonths) };
+    },
+
+    claim(refused, ctx, origin, out, allowed) {
+      return guarded('claim', refused, origin, out, () => {
+        const input = 'json' in refused ? refused.json : undefined;
+        const code = institutionCode(input);
+        const result: ReturnType<typeof validateClaim> = !('json' in refused)
+          ? { ok: false, rejections: [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: REJECTION_CODES.UNPARSEABLE_MESSAGE }] }
+          : allowed && code !== undefined && !allowed(code)
+            ? { ok: false, rejections: [{ code: 'FORBIDDEN_INSTITUTION', field: 'institution.code', message: REJECTION_CODES.FORBIDDEN_INSTITUTION }] }
+            : validateClaim(input, ctx);
+        if (result.ok) {
+          out.claims.push(result.event);
+          return { ok: true };
+        }
+        out.claimDeadLetters.push(deadLetter('claim', refused, result.rejections, origin, pseudonymise));
+        return { ok: false, rejections: result.rejections };
+      });
+    },
+
+    household(refused, ctx, origin, out) {
+      return guarded('household', refused, origin, out, () => {
+        const result: ReturnType<typeof validateHousehold> = 'json' in refused
+          ? validateHousehold(refused.json, ctx)
+          : { ok: false, rejections: [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: REJECTION_CODES.UNPARSEABLE_MESSAGE }] };
+        if (result.ok) {
+          out.households.push(result.event);
+          return { ok: true };
+        }
+        out.householdDeadLetters.push(deadLetter('household', refused, result.rejections, origin, pseudonymise));
+        return { ok: false, rejections: result.rejections };
+      });
+    },
+  };
+}
+
+function institutionCode(input: unknown): string | undefined {
+  if (input === null || typeof input !== 'object') return undefined;
+  const institution = (input as { institution?: unknown }).institution;
+  const code = institution !== null && typeof institution === 'object' ? (institution as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Counts what a delivery wrote, once Kafka has acknowledged it (a 503 counts nothing: it will be resent). */
+export function countWritten(metrics: Metrics, source: Source, out: Outbound): void {
+  for (const e of out.claims) metrics.claimAccepted(source, levelLabel(e));
+  for (const d of out.claimDeadLetters) metrics.claimRejected(source, d.code, levelLabel(d.input));
+  for (const _ of out.households) metrics.householdAccepted(source);
+  for (const d of out.householdDeadLetters) metrics.householdRejected(source, d.code);
+}

@@ -1,0 +1,91 @@
+// fast-check arbitraries for the fuzz tests: valid claims, and claims mutated in the ways feeds break them
+// (missing fields, wrong JSON types, bad money, bad dates, bad identity numbers, stray fields, non-objects).
+import fc from 'fast-check';
+import { residentIdCheckChar, shanghaiDate } from '@warnline/contracts';
+
+const AMOUNT_KEYS = ['total', 'policyScope', 'basicFund', 'criticalIllness', 'supplementary', 'assistance', 'personalAccount', 'cash'] as const;
+
+export const validResidentId = fc
+  .tuple(fc.integer({ min: 110000, max: 659999 }), fc.date({ min: new Date('1920-01-01'), max: new Date('2020-12-31'), noInvalidDate: true }), fc.integer({ min: 0, max: 999 }))
+  .map(([area, birth, seq]) => {
+    const first17 = `${area}${birth.toISOString().slice(0, 10).replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
+    return first17 + residentIdCheckChar(first17);
+  });
+
+const fenToYuan = (f: number) => `${Math.trunc(f / 100)}.${String(f % 100).padStart(2, '0')}`;
+
+/** A claim that passes every rule, with a service date in the last 300 days. */
+export const validClaim = fc
+  .record({
+    personId: validResidentId,
+    seq: fc.integer({ min: 0, max: 1_000_000 }),
+    daysAgo: fc.integer({ min: 0, max: 300 }),
+    level: fc.constantFrom(1, 2, 3),
+    visitType: fc.constantFrom('inpatient', 'outpatient', 'emergency', 'pharmacy'),
+    parts: fc.array(fc.integer({ min: 0, max: 5_000_000 }), { minLength: 6, maxLength: 6 }),
+  })
+  .map(({ personId, seq, daysAgo, level, visitType, parts }) => {
+    const serviceDate = shanghaiDate(new Date(Date.now() - daysAgo * 86_400_000));
+    const [basicFund = 0, criticalIllness = 0, supplementary = 0, assistance = 0, personalAccount = 0, cash = 0] = parts;
+    const total = basicFund + criticalIllness + supplementary + assistance + personalAccount + cash;
+    return {
+      claimId: `H31011000012-${serviceDate.replaceAll('-', '')}-${seq}`,
+      type: 'settlement',
+      personId,
+      institution: { code: 'H31011000012', level },
+      visitType,
+      serviceDate,
+      settledAt: `${serviceDate}T18:00:00+08:00`,
+      amounts: {
+        total: fenToYuan(total), policyScope: fenToYuan(Math.floor(total / 2)), basicFund: fenToYuan(basicFund),
+        criticalIllness: fenToYuan(criticalIllness), supplementary: fenToYuan(supplementary), assistance: fenToYuan(assistance),
+        personalAccount: fenToYuan(personalAccount), cash: fenToYuan(cash),
+      },
+    } as Record<string, unknown>;
+  });
+
+type Path = readonly string[];
+const PATHS: Path[] = [
+  ['claimId'], ['type'], ['reversedClaimId'], ['personId'], ['personIdType'], ['institution'], ['institution', 'code'],
+  ['institution', 'level'], ['visitType'], ['serviceDate'], ['settledAt'], ['amounts'], ...AMOUNT_KEYS.map((k) => ['amounts', k]),
+  ['__proto__'], ['constructor'], ['extra'],
+];
+
+/** Values feeds really send where they should not: close misses as well as arbitrary JSON. */
+const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.constantFrom('', ' ', '0', '-1.00', '1.234', '1e3', 'NaN', '99999999999999.99', '2024-02-30', '2999-01-01', '1999-01-01',
+    '2024-03-16T10:20:30', 'reversal', 'settlement', 'passport', 'other', 'dental', '11010519491231002x', '110105194912310021', 'X'.repeat(100)),
+  fc.integer(), fc.double(), fc.boolean(), fc.constant(null),
+  validResidentId,
+  validResidentId.map((id) => `${id.slice(0, 17)}${id[17] === '0' ? '1' : '0'}`), // wrong check digit
+);
+
+type Mutation = { kind: 'delete'; path: Path } | { kind: 'set'; path: Path; value: unknown };
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('delete' as const), path: fc.constantFrom(...PATHS) }),
+  fc.record({ kind: fc.constant('set' as const), path: fc.constantFrom(...PATHS), value: nastyValue }),
+);
+
+function apply(claim: Record<string, unknown>, m: Mutation): Record<string, unknown> {
+  const copy = structuredClone(claim);
+  let target: Record<string, unknown> = copy;
+  for (const key of m.path.slice(0, -1)) {
+    const next = target[key];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) return copy;
+    target = next as Record<string, unknown>;
+  }
+  const last = m.path[m.path.length - 1]!;
+  if (m.kind === 'delete') delete target[last];
+  else Object.defineProperty(target, last, { value: m.value, enumerable: true, writable: true, configurable: true });
+  return copy;
+}
+
+/** A claim with 0–4 mutations, or (1 in 20) not an object at all. */
+export const mutatedClaim: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 19, arbitrary: fc.tuple(validClaim, fc.array(mutation, { maxLength: 4 })).map(([c, ms]) => ms.reduce(apply, c)) },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+);
