@@ -6,6 +6,9 @@ export * from './claim.ts';
 export * from './household.ts';
 export * from './topics.ts';
 export * from './alert.ts';
+export * from './alert-lifecycle.ts';
+export * from './request-errors.ts';
+export * from './dead-letter.ts';
 
 import { RawClaimSchema, type RawClaim } from './claim.ts';
 import { RawHouseholdSchema, type RawHousehold } from './household.ts';

@@ -25,6 +25,13 @@ export function streetQueueName(streetCode: string): string {
   return `alerts.street.${streetCode}`;
 }
 
+/**
+ * Alerts for a person with claims but no registry record (a household of one): no street is known, so they go
+ * to this queue (under the same prefix) for the district supervisors to route, never dropped. Same job data
+ * as a street alert, with `householdId` = the person pseudonym, `streetCode` "" and `districtCode` null.
+ */
+export const UNROUTED_ALERT_QUEUE = 'alerts.unrouted';
+
 export function districtQueueName(districtCode: string): string {
   return `alerts.district.${districtCode}`;
 }

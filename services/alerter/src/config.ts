@@ -1,19 +1,133 @@
 // The only place the alerter reads the environment (conventions.md, habit 2).
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { logLevelSchema, parseEnv, port } from '@warnline/runtime';
+import { brokerList, logLevelSchema, parseEnv, port } from '@warnline/runtime';
 
-export const ConfigSchema = z.object({
-  /** Redis holding the BullMQ alert queues. Required. */
-  REDIS_URL: z.string().url(),
-  /** BullMQ prefix of the alert queues (contracts.md). Default warnline. */
-  QUEUE_PREFIX: z.string().default('warnline'),
-  /** HTTP port of the caseworker API. Default 8082. */
-  ALERTER_PORT: port.default(8082),
-  ALERTER_HOST: z.string().default('127.0.0.1'),
-  LOG_LEVEL: logLevelSchema.default('info'),
+const streetCode = z.string().regex(/^\d{9}$/, 'a street code is 9 digits');
+const districtCode = z.string().regex(/^\d{6}$/, 'a district code is 6 digits');
+
+/**
+ * One bearer token of ALERTER_TOKENS, with its scope: a street office (its own alerts), a district (the
+ * alerts of its streets) or admin (everything, and bull-board).
+ */
+export const TokenEntrySchema = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('street'), street: streetCode }),
+  z.object({ role: z.literal('district'), district: districtCode }),
+  z.object({ role: z.literal('admin') }),
+]).and(z.object({
+  /** Shown in history, audit and logs instead of the token. Required: it is the "who" of the audit. */
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'name must be 1-64 characters of [A-Za-z0-9._-]'),
+  /** The secret. At least 16 characters, so it cannot be guessed online. */
+  token: z.string().min(16, 'token must be at least 16 characters').max(512),
+}));
+export type TokenEntry = z.infer<typeof TokenEntrySchema>;
+
+const TokenListSchema = z.array(TokenEntrySchema).superRefine((list, ctx) => {
+  const tokens = new Set<string>();
+  const names = new Set<string>();
+  list.forEach((t, i) => {
+    if (tokens.has(t.token)) ctx.addIssue({ code: 'custom', path: [i, 'token'], message: 'the same token is listed twice' });
+    if (names.has(t.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'the same name is listed twice' });
+    tokens.add(t.token);
+    names.add(t.name);
+  });
 });
 
+const positiveInt = z.coerce.number().int().min(1);
+
+export const ConfigSchema = z
+  .object({
+    /** Redis for the alert records and the BullMQ queues. Required. */
+    REDIS_URL: z.string().url(),
+    /** Prefix of every Redis key of the alert records (`<prefix>:alerter:{st:<street>}:…`). Default wl. */
+    REDIS_PREFIX: z.string().min(1).default('wl'),
+    /** BullMQ prefix of the alert, district, charity and timer queues (contracts.md). Default warnline. */
+    QUEUE_PREFIX: z.string().min(1).default('warnline'),
+    /** Kafka bootstrap servers, comma-separated, for alerts.audit.v1. Required. */
+    KAFKA_BROKERS: brokerList,
+    /** Prefix for every topic name ("" in production; tests use a unique one). Default "". */
+    TOPIC_NAMESPACE: z.string().default(''),
+    /** HTTP port of the caseworker API, /metrics and /admin/queues. Default 8082. */
+    ALERTER_PORT: port.default(8082),
+    /** Interface to listen on. Default 127.0.0.1; set 0.0.0.0 in a container. */
+    ALERTER_HOST: z.string().default('127.0.0.1'),
+    /**
+     * Bearer tokens as JSON: `[{"name":"st-310113103","token":"…","role":"street","street":"310113103"},
+     * {"name":"qu-310113","token":"…","role":"district","district":"310113"},{"name":"ops","token":"…","role":"admin"}]`.
+     * Default: none, and then every API call answers 401 (fail closed) while alerts are still recorded and
+     * escalated. Use ALERTER_TOKENS_FILE to keep them out of the environment.
+     */
+    ALERTER_TOKENS: z.string().optional(),
+    /** Path of a file holding the same JSON as ALERTER_TOKENS (a mounted secret). Default: none. */
+    ALERTER_TOKENS_FILE: z.string().optional(),
+    /**
+     * Street codes whose queues are consumed from the start, comma-separated. Default: none; streets are
+     * then found by discovery (ALERTER_DISCOVERY_INTERVAL_MS) and remembered in Redis.
+     */
+    ALERTER_STREETS: z.string().default('').transform((s, ctx) => {
+      const list = s.split(',').map((x) => x.trim()).filter(Boolean);
+      for (const code of list) if (!/^\d{9}$/.test(code)) ctx.addIssue({ code: 'custom', message: 'a street code is 9 digits' });
+      return list;
+    }),
+    /**
+     * How often to look for street queues not consumed yet (a SCAN for `<QUEUE_PREFIX>:alerts.street.*:meta`).
+     * Default 30000 ms; 0 turns discovery off (then only ALERTER_STREETS and remembered streets are consumed).
+     */
+    ALERTER_DISCOVERY_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+    /** Time limit to acknowledge a new alert, in seconds. Default 172800 (48 hours). */
+    ALERT_ACK_WITHIN_SECONDS: positiveInt.default(48 * 3600),
+    /** Time limit to close an alert, counted from when it was opened, in seconds. Default 1296000 (15 days). */
+    ALERT_CLOSE_WITHIN_SECONDS: positiveInt.default(15 * 86_400),
+    /**
+     * How often the outbox relay re-runs side effects (audit, timers, escalations, referrals) that a crash
+     * interrupted, and how old an outbox entry must be before the relay takes it. Default 5000 ms.
+     */
+    ALERTER_OUTBOX_INTERVAL_MS: positiveInt.default(5_000),
+    LOG_LEVEL: logLevelSchema.default('info'),
+  })
+  .transform((env, ctx) => {
+    const tokens = loadTokens(env.ALERTER_TOKENS, env.ALERTER_TOKENS_FILE, ctx);
+    const { ALERTER_TOKENS: _inline, ALERTER_TOKENS_FILE: _file, ...rest } = env;
+    if (rest.ALERT_CLOSE_WITHIN_SECONDS < rest.ALERT_ACK_WITHIN_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['ALERT_CLOSE_WITHIN_SECONDS'], message: 'must not be shorter than ALERT_ACK_WITHIN_SECONDS' });
+    }
+    return { ...rest, tokens };
+  });
+
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** Parses the token list. Error messages never quote the input: it is a secret. */
+function loadTokens(inline: string | undefined, file: string | undefined, ctx: z.RefinementCtx): TokenEntry[] {
+  if (inline !== undefined && file !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['ALERTER_TOKENS'], message: 'set ALERTER_TOKENS or ALERTER_TOKENS_FILE, not both' });
+    return [];
+  }
+  const name = file === undefined ? 'ALERTER_TOKENS' : 'ALERTER_TOKENS_FILE';
+  let text = inline;
+  if (file !== undefined) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'the token file cannot be read' });
+      return [];
+    }
+  }
+  if (text === undefined || text.trim() === '') return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // JSON.parse's own message quotes the text, which holds the secrets.
+    ctx.addIssue({ code: 'custom', path: [name], message: 'not valid JSON' });
+    return [];
+  }
+  const parsed = TokenListSchema.safeParse(json);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: [name, ...issue.path.map(String)], message: issue.message });
+    return [];
+  }
+  return parsed.data;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parseEnv(ConfigSchema, env);

@@ -1,36 +1,168 @@
-// Caseworker API. Walking skeleton: list a street office's alerts straight from its BullMQ queue.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+// The caseworker API (fastify, zod), /metrics, /healthz and bull-board. Every /v1 and /admin route needs
+// a token; a street token reaches only its street's alerts, a district token the alerts of its streets,
+// an admin token everything. Errors carry the stable codes of ALERT_API_ERRORS.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Logger } from 'pino';
-import { streetQueueName } from '@warnline/contracts';
+import { ALERT_API_ERRORS, ALERT_OUTCOMES, ALERT_STATES, type AlertApiErrorCode } from '@warnline/contracts';
+import { mayAccessStreet, type Authenticator, type Principal } from './auth.ts';
+import type { AlertStore } from './alert-store.ts';
+import type { Effects } from './effects.ts';
+import { streetOfAlert } from './keys.ts';
+import { checkRequest, nextStates, TRANSITIONS } from './lifecycle.ts';
+import type { Metrics } from './metrics.ts';
+import { registerBoard } from './board.ts';
+import type { QueueSet } from './queues.ts';
 
-export function buildHttp(deps: { logger: Logger; connection: Redis; prefix: string }): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, disableRequestLogging: true });
-  const queues = new Map<string, Queue>();
-  const queueFor = (streetCode: string) => {
-    let q = queues.get(streetCode);
-    if (!q) {
-      q = new Queue(streetQueueName(streetCode), { connection: deps.connection, prefix: deps.prefix });
-      queues.set(streetCode, q);
+// Who made a request, set by the onRequest hook. A WeakMap rather than a FastifyRequest augmentation: the
+// augmentation is global, and ingest declares its own `principal`.
+const principals = new WeakMap<FastifyRequest, Principal>();
+const principalOf = (request: FastifyRequest): Principal | null => principals.get(request) ?? null;
+
+export interface HttpDeps {
+  logger: Logger;
+  auth: Authenticator;
+  store: AlertStore;
+  effects: Effects;
+  metrics: Metrics;
+  queues: QueueSet;
+}
+
+const StreetParams = z.object({ streetCode: z.string().regex(/^\d{9}$/) });
+const AlertParams = z.object({ alertId: z.string().max(64) });
+const ListQuery = z.object({
+  state: z.enum([...ALERT_STATES, 'overdue']).default('new'),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+const TransitionBody = z.strictObject({
+  to: z.enum(Object.keys(TRANSITIONS) as [keyof typeof TRANSITIONS, ...(keyof typeof TRANSITIONS)[]]),
+  outcome: z.enum(ALERT_OUTCOMES).optional(),
+  note: z.string().max(4000).optional(),
+});
+
+class ApiError extends Error {
+  constructor(readonly code: AlertApiErrorCode, readonly extra: Record<string, unknown> = {}, message: string = ALERT_API_ERRORS[code].message) {
+    super(message);
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+    throw new ApiError('BAD_REQUEST', {}, problems);
+  }
+  return r.data;
+}
+
+export function buildHttp(deps: HttpDeps): FastifyInstance {
+  const { store, auth } = deps;
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 64 * 1024 });
+
+  // Authentication for everything under /v1 and /admin; /healthz and /metrics are open (counts only).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/v1/') && !request.url.startsWith('/admin')) return;
+    const principal = auth.authenticate(request.headers.authorization);
+    if (principal === null) {
+      if (request.url.startsWith('/admin')) void reply.header('www-authenticate', 'Basic realm="warnline alerter"');
+      return sendError(reply, new ApiError('UNAUTHENTICATED'));
     }
-    return q;
-  };
+    principals.set(request, principal);
+    if (request.url.startsWith('/admin') && principal.role !== 'admin') return sendError(reply, new ApiError('FORBIDDEN'));
+  });
+
+  app.setErrorHandler((err: unknown, request, reply) => {
+    if (err instanceof ApiError) return sendError(reply, err);
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) return sendError(reply, new ApiError('BAD_REQUEST', {}, (err as Error).message));
+    request.log.error({ err }, 'request failed');
+    return sendError(reply, new ApiError('INTERNAL'));
+  });
+  app.setNotFoundHandler((_request, reply) => sendError(reply, new ApiError('NOT_FOUND')));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-
-  app.get<{ Params: { streetCode: string } }>('/v1/streets/:streetCode/alerts', async (request, reply) => {
-    const { streetCode } = request.params;
-    if (!/^\d{9}$/.test(streetCode)) return reply.code(400).send({ code: 'INVALID_STREET', message: 'streetCode must be 9 digits' });
-    const jobs = await queueFor(streetCode).getJobs(['prioritized', 'waiting', 'active', 'delayed', 'completed', 'failed']);
-    return {
-      streetCode,
-      alerts: jobs.map((job) => ({ id: job.id, level: job.name, priority: job.priority, data: job.data as unknown })),
-    };
+  app.get('/metrics', async (_request, reply) => {
+    void reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
   });
 
-  app.addHook('onClose', async () => {
-    await Promise.all([...queues.values()].map((q) => q.close()));
+  /** Throws FORBIDDEN unless the principal may reach the street. */
+  async function authorizeStreet(request: FastifyRequest, streetCode: string): Promise<void> {
+    const principal = principalOf(request);
+    if (principal === null) throw new ApiError('UNAUTHENTICATED');
+    if (principal.role === 'admin') return;
+    const district = (await store.knownStreets()).get(streetCode) ?? streetCode.slice(0, 6);
+    if (!mayAccessStreet(principal, streetCode, district)) throw new ApiError('FORBIDDEN');
+  }
+
+  /** The alert's street, after the scope check; the id names the street, so a foreign id is refused unread. */
+  async function authorizeAlert(request: FastifyRequest, alertId: string): Promise<void> {
+    const street = streetOfAlert(alertId);
+    if (street === null) {
+      if (principalOf(request)?.role === 'admin') throw new ApiError('NOT_FOUND');
+      throw new ApiError('FORBIDDEN');
+    }
+    await authorizeStreet(request, street);
+  }
+
+  app.get('/v1/streets/:streetCode/alerts', async (request) => {
+    const { streetCode } = parse(StreetParams, request.params);
+    await authorizeStreet(request, streetCode);
+    const query = parse(ListQuery, request.query);
+    const page = await store.list(streetCode, query.state, query.offset, query.limit);
+    return { streetCode, state: query.state, offset: query.offset, limit: query.limit, ...page };
   });
+
+  app.get('/v1/alerts/:alertId', async (request) => {
+    const { alertId } = parse(AlertParams, request.params);
+    await authorizeAlert(request, alertId);
+    const alert = await store.get(alertId);
+    if (alert === null) throw new ApiError('NOT_FOUND');
+    return alert;
+  });
+
+  app.get('/v1/alerts/:alertId/history', async (request) => {
+    const { alertId } = parse(AlertParams, request.params);
+    await authorizeAlert(request, alertId);
+    const history = await store.history(alertId);
+    if (history.length === 0) throw new ApiError('NOT_FOUND');
+    return { alertId, history };
+  });
+
+  app.post('/v1/alerts/:alertId/transitions', async (request) => {
+    const { alertId } = parse(AlertParams, request.params);
+    await authorizeAlert(request, alertId);
+    const body = parse(TransitionBody, request.body ?? {});
+    const problem = checkRequest(body);
+    if (problem) throw new ApiError(problem);
+    const principal = principalOf(request);
+    if (principal === null) throw new ApiError('UNAUTHENTICATED');
+    const result = await store.transition(alertId, body, { name: principal.name, role: principal.role }, new Date());
+    if (result.kind === 'not-found') throw new ApiError('NOT_FOUND');
+    if (result.kind === 'wrong-state') {
+      const state = result.state as (typeof ALERT_STATES)[number];
+      throw new ApiError('INVALID_TRANSITION', { state, to: body.to, allowed: nextStates(state) },
+        `the alert is ${state}; ${body.to} needs it to be ${TRANSITIONS[body.to].from}`);
+    }
+    const event = await deps.effects.run(result.event).catch((err: unknown) => {
+      // The transition is stored (with its event in the outbox); the relay finishes the side effects.
+      request.log.warn({ err, alertId }, 'side effects deferred to the outbox relay');
+      return null;
+    });
+    const seconds = (Date.now() - result.openedAtMs) / 1000;
+    const level = event?.level ?? (await store.get(alertId))?.level ?? 'watch';
+    deps.metrics.event(TRANSITIONS[body.to].action);
+    if (body.to === 'acknowledged') deps.metrics.acknowledged(level, seconds);
+    if (body.to === 'closed') deps.metrics.closed(level, seconds);
+    return store.get(alertId);
+  });
+
+  registerBoard(app, deps.queues);
   return app;
+}
+
+function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
+  const def = ALERT_API_ERRORS[err.code];
+  return reply.code(def.status).send({ code: err.code, message: err.message, retriable: def.retriable, ...err.extra });
 }

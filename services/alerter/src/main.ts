@@ -1,17 +1,65 @@
 // Composition root of the alerter: config, then clients, then handlers; SIGTERM drains and closes.
 import { Redis } from 'ioredis';
-import { createLogger, closeOnSignals } from '@warnline/runtime';
+import { CHARITY_QUEUE } from '@warnline/contracts';
+import { closeOnSignals, createKafka, createLogger, ensureTopics, topicNames, topicSpecs } from '@warnline/runtime';
+import { AlertStore } from './alert-store.ts';
+import { AuditLog } from './audit.ts';
+import { createAuthenticator } from './auth.ts';
 import { loadConfig } from './config.ts';
+import { Effects, OutboxRelay } from './effects.ts';
 import { buildHttp } from './http.ts';
+import { createKeys } from './keys.ts';
+import { createMetrics } from './metrics.ts';
+import { QueueSet, TIMER_QUEUE } from './queues.ts';
+import { registerScripts } from './scripts.ts';
+import { StreetConsumers } from './street-consumers.ts';
+import { startTimerWorker } from './timers.ts';
 
 const config = loadConfig();
 const logger = createLogger('alerter', config.LOG_LEVEL);
-const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-const app = buildHttp({ logger, connection, prefix: config.QUEUE_PREFIX });
+if (config.tokens.length === 0) logger.warn('no ALERTER_TOKENS configured: every API call answers 401');
+
+// Two connections: the store's commands and BullMQ's (workers add their own blocking ones).
+const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+registerScripts(redis);
+
+const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'warnline-alerter', logger });
+const topics = topicNames(config.TOPIC_NAMESPACE);
+await ensureTopics(kafka, topicSpecs(topics, 1).filter((t) => t.topic === topics.alertsAudit));
+const audit = new AuditLog(kafka, topics.alertsAudit);
+await audit.connect();
+
+const store = new AlertStore(redis, createKeys(config.REDIS_PREFIX));
+const queues = new QueueSet(bullConnection, config.QUEUE_PREFIX);
+queues.get(CHARITY_QUEUE);
+queues.get(TIMER_QUEUE);
+const effects = new Effects({ store, queues, audit, logger });
+const limits = { acknowledgeWithinMs: config.ALERT_ACK_WITHIN_SECONDS * 1000, closeWithinMs: config.ALERT_CLOSE_WITHIN_SECONDS * 1000 };
+const metrics = createMetrics(store, async () => [...(await store.knownStreets()).keys()]);
+
+const relay = new OutboxRelay({ store, effects, logger, intervalMs: config.ALERTER_OUTBOX_INTERVAL_MS, graceMs: config.ALERTER_OUTBOX_INTERVAL_MS });
+// Whatever a previous run left in the outboxes (a crash between a change and its side effects) first.
+await relay.drain();
+relay.start();
+const timerWorker = startTimerWorker({ connection: bullConnection, prefix: config.QUEUE_PREFIX, store, effects, logger });
+const streets = new StreetConsumers({
+  connection: bullConnection, redis, prefix: config.QUEUE_PREFIX, store, effects, queues, metrics, logger, limits,
+  configured: config.ALERTER_STREETS, discoveryIntervalMs: config.ALERTER_DISCOVERY_INTERVAL_MS,
+});
+await streets.start();
+
+const app = buildHttp({ logger, auth: createAuthenticator(config.tokens), store, effects, metrics, queues });
 await app.listen({ port: config.ALERTER_PORT, host: config.ALERTER_HOST });
-logger.info({ port: config.ALERTER_PORT }, 'alerter listening');
+logger.info({ port: config.ALERTER_PORT, streets: streets.streets().length }, 'alerter listening');
 
 closeOnSignals(logger, [
   { name: 'http', close: () => app.close() },
-  { name: 'redis', close: () => connection.quit() },
+  { name: 'street workers', close: () => streets.close() },
+  { name: 'timer worker', close: () => timerWorker.close() },
+  { name: 'outbox relay', close: () => relay.stop() },
+  { name: 'queues', close: () => queues.close() },
+  { name: 'kafka', close: () => audit.close() },
+  { name: 'redis (bullmq)', close: () => bullConnection.quit() },
+  { name: 'redis', close: () => redis.quit() },
 ]);

@@ -1,0 +1,130 @@
+// The caseworker's side of an alert (issue 6): lifecycle states, outcomes, the audit event on
+// alerts.audit.v1, the jobs the alerter adds to district and charity queues, and the stable error codes of
+// the alerter's HTTP API. Street-office systems, district dashboards and the charity platform integrate
+// against these: add, never rename.
+import { z } from 'zod';
+import { FindingSchema, LEVELS } from './alert.ts';
+
+/** new → acknowledged → investigating → closed (with an outcome). */
+export const ALERT_STATES = ['new', 'acknowledged', 'investigating', 'closed'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** How a caseworker closed an alert (分类处置). */
+export const ALERT_OUTCOMES = [
+  /** Medical assistance granted (or 免申即享 applied). */
+  'assistance-granted',
+  /** Referred to a charity (慈善推介, 沪府办规〔2022〕19号 二(四)1); adds a job to referrals.charity. */
+  'charity-referred',
+  /** Temporary assistance (临时救助) granted. */
+  'temporary-assistance',
+  /** Visited and verified: not eligible. */
+  'not-eligible',
+  /** The household could not be reached. */
+  'unreachable',
+  /** The same situation is handled under another alert. */
+  'duplicate',
+] as const;
+export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
+
+/** Time limits a street office can breach. */
+export const BREACHES = ['acknowledge', 'close'] as const;
+export type Breach = (typeof BREACHES)[number];
+
+/**
+ * What happened to an alert. `opened`, `level-raised`, `re-raised` and `overdue` are the system's;
+ * `acknowledged`, `investigating` and `closed` are a caseworker's transitions.
+ */
+export const ALERT_ACTIONS = ['opened', 'level-raised', 're-raised', 'acknowledged', 'investigating', 'closed', 'overdue'] as const;
+export type AlertAction = (typeof ALERT_ACTIONS)[number];
+
+const alertLevel = z.enum(LEVELS);
+
+/**
+ * One entry of an alert's history, and the message on alerts.audit.v1 (key = alertId). Delivery is at least
+ * once: a consumer dedups on `eventId` and orders one alert's events by `seq`.
+ */
+export const AlertAuditEventSchema = z.object({
+  /** `<alertId>#<seq>`: unique per event, stable across redeliveries. */
+  eventId: z.string(),
+  alertId: z.string(),
+  /** 1, 2, 3 … per alert, without gaps. */
+  seq: z.number().int().min(1),
+  at: z.string(),
+  /** Who: the bearer token's configured name and scope role, or `alerter`/`system`. Never the token. */
+  actor: z.object({ name: z.string(), role: z.enum(['street', 'district', 'admin', 'system']) }),
+  action: z.enum(ALERT_ACTIONS),
+  /** State before (null for `opened`) and after; equal for events that do not change the state. */
+  from: z.enum(ALERT_STATES).nullable(),
+  to: z.enum(ALERT_STATES),
+  /** The alert's level after the event, and before it for `level-raised`. */
+  level: alertLevel,
+  previousLevel: alertLevel.nullable(),
+  outcome: z.enum(ALERT_OUTCOMES).nullable(),
+  note: z.string().nullable(),
+  /** For `overdue`: which time limit was breached. */
+  breach: z.enum(BREACHES).nullable(),
+  /** For `opened`, `level-raised`, `re-raised`: the street-queue job that caused it. */
+  jobId: z.string().nullable(),
+  householdId: z.string(),
+  streetCode: z.string(),
+  districtCode: z.string(),
+});
+export type AlertAuditEvent = z.infer<typeof AlertAuditEventSchema>;
+
+/**
+ * Job data on `alerts.district.<districtCode>` (job name = level, job id `<alertId>|<breach>`): a street
+ * office breached a time limit on an alert (两级体系: the district follows up).
+ */
+export const EscalationJobDataSchema = z.object({
+  alertId: z.string(),
+  householdId: z.string(),
+  streetCode: z.string(),
+  districtCode: z.string(),
+  level: alertLevel,
+  breach: z.enum(BREACHES),
+  /** The alert's state when the limit was breached. */
+  state: z.enum(ALERT_STATES),
+  openedAt: z.string(),
+  dueAt: z.string(),
+  escalatedAt: z.string(),
+});
+export type EscalationJobData = z.infer<typeof EscalationJobDataSchema>;
+
+/**
+ * Job data on `referrals.charity` (job name `referral`, job id = alertId): a caseworker screened the
+ * household (遴选) and referred it to charity (慈善推介, 沪府办规〔2022〕19号 二(四)1).
+ */
+export const CharityReferralJobDataSchema = z.object({
+  alertId: z.string(),
+  householdId: z.string(),
+  streetCode: z.string(),
+  districtCode: z.string(),
+  level: alertLevel,
+  /** Why: the monitoring findings (with their citations) and the caseworker's note. */
+  reasons: z.object({ findings: z.array(FindingSchema), note: z.string() }),
+  burden12m: z.string(),
+  income: z.string().nullable(),
+  burdenRatio: z.string().nullable(),
+  window: z.object({ from: z.string(), to: z.string() }),
+  assistance: z.object({ total: z.string(), capRemaining: z.string().nullable() }).loose(),
+  citation: z.string(),
+  referredBy: z.string(),
+  referredAt: z.string(),
+});
+export type CharityReferralJobData = z.infer<typeof CharityReferralJobDataSchema>;
+
+/** Policy basis of the referral, carried on every charity job. */
+export const CHARITY_REFERRAL_CITATION = '沪府办规〔2022〕19号 二(四)1';
+
+/** Stable error codes of the alerter's HTTP API; a street-office system keys on `code`. */
+export const ALERT_API_ERRORS = {
+  UNAUTHENTICATED: { status: 401, retriable: false, message: 'a valid bearer token is required' },
+  FORBIDDEN: { status: 403, retriable: false, message: 'this token may not see or change this resource' },
+  BAD_REQUEST: { status: 400, retriable: false, message: 'the request is malformed' },
+  NOT_FOUND: { status: 404, retriable: false, message: 'no such alert or endpoint' },
+  INVALID_TRANSITION: { status: 409, retriable: false, message: 'the alert is not in a state this transition starts from' },
+  OUTCOME_REQUIRED: { status: 400, retriable: false, message: 'closing needs an outcome and a note' },
+  OUTCOME_NOT_ALLOWED: { status: 400, retriable: false, message: 'only closing takes an outcome' },
+  INTERNAL: { status: 500, retriable: true, message: 'internal error; the state is unchanged unless GET says otherwise' },
+} as const;
+export type AlertApiErrorCode = keyof typeof ALERT_API_ERRORS;

@@ -1,0 +1,80 @@
+// Every Redis key of the alerter's records, built here and nowhere else (conventions.md, habit 4).
+// A street's keys share the hash tag {st:<streetCode>}: every Lua script touches the keys of one street
+// only, so every script stays valid on Redis Cluster. The BullMQ queues live under QUEUE_PREFIX and are
+// named by @warnline/contracts, not here.
+import type { AlertState, Level } from '@warnline/contracts';
+
+/** Levels an alert can have ('none' never raises one). Order = KEYS order of the scripts. */
+export const ALERT_LEVELS = ['watch', 'warning', 'action'] as const satisfies readonly Level[];
+export type AlertLevel = (typeof ALERT_LEVELS)[number];
+
+export interface StreetKeys {
+  /** Hash: street-queue job id → alertId. Every job ever recorded; the record-side dedup. */
+  jobs: string;
+  /** Hash: householdId → alertId of the household's open (not closed) alert. At most one per household. */
+  open: string;
+  /** String counter: the last alert number handed out in this street. */
+  seq: string;
+  /** List: JSON audit events whose side effects (Kafka, timers, escalation, referral) may not be done yet. */
+  outbox: string;
+  /** Sorted set: alertIds of open alerts that breached a time limit, scored by when they were opened. */
+  overdue: string;
+  /** Sorted set per state: alertIds scored by when they were opened. */
+  state: Record<AlertState, string>;
+  /** Sorted set per level: alertIds of open alerts, scored by when they were opened. */
+  openLevel: Record<AlertLevel, string>;
+}
+
+export interface AlertKeys {
+  /** Hash: the alert record (state, level, outcome, times, latest job data as JSON). */
+  alert: string;
+  /** List: JSON audit events, oldest first. Appended, never trimmed. */
+  history: string;
+}
+
+export interface Keys {
+  street(streetCode: string): StreetKeys;
+  alert(alertId: string): AlertKeys;
+  /** Hash: streetCode → districtCode of every street that ever had an alert (worker and relay registry). */
+  streets: string;
+}
+
+/** `310113103-000042` → `310113103`: an alert id names its street, so its keys can be found from the id. */
+export function streetOfAlert(alertId: string): string | null {
+  const m = /^(\d{9})-\d{6,}$/.exec(alertId);
+  return m?.[1] ?? null;
+}
+
+export function formatAlertId(streetCode: string, n: number): string {
+  return `${streetCode}-${String(n).padStart(6, '0')}`;
+}
+
+export function createKeys(prefix: string): Keys {
+  const base = (street: string) => `${prefix}:alerter:{st:${street}}`;
+  return {
+    street(streetCode) {
+      const b = base(streetCode);
+      return {
+        jobs: `${b}:jobs`,
+        open: `${b}:open`,
+        seq: `${b}:seq`,
+        outbox: `${b}:outbox`,
+        overdue: `${b}:overdue`,
+        state: {
+          new: `${b}:state:new`,
+          acknowledged: `${b}:state:acknowledged`,
+          investigating: `${b}:state:investigating`,
+          closed: `${b}:state:closed`,
+        },
+        openLevel: { watch: `${b}:open:watch`, warning: `${b}:open:warning`, action: `${b}:open:action` },
+      };
+    },
+    alert(alertId) {
+      const street = streetOfAlert(alertId);
+      if (street === null) throw new Error('not an alert id');
+      const b = `${base(street)}:alert:${alertId}`;
+      return { alert: b, history: `${b}:history` };
+    },
+    streets: `${prefix}:alerter:streets`,
+  };
+}

@@ -1,0 +1,67 @@
+// prom-client metrics. Labels are street codes, levels, actions and breaches only: never a household,
+// a person or a token (no personal data in labels). The gauges are read from Redis at scrape time, so
+// every alerter instance reports the same, correct numbers after a restart.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AlertStore } from './alert-store.ts';
+import { ALERT_LEVELS } from './keys.ts';
+
+// Seconds: from minutes (tests, same-day handling) to beyond the 48-hour and 15-day limits.
+const DURATION_BUCKETS = [1, 10, 60, 600, 3600, 6 * 3600, 24 * 3600, 48 * 3600, 72 * 3600, 7 * 86_400, 15 * 86_400, 30 * 86_400];
+
+export interface Metrics {
+  registry: Registry;
+  /** An alert event (opened, level-raised, …, overdue). */
+  event(action: string): void;
+  acknowledged(level: string, seconds: number): void;
+  closed(level: string, seconds: number): void;
+}
+
+export function createMetrics(store: AlertStore, streets: () => Promise<string[]>): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  new Gauge({
+    name: 'warnline_alerts_open',
+    help: 'Open (not closed) alerts by street and level',
+    labelNames: ['street', 'level'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const street of await streets()) {
+        const { open } = await store.counts(street);
+        for (const level of ALERT_LEVELS) this.set({ street, level }, open[level]);
+      }
+    },
+  });
+  new Gauge({
+    name: 'warnline_alerts_overdue',
+    help: 'Open alerts that breached a time limit (acknowledge or close), by street',
+    labelNames: ['street'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const street of await streets()) this.set({ street }, (await store.counts(street)).overdue);
+    },
+  });
+  const events = new Counter({ name: 'warnline_alert_events_total', help: 'Alert events recorded by this instance, by action', labelNames: ['action'], registers: [registry] });
+  const toAck = new Histogram({
+    name: 'warnline_alert_time_to_acknowledge_seconds',
+    help: 'From an alert opened to acknowledged',
+    labelNames: ['level'],
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const toClose = new Histogram({
+    name: 'warnline_alert_time_to_close_seconds',
+    help: 'From an alert opened to closed',
+    labelNames: ['level'],
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  return {
+    registry,
+    event: (action) => events.inc({ action }),
+    acknowledged: (level, seconds) => toAck.observe({ level }, seconds),
+    closed: (level, seconds) => toClose.observe({ level }, seconds),
+  };
+}

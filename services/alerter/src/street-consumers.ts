@@ -1,0 +1,130 @@
+// Consumes the street queues alerts.street.<code>: one BullMQ Worker per street. The alerter is the only
+// consumer of these queues; completing a job means "recorded as an alert", and the job's return value
+// names the alert (street systems follow that with QueueEvents, see the README). Which streets:
+//   - ALERTER_STREETS from configuration,
+//   - streets remembered in Redis (every street that ever had an alert),
+//   - discovery: a periodic SCAN for the queues' meta keys, so a street whose first alert arrives while
+//     the alerter runs is picked up without a restart.
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { AlertJobDataSchema, streetQueueName, type AlertJobData } from '@warnline/contracts';
+import type { AlertStore, Limits } from './alert-store.ts';
+import type { Effects } from './effects.ts';
+import { ALERT_LEVELS, type AlertLevel } from './keys.ts';
+import type { Metrics } from './metrics.ts';
+import type { QueueSet } from './queues.ts';
+
+/** What a completed street job returns: the alert it went to and what happened. */
+export interface StreetJobResult {
+  alertId: string;
+  result: 'opened' | 'level-raised' | 're-raised' | 'duplicate';
+}
+
+const STREET_CODE = /^\d{9}$/;
+/** A transient failure (Redis or Kafka away) puts the job back this much later, without using an attempt. */
+const RETRY_DELAY_MS = 2_000;
+
+export interface StreetConsumerDeps {
+  /** BullMQ's connection (each Worker adds its own blocking connection). */
+  connection: Redis;
+  /** The store's connection, for the discovery SCAN. */
+  redis: Redis;
+  prefix: string;
+  store: AlertStore;
+  effects: Effects;
+  queues: QueueSet;
+  metrics: Metrics;
+  logger: Logger;
+  limits: Limits;
+  configured: string[];
+  discoveryIntervalMs: number;
+}
+
+export class StreetConsumers {
+  private readonly workers = new Map<string, Worker<AlertJobData, StreetJobResult>>();
+  private timer: NodeJS.Timeout | undefined;
+  private discovering: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly deps: StreetConsumerDeps) {}
+
+  async start(): Promise<void> {
+    for (const street of this.deps.configured) this.ensure(street);
+    for (const street of (await this.deps.store.knownStreets()).keys()) this.ensure(street);
+    if (this.deps.discoveryIntervalMs > 0) {
+      await this.discover();
+      this.timer = setInterval(() => {
+        this.discovering ??= this.discover().finally(() => (this.discovering = undefined));
+      }, this.deps.discoveryIntervalMs);
+    }
+  }
+
+  streets(): string[] {
+    return [...this.workers.keys()];
+  }
+
+  /** Starts consuming a street's queue (once). */
+  ensure(street: string): void {
+    if (this.closed || this.workers.has(street) || !STREET_CODE.test(street)) return;
+    const name = streetQueueName(street);
+    this.deps.queues.get(name); // shown in bull-board
+    const worker = new Worker<AlertJobData, StreetJobResult>(name, (job, token) => this.process(street, job, token), {
+      connection: this.deps.connection,
+      prefix: this.deps.prefix,
+      concurrency: 1,
+    });
+    worker.on('error', (err) => this.deps.logger.warn({ err, street }, 'street worker error'));
+    worker.on('failed', (job, err) => this.deps.logger.error({ err, street, jobId: job?.id }, 'street job refused for good'));
+    this.workers.set(street, worker);
+    this.deps.logger.info({ street, queue: name }, 'consuming street queue');
+  }
+
+  private async process(street: string, job: Job<AlertJobData, StreetJobResult>, token: string | undefined): Promise<StreetJobResult> {
+    // Parse at the edge: a malformed job fails for good (kept in the failed set for an operator), never a loop.
+    const parsed = AlertJobDataSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`job data does not match the alert contract: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    const data = parsed.data;
+    if (data.streetCode !== street) throw new UnrecoverableError('job data names another street than its queue');
+    if (!(ALERT_LEVELS as readonly string[]).includes(data.level)) throw new UnrecoverableError(`level ${data.level} raises no alert`);
+    if (job.id === undefined) throw new UnrecoverableError('job without id');
+    try {
+      const result = await this.deps.store.ingestJob(job.id, data, data.level as AlertLevel, new Date(), this.deps.limits);
+      if (result.kind === 'stale') throw new Error('unreachable: stale is retried in the store');
+      if (result.kind !== 'duplicate') {
+        this.deps.metrics.event(result.kind);
+        await this.deps.effects.runOrDefer(result.event);
+      }
+      return { alertId: result.alertId, result: result.kind };
+    } catch (err) {
+      // The producer adds jobs with one attempt; a Redis blip must not fail an alert for good. Move the job
+      // back to delayed (no attempt used) and let BullMQ deliver it again.
+      this.deps.logger.warn({ err, street, jobId: job.id }, 'recording the alert failed; retrying the job later');
+      await job.moveToDelayed(Date.now() + RETRY_DELAY_MS, token);
+      throw new DelayedError();
+    }
+  }
+
+  /** SCAN for street queues that exist in Redis but have no worker yet. */
+  async discover(): Promise<void> {
+    const glob = `${this.deps.prefix.replace(/[*?[\]\\]/g, '\\$&')}:alerts.street.*:meta`;
+    const start = this.deps.prefix.length + ':alerts.street.'.length;
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.deps.redis.scan(cursor, 'MATCH', glob, 'COUNT', 1000);
+        cursor = next;
+        for (const key of keys) this.ensure(key.slice(start, -':meta'.length));
+      } while (cursor !== '0');
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'street discovery failed; next pass retries');
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.discovering;
+    await Promise.all([...this.workers.values()].map((w) => w.close()));
+  }
+}

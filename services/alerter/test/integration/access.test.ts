@@ -1,0 +1,130 @@
+// The access matrix: every route × every role. A street token reaches its own street only, a district
+// token the streets of its district, admin everything (bull-board included); no or an unknown token → 401,
+// out of scope → 403. Denied changes leave the alert untouched, and no token ever reaches the log.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
+import type { RunningService } from '../../../../test/support/services.ts';
+import {
+  Producer, STREET_A, STREET_C, TOKENS, alertData, alertIdOf, call, cleanup, startAlerter, testEnv, type TestEnv,
+} from './support.ts';
+
+const ROLES = ['none', 'unknown', 'streetA', 'streetB', 'district', 'otherDistrict', 'admin'] as const;
+type Role = (typeof ROLES)[number];
+
+const tokenOf = (role: Role): string | undefined =>
+  role === 'none' ? undefined : role === 'unknown' ? 'not-a-configured-token-0123456789' : TOKENS[role].token;
+
+type Route = 'list' | 'show' | 'history' | 'transition' | 'board' | 'metrics' | 'healthz';
+
+// Expected status per route and role. Alerts are street 310113103 (district 310113); streetB is 310113104,
+// a neighbour in the same district; otherDistrict is 310115.
+const MATRIX: Record<Route, Record<Role, number>> = {
+  list: { none: 401, unknown: 401, streetA: 200, streetB: 403, district: 200, otherDistrict: 403, admin: 200 },
+  show: { none: 401, unknown: 401, streetA: 200, streetB: 403, district: 200, otherDistrict: 403, admin: 200 },
+  history: { none: 401, unknown: 401, streetA: 200, streetB: 403, district: 200, otherDistrict: 403, admin: 200 },
+  transition: { none: 401, unknown: 401, streetA: 200, streetB: 403, district: 200, otherDistrict: 403, admin: 200 },
+  board: { none: 401, unknown: 401, streetA: 403, streetB: 403, district: 403, otherDistrict: 403, admin: 200 },
+  metrics: { none: 200, unknown: 200, streetA: 200, streetB: 200, district: 200, otherDistrict: 200, admin: 200 },
+  healthz: { none: 200, unknown: 200, streetA: 200, streetB: 200, district: 200, otherDistrict: 200, admin: 200 },
+};
+
+describe('alerter: access matrix', () => {
+  let env: TestEnv;
+  let redis: Redis;
+  let producer: Producer;
+  let alerter: RunningService;
+  let shared: string;
+  let foreign: string;
+  /** One fresh alert per role, so each role's transition starts from `new`. */
+  const own = new Map<Role, string>();
+
+  beforeAll(async () => {
+    env = testEnv(inject('redisUrl'), inject('kafkaBrokers'));
+    redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
+    producer = new Producer(redis, env.queuePrefix);
+    alerter = await startAlerter(env);
+    const sharedData = alertData();
+    await producer.raise(sharedData);
+    shared = await alertIdOf(alerter, STREET_A, sharedData.householdId);
+    const foreignData = alertData({ streetCode: STREET_C });
+    await producer.raise(foreignData);
+    foreign = await alertIdOf(alerter, STREET_C, foreignData.householdId);
+    for (const role of ROLES) {
+      const d = alertData();
+      await producer.raise(d);
+      own.set(role, await alertIdOf(alerter, STREET_A, d.householdId));
+    }
+  });
+
+  afterAll(async () => {
+    const code = await alerter?.stop();
+    await producer?.close();
+    await cleanup(redis, env);
+    await redis.quit();
+    expect(code).toBe(0);
+  });
+
+  const request = (route: Route, role: Role) => {
+    const token = tokenOf(role);
+    switch (route) {
+      case 'list': return call(alerter, 'GET', `/v1/streets/${STREET_A}/alerts`, token);
+      case 'show': return call(alerter, 'GET', `/v1/alerts/${shared}`, token);
+      case 'history': return call(alerter, 'GET', `/v1/alerts/${shared}/history`, token);
+      case 'transition': return call(alerter, 'POST', `/v1/alerts/${own.get(role)}/transitions`, token, { to: 'acknowledged', note: role });
+      case 'board': return call(alerter, 'GET', '/admin/queues', token);
+      case 'metrics': return call(alerter, 'GET', '/metrics', token);
+      case 'healthz': return call(alerter, 'GET', '/healthz', token);
+    }
+  };
+
+  const cases = (Object.keys(MATRIX) as Route[]).flatMap((route) => ROLES.map((role) => [route, role, MATRIX[route][role]] as const));
+
+  it.each(cases)('%s as %s → %i', async (route, role, expected) => {
+    const answer = await request(route, role);
+    expect(answer.status).toBe(expected);
+    if (expected === 401) expect(answer.body).toMatchObject({ code: 'UNAUTHENTICATED', retriable: false });
+    if (expected === 403) expect(answer.body).toMatchObject({ code: 'FORBIDDEN', retriable: false });
+  });
+
+  it('leaves alerts untouched by denied transitions and records who made the allowed ones', async () => {
+    for (const role of ROLES) {
+      const alert = await call<{ state: string }>(alerter, 'GET', `/v1/alerts/${own.get(role)}`, TOKENS.admin.token);
+      expect(alert.body.state).toBe(MATRIX.transition[role] === 200 ? 'acknowledged' : 'new');
+    }
+    const history = await call<{ history: { action: string; actor: { name: string; role: string } }[] }>(alerter, 'GET', `/v1/alerts/${own.get('district')}/history`, TOKENS.admin.token);
+    expect(history.body.history[1]).toMatchObject({ action: 'acknowledged', actor: { name: 'qu-310113', role: 'district' } });
+  });
+
+  it('keeps a street out of other streets and districts, whatever it asks', async () => {
+    const t = TOKENS.streetA.token;
+    expect((await call(alerter, 'GET', `/v1/streets/${STREET_C}/alerts`, t)).status).toBe(403);
+    expect((await call(alerter, 'GET', `/v1/alerts/${foreign}`, t)).status).toBe(403);
+    expect((await call(alerter, 'POST', `/v1/alerts/${foreign}/transitions`, t, { to: 'acknowledged' })).status).toBe(403);
+    // An id of another street is refused before it is looked up: existence does not leak.
+    expect((await call(alerter, 'GET', `/v1/alerts/${STREET_C}-999999`, t)).status).toBe(403);
+    expect((await call(alerter, 'GET', '/v1/alerts/garbage', t)).status).toBe(403);
+    expect((await call(alerter, 'GET', `/v1/alerts/${foreign}`, TOKENS.otherDistrict.token)).status).toBe(200);
+  });
+
+  it('lets a browser reach bull-board with Basic auth and the admin token, and asks for it otherwise', async () => {
+    const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    const asked = await fetch(`${alerter.url}/admin/queues`);
+    expect(asked.status).toBe(401);
+    expect(asked.headers.get('www-authenticate')).toMatch(/^Basic /);
+    const ok = await fetch(`${alerter.url}/admin/queues`, { headers: { authorization: basic('ops', TOKENS.admin.token) } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('<html');
+    const api = await fetch(`${alerter.url}/admin/queues/api/queues`, { headers: { authorization: basic('ops', TOKENS.admin.token) } });
+    expect(api.status).toBe(200);
+    expect(JSON.stringify(await api.json())).toContain(`alerts.street.${STREET_A}`);
+    const street = await fetch(`${alerter.url}/admin/queues/api/queues`, { headers: { authorization: basic('x', TOKENS.streetA.token) } });
+    expect(street.status).toBe(403);
+    for (const header of ['Bearer', 'Token abc', `Bearer ${TOKENS.admin.token} extra`, basic('ops', 'wrong-password-0123456789')]) {
+      expect((await fetch(`${alerter.url}/v1/streets/${STREET_A}/alerts`, { headers: { authorization: header } })).status).toBe(401);
+    }
+  });
+
+  it('never writes a token to its log', () => {
+    for (const t of Object.values(TOKENS)) expect(alerter.output()).not.toContain(t.token);
+  });
+});

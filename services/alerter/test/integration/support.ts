@@ -1,0 +1,178 @@
+// Shared pieces of the alerter's integration tests: the alerter as a process, a producer that adds jobs
+// exactly like the accumulator (services/accumulator/src/alerts.ts), an HTTP client, an audit-topic reader
+// and cleanup of the test's own keys. Everything runs on the real Redis, BullMQ and Kafka.
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { freePort } from '@warnline/infra';
+import {
+  AlertAuditEventSchema, alertJobId, alertPriority, streetQueueName, type AlertAuditEvent, type AlertJobData,
+} from '@warnline/contracts';
+import { uniqueId, uniqueNamespace } from '../../../../test/support/names.ts';
+import { startService, type RunningService } from '../../../../test/support/services.ts';
+import { waitFor } from '../../../../test/support/wait.ts';
+
+export const STREET_A = '310113103';
+export const STREET_B = '310113104';
+export const STREET_C = '310115001';
+
+/** One token per scope the access matrix needs; names are what history and audit show. */
+export const TOKENS = {
+  streetA: { name: 'st-a', token: `street-a-${uniqueId('k')}`, role: 'street', street: STREET_A },
+  streetB: { name: 'st-b', token: `street-b-${uniqueId('k')}`, role: 'street', street: STREET_B },
+  district: { name: 'qu-310113', token: `district-${uniqueId('k')}`, role: 'district', district: '310113' },
+  otherDistrict: { name: 'qu-310115', token: `district-o-${uniqueId('k')}`, role: 'district', district: '310115' },
+  admin: { name: 'ops', token: `admin-${uniqueId('k')}`, role: 'admin' },
+} as const;
+
+export interface TestEnv {
+  redisUrl: string;
+  kafkaBrokers: string[];
+  queuePrefix: string;
+  redisPrefix: string;
+  namespace: string;
+}
+
+export function testEnv(redisUrl: string, kafkaBrokers: string[]): TestEnv {
+  return { redisUrl, kafkaBrokers, queuePrefix: uniqueId('wlq'), redisPrefix: uniqueId('wla'), namespace: uniqueNamespace() };
+}
+
+export async function startAlerter(env: TestEnv, extra: Record<string, string> = {}): Promise<RunningService> {
+  const port = await freePort();
+  return startService('alerter', {
+    REDIS_URL: env.redisUrl,
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
+    TOPIC_NAMESPACE: env.namespace,
+    QUEUE_PREFIX: env.queuePrefix,
+    REDIS_PREFIX: env.redisPrefix,
+    ALERTER_PORT: String(port),
+    ALERTER_TOKENS: JSON.stringify(Object.values(TOKENS)),
+    ALERTER_STREETS: [STREET_A, STREET_B, STREET_C].join(','),
+    ALERTER_OUTBOX_INTERVAL_MS: '500',
+    LOG_LEVEL: 'info',
+    ...extra,
+  }, port);
+}
+
+export function alertData(overrides: Partial<AlertJobData> = {}): AlertJobData {
+  const streetCode = overrides.streetCode ?? STREET_A;
+  return {
+    householdId: uniqueId('HH'),
+    streetCode,
+    districtCode: streetCode.slice(0, 6),
+    level: 'warning',
+    findings: [
+      { code: 'APPROACHING_EXPENDITURE_POVERTY', citation: '沪府办规〔2022〕19号 二(三)', message: 'burden approaches the expenditure-poverty line' },
+    ],
+    burden12m: '26000.00',
+    income: '60000.00',
+    burdenRatio: '0.4333',
+    window: { from: '2023-07', to: '2024-06' },
+    assistance: { total: '1200.00', capRemaining: '78800.00' },
+    ruleSet: 'shanghai@2023-07-01',
+    raisedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/** Adds an alert job exactly as the accumulator's AlertPublisher does. */
+export class Producer {
+  private readonly queues = new Map<string, Queue>();
+  constructor(private readonly connection: Redis, private readonly prefix: string) {}
+
+  queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  async raise(data: AlertJobData): Promise<string> {
+    const jobId = alertJobId(data.householdId, data.level, data.window.to);
+    await this.queue(streetQueueName(data.streetCode)).add(data.level, data, {
+      jobId,
+      priority: alertPriority(data.level),
+      removeOnComplete: false,
+      removeOnFail: false,
+    });
+    return jobId;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}
+
+export interface Answer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+}
+
+export async function call<T = Record<string, unknown>>(
+  service: RunningService, method: 'GET' | 'POST', path: string, token?: string, body?: unknown,
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = {};
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${service.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON (metrics, bull-board HTML)
+  }
+  return { status: res.status, body: parsed as T };
+}
+
+/** Waits until the household has an alert in the street and returns its id. */
+export async function alertIdOf(service: RunningService, street: string, householdId: string, state = 'new'): Promise<string> {
+  return waitFor(`an alert for ${householdId}`, async () => {
+    const r = await call<{ alerts: { alertId: string; householdId: string }[] }>(service, 'GET', `/v1/streets/${street}/alerts?state=${state}&limit=500`, TOKENS.admin.token);
+    return r.body.alerts?.find((a) => a.householdId === householdId)?.alertId;
+  });
+}
+
+/** Reads alerts.audit.v1 of the test's namespace from the beginning. */
+export class AuditReader {
+  readonly events: AlertAuditEvent[] = [];
+  private consumer: Consumer | undefined;
+
+  constructor(private readonly env: TestEnv) {}
+
+  async start(): Promise<void> {
+    const kafka = new Kafka({ brokers: this.env.kafkaBrokers, clientId: 'alerter-test', logLevel: logLevel.NOTHING });
+    this.consumer = kafka.consumer({ groupId: uniqueId('audit') });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: `${this.env.namespace}alerts.audit.v1`, fromBeginning: true });
+    await this.consumer.run({
+      eachMessage: async ({ message }) => {
+        this.events.push(AlertAuditEventSchema.parse(JSON.parse(message.value?.toString() ?? '')));
+      },
+    });
+  }
+
+  /** The distinct events of one alert (delivery is at least once), in seq order. */
+  of(alertId: string): AlertAuditEvent[] {
+    const byId = new Map(this.events.filter((e) => e.alertId === alertId).map((e) => [e.eventId, e]));
+    return [...byId.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
+
+/** Deletes the test's own keys (its unique prefixes) only: the Redis may be shared. */
+export async function cleanup(redis: Redis, env: TestEnv): Promise<void> {
+  for (const prefix of [env.queuePrefix, env.redisPrefix]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  }
+}
