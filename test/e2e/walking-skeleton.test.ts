@@ -4,9 +4,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
 import { freePort } from '@warnline/infra';
 import { streetQueueName } from '@warnline/contracts';
 import { claim, household, residentId } from '../support/fixtures.ts';
+import { consumerLag } from '../support/lag.ts';
 import { uniqueId, uniqueNamespace } from '../support/names.ts';
 import { startService, type RunningService } from '../support/services.ts';
 import { waitFor } from '../support/wait.ts';
@@ -18,17 +20,30 @@ describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → R
   let ingest: RunningService;
   let alerter: RunningService;
   let redis: Redis;
+  // Ingest refuses requests without a bearer token (issue 4): one hospital token, one registry token.
+  const hospitalToken = uniqueId('hospital-token-0123456789');
+  const registryToken = uniqueId('registry-token-0123456789');
+  const caseworkerToken = uniqueId('street-token-0123456789');
+  const headers = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
+  const namespace = uniqueNamespace();
+  const group = uniqueId('g');
 
   beforeAll(async () => {
     const common = {
       KAFKA_BROKERS: inject('kafkaBrokers').join(','),
       REDIS_URL: inject('redisUrl'),
-      TOPIC_NAMESPACE: uniqueNamespace(),
+      TOPIC_NAMESPACE: namespace,
       TOPIC_PARTITIONS: '3',
       QUEUE_PREFIX: queuePrefix,
       REDIS_PREFIX: redisPrefix,
-      CONSUMER_GROUP: uniqueId('g'),
+      CONSUMER_GROUP: group,
       PSEUDONYM_KEY: 'test-key-0123456789abcdef0123456789abcdef',
+      INGEST_TOKENS: JSON.stringify([
+        { name: 'e2e-hospital', token: hospitalToken, role: 'hospital', institutions: ['H31011000012'] },
+        { name: 'e2e-registry', token: registryToken, role: 'registry' },
+      ]),
+      ALERTER_TOKENS: JSON.stringify([{ name: 'e2e-street', token: caseworkerToken, role: 'street', street: '310113103' }]),
+      ALERTER_STREETS: '310113103',
       LOG_LEVEL: 'info',
     };
     const [ingestPort, accPort, alerterPort] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -51,29 +66,32 @@ describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → R
 
   it('turns one claim into one alert job in the household street queue', async () => {
     const person = residentId(7);
-    const hh = household({ householdId: uniqueId('HH'), members: [person], streetCode: '310113103' });
-    const hhRes = await fetch(`${ingest.url}/v1/households`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(hh) });
+    // One member, 20,000 yuan a year: a 10,000 yuan burden is 50% of income (沪府办规〔2022〕19号 四, 第二类).
+    const hh = household({ householdId: uniqueId('HH'), members: [person], streetCode: '310113103', income: '20000.00' });
+    const hhRes = await fetch(`${ingest.url}/v1/households`, { method: 'POST', headers: headers(registryToken), body: JSON.stringify(hh) });
     expect(hhRes.status).toBe(202);
     expect(await hhRes.json()).toEqual({ accepted: 1, rejected: [] });
 
     // The household record must be in place before the claim, or the claim counts for a household of one.
-    await waitFor('household stored', async () => (await redis.keys(`${redisPrefix}:{hh:${hh.householdId}}:record`)).length === 1);
+    const kafka = new Kafka({ brokers: inject('kafkaBrokers'), clientId: 'e2e', logLevel: logLevel.NOTHING });
+    await waitFor('household consumed', async () => (await consumerLag(kafka, group, [`${namespace}households.v1`])) === 0);
 
-    const c = claim({ personId: person, cash: '4000.00' });
-    const res = await fetch(`${ingest.url}/v1/claims`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([c]) });
+    const c = claim({ personId: person, cash: '9000.00' });
+    const res = await fetch(`${ingest.url}/v1/claims`, { method: 'POST', headers: headers(hospitalToken), body: JSON.stringify([c]) });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
 
     const connection = redis.duplicate();
     const queue = new Queue(streetQueueName('310113103'), { connection, prefix: queuePrefix });
     try {
+      // The alerter consumes the street queue, so the job may already be completed (= recorded).
       const jobs = await waitFor('an alert job in the street queue', async () => {
-        const found = await queue.getJobs(['prioritized', 'waiting']);
+        const found = await queue.getJobs(['prioritized', 'waiting', 'active', 'completed']);
         return found.length > 0 ? found : undefined;
       });
       expect(jobs).toHaveLength(1);
       const job = jobs[0]!;
-      expect(job.data).toMatchObject({ householdId: hh.householdId, streetCode: '310113103', burden12m: '5000.00' });
+      expect(job.data).toMatchObject({ householdId: hh.householdId, streetCode: '310113103', burden12m: '10000.00' });
       expect(job.name).toBe(job.data.level);
       expect(JSON.stringify(job.data)).not.toContain(person);
     } finally {
@@ -81,9 +99,12 @@ describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → R
       await connection.quit();
     }
 
-    // The caseworker API sees the same alert.
-    const listed = await (await fetch(`${alerter.url}/v1/streets/310113103/alerts`)).json() as { alerts: { data: { householdId: string } }[] };
-    expect(listed.alerts.map((a) => a.data.householdId)).toEqual([hh.householdId]);
+    // The street office's caseworkers see it through their API.
+    const listed = await waitFor('the alert listed for the street', async () => {
+      const body = (await (await fetch(`${alerter.url}/v1/streets/310113103/alerts?state=new`, { headers: headers(caseworkerToken) })).json()) as { alerts?: { householdId: string }[] };
+      return body.alerts && body.alerts.length > 0 ? body.alerts : undefined;
+    });
+    expect(listed.map((a) => a.householdId)).toEqual([hh.householdId]);
 
     // The raw identity number never reached a log line.
     for (const s of services) expect(s.output()).not.toContain(person);
