@@ -12,3 +12,5 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ "$(cat "$stamp")
   npm ci --no-audit --no-fund --loglevel=error >&2
   node --version >"$stamp"
 fi
+# kafkajs on Node 24 warns about a negative timer delay it never meant (tulios/kafkajs#1751): silence that one.
+export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"
