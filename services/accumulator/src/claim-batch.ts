@@ -1,62 +1,64 @@
-// Applies a batch of claims.v1 messages to Redis in one round trip: one Lua call per claim, pipelined.
-import { createHash } from 'node:crypto';
-import { ClaimEventSchema, monthOf, yuanToFen, type ClaimEvent } from '@warnline/contracts';
+// Applies the claims of one Kafka batch to Redis in one round trip: claims grouped by person, one Lua call
+// per person (all that person's claims of the batch, in offset order), pipelined.
+import type { ClaimEvent } from '@warnline/contracts';
 import type { Redis } from 'ioredis';
+import { amountsFen, claimDelta, fingerprint } from './claim-delta.ts';
 import type { Keys } from './keys.ts';
-import { APPLY_RESULT } from './scripts.ts';
-
-export type Decoded = { ok: true; claim: ClaimEvent } | { ok: false; reason: string; detail: string };
-
-/** Parses one message at the edge; a bad one becomes a reason for the DLQ, never an exception. */
-export function decodeClaim(value: Buffer | null): Decoded {
-  if (!value) return { ok: false, reason: 'UNPARSEABLE_MESSAGE', detail: 'empty message' };
-  let json: unknown;
-  try {
-    json = JSON.parse(value.toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'UNPARSEABLE_MESSAGE', detail: 'not JSON' };
-  }
-  const parsed = ClaimEventSchema.safeParse(json);
-  if (!parsed.success) {
-    return { ok: false, reason: 'INVALID_CLAIM', detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
-  }
-  return { ok: true, claim: parsed.data };
-}
-
-/** What a claim contributes, in signed integer fen (contracts.md, "Derived per claim"). */
-export function claimDelta(claim: ClaimEvent): { bucket: string; burdenFen: number; selfPayFen: number } {
-  const a = claim.amounts;
-  const fen = yuanToFen;
-  const burden = fen(a.personalAccount) + fen(a.cash);
-  const selfPay = Math.max(0, fen(a.policyScope) - fen(a.basicFund) - fen(a.criticalIllness) - fen(a.supplementary) - fen(a.assistance));
-  const sign = claim.type === 'reversal' ? -1 : 1;
-  const visitClass = claim.visitType === 'inpatient' ? 'i' : 'o';
-  return { bucket: `${monthOf(claim.serviceDate)}:${visitClass}`, burdenFen: sign * burden, selfPayFen: sign * selfPay };
-}
-
-/** The content that must match for a redelivery to count as "the same claim" (receivedAt excluded). */
-export function fingerprint(claim: ClaimEvent): string {
-  const { receivedAt: _r, ...content } = claim;
-  return createHash('sha256').update(JSON.stringify(content)).digest('base64url').slice(0, 16);
-}
+import { reply, type ApplyCode } from './scripts.ts';
 
 export interface ApplyOutcome {
   claim: ClaimEvent;
-  result: 'applied' | 'duplicate' | 'conflict';
+  code: ApplyCode;
+  /** Month index (year·12 + month − 1) of the claim's service month, for the active index. */
+  monthIndex: number;
 }
 
-export async function applyClaims(redis: Redis, keys: Keys, claims: ClaimEvent[]): Promise<ApplyOutcome[]> {
-  if (claims.length === 0) return [];
+export interface PersonOutcome {
+  person: string;
+  /** The registry household the person points at, or null (a household of one). */
+  householdId: string | null;
+}
+
+export interface BatchOutcome {
+  claims: ApplyOutcome[];
+  persons: Map<string, PersonOutcome>;
+}
+
+export function monthIndex(month: string): number {
+  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+}
+
+/** `floor`: the oldest month kept (YYYY-MM); older claims get code -2 and change nothing. */
+export async function applyClaims(redis: Redis, keys: Keys, claims: readonly ClaimEvent[], floor: string): Promise<BatchOutcome> {
+  const byPerson = new Map<string, number[]>();
+  claims.forEach((claim, i) => {
+    const list = byPerson.get(claim.personId);
+    if (list) list.push(i);
+    else byPerson.set(claim.personId, [i]);
+  });
+  const months: number[] = new Array<number>(claims.length);
   const pipeline = redis.pipeline();
-  for (const claim of claims) {
-    const d = claimDelta(claim);
-    pipeline.applyClaim(keys.personSeen(claim.personId), keys.personMonths(claim.personId), claim.claimId, fingerprint(claim), d.bucket, d.burdenFen, d.selfPayFen);
+  for (const [person, indexes] of byPerson) {
+    const argv: string[] = [floor];
+    for (const i of indexes) {
+      const claim = claims[i]!;
+      const fen = amountsFen(claim);
+      const d = claimDelta(claim, fen);
+      months[i] = monthIndex(d.month);
+      // One argument per claim, fields separated by spaces (no field can hold one): far fewer arguments for
+      // the client to encode than eight per claim.
+      argv.push(`${claim.claimId} ${claim.type === 'settlement' ? 's' : 'r'} ${claim.reversedClaimId ?? ''} ${d.month} ${d.visitClass} ${d.burdenFen} ${d.selfPayFen} ${fingerprint(claim, fen)}`);
+    }
+    pipeline.applyClaims(keys.person(person), keys.personClaims(person), ...argv);
   }
   const replies = (await pipeline.exec()) ?? [];
-  return claims.map((claim, i) => {
-    const [err, code] = replies[i] ?? [new Error('no reply'), null];
-    if (err) throw err;
-    const result = code === APPLY_RESULT.applied ? 'applied' : code === APPLY_RESULT.duplicate ? 'duplicate' : 'conflict';
-    return { claim, result };
-  });
+  const codes: ApplyCode[] = new Array<ApplyCode>(claims.length);
+  const persons = new Map<string, PersonOutcome>();
+  let r = 0;
+  for (const [person, indexes] of byPerson) {
+    const [householdId, ...personCodes] = reply<[string | null, ...number[]]>(replies[r++]);
+    persons.set(person, { person, householdId: householdId ?? null });
+    indexes.forEach((i, k) => (codes[i] = personCodes[k] as ApplyCode));
+  }
+  return { claims: claims.map((claim, i) => ({ claim, code: codes[i]!, monthIndex: months[i]! })), persons };
 }

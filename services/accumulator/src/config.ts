@@ -1,29 +1,64 @@
 // The only place the accumulator reads the environment (conventions.md, habit 2).
 import { z } from 'zod';
+import { DEFAULT_RETENTION_MONTHS, isCalendarDate } from '@warnline/contracts';
 import { brokerList, logLevelSchema, parseEnv, port } from '@warnline/runtime';
 
 export const ConfigSchema = z.object({
   /** Kafka bootstrap servers, comma-separated. Required. */
   KAFKA_BROKERS: brokerList,
-  /** Prefix for every topic name ("" in production; tests use a unique one). */
+  /** Prefix for every topic name. Default "" (production); tests use a unique one. */
   TOPIC_NAMESPACE: z.string().default(''),
   /** Partitions for topics this service creates when missing. Default 6. */
   TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(6),
   /** Consumer group shared by all accumulator instances. Default warnline-accumulator. */
   CONSUMER_GROUP: z.string().default('warnline-accumulator'),
-  /** Redis for the totals and the BullMQ queues. Required. */
+  /**
+   * Partitions one instance processes at the same time (kafkajs `partitionsConsumedConcurrently`). Each batch
+   * still runs its steps in order and commits only its own offsets. Default 1.
+   */
+  PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * Most bytes fetched per partition in one fetch: bigger batches let one evaluation cover more claims of the
+   * same household. Default 4194304 (4 MiB).
+   */
+  KAFKA_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(65_536).default(4 * 1024 * 1024),
+  /**
+   * Kafka consumer session timeout: how long a crashed instance holds its partitions before the group moves
+   * them. Default 30000 ms.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
+  /** Redis for the totals, the household status and the BullMQ queues. Required. */
   REDIS_URL: z.string().url(),
   /** Prefix of every Redis key this service owns. Default wl. */
   REDIS_PREFIX: z.string().default('wl'),
-  /** BullMQ prefix of the alert queues (contracts.md). Default warnline. */
+  /** BullMQ prefix of the alert queues (contracts.md) and of the roll-over queue. Default warnline. */
   QUEUE_PREFIX: z.string().default('warnline'),
   /** Rule set of packages/rules used to evaluate households. Default shanghai. */
   RULE_SET: z.string().default('shanghai'),
   /** Evaluate "as of" this date instead of today in Asia/Shanghai (replays, tests). Default: the clock. */
-  AS_OF: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  AS_OF: z.string().refine(isCalendarDate, 'a calendar date YYYY-MM-DD').optional(),
+  /**
+   * Months of claims kept, counting the current one: the 12-month window plus a margin for late claims.
+   * Claims older than this are dead-lettered (SERVICE_DATE_TOO_OLD); it is also the dedup horizon. Same
+   * setting and default as ingest. Default 14.
+   */
+  RETENTION_MONTHS: z.coerce.number().int().min(12).max(120).default(DEFAULT_RETENTION_MONTHS),
+  /**
+   * Cron pattern (Asia/Shanghai) of the month roll-over that re-evaluates every household with burden, so that
+   * levels fall as old months leave the window. Default "5 0 1 * *" (00:05 on the first day of each month).
+   */
+  ROLLOVER_CRON: z.string().default('5 0 1 * *'),
+  /** Whether this instance registers the roll-over scheduler and works its jobs. Default true. */
+  ROLLOVER_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Shards of the index of persons with burden (one sorted set each, for Redis Cluster). Default 16. */
+  ACTIVE_INDEX_SHARDS: z.coerce.number().int().min(1).max(4096).default(16),
+  /** Households evaluated per round trip group; the consumer heartbeats between groups. Default 2000. */
+  EVALUATION_CHUNK: z.coerce.number().int().min(1).default(2000),
   /** Port of /healthz. Default 8081. */
   ACCUMULATOR_PORT: port.default(8081),
+  /** Interface of /healthz. Default 127.0.0.1. */
   ACCUMULATOR_HOST: z.string().default('127.0.0.1'),
+  /** pino level. Default info. */
   LOG_LEVEL: logLevelSchema.default('info'),
 });
 

@@ -1,45 +1,66 @@
-// Household records from households.v1 and the person → household index.
-import { HouseholdEventSchema, type HouseholdEvent } from '@warnline/contracts';
+// Registry records from households.v1: stored with their version (a lower version never overwrites a higher
+// one), and every member pointed at the household (a leaver unpointed, unless they joined another already).
+import { HouseholdEventSchema, toRejections, type HouseholdEvent, type Rejection } from '@warnline/contracts';
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys.ts';
+import { PUT, reply } from './scripts.ts';
+import type { Target } from './evaluator.ts';
 
-export type DecodedHousehold = { ok: true; household: HouseholdEvent } | { ok: false; reason: string; detail: string };
+export type DecodedHousehold = { ok: true; household: HouseholdEvent } | { ok: false; rejections: Rejection[]; input: unknown };
 
 export function decodeHousehold(value: Buffer | null): DecodedHousehold {
-  if (!value) return { ok: false, reason: 'UNPARSEABLE_MESSAGE', detail: 'empty message' };
+  if (!value || value.length === 0) return { ok: false, rejections: [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: 'empty message' }], input: undefined };
   let json: unknown;
   try {
     json = JSON.parse(value.toString('utf8'));
   } catch {
-    return { ok: false, reason: 'UNPARSEABLE_MESSAGE', detail: 'not JSON' };
+    return { ok: false, rejections: [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: 'the message is not JSON' }], input: undefined };
   }
   const parsed = HouseholdEventSchema.safeParse(json);
-  if (!parsed.success) {
-    return { ok: false, reason: 'INVALID_HOUSEHOLD', detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
-  }
+  if (!parsed.success) return { ok: false, rejections: toRejections(parsed.error.issues, json), input: json };
   return { ok: true, household: parsed.data };
 }
 
 /**
- * Stores the record if its version is newer, then points each member at the household and unpoints
- * members who left. Returns false for a stale or repeated version (nothing to re-evaluate).
+ * Stores the records (in order: two versions of one household in a batch end with the higher), links their
+ * members, and returns what must be evaluated: each stored household, the households its new members left,
+ * and the households of one that end (a person joined) or begin (a person left and joined nobody).
  */
-export async function putHousehold(redis: Redis, keys: Keys, household: HouseholdEvent): Promise<boolean> {
-  const previous = await redis.putHousehold(keys.household(household.householdId), household.version, JSON.stringify(household));
-  if (previous === null) return false;
-  const before = previous ? (JSON.parse(previous) as HouseholdEvent).members.map((m) => m.personId) : [];
-  const now = new Set(household.members.map((m) => m.personId));
-  const pipeline = redis.pipeline();
-  for (const person of now) pipeline.set(keys.personHousehold(person), household.householdId);
-  for (const person of before) {
-    // Only unpoint a leaver still pointing here: they may already have joined another household.
-    if (!now.has(person)) pipeline.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, keys.personHousehold(person), household.householdId);
+export async function putHouseholds(redis: Redis, keys: Keys, households: readonly HouseholdEvent[]): Promise<Target[]> {
+  if (households.length === 0) return [];
+  const put = redis.pipeline();
+  for (const h of households) {
+    put.putHousehold(keys.household(h.householdId), h.version, JSON.stringify(h), JSON.stringify(h.members.map((m) => m.personId)));
   }
-  await pipeline.exec();
-  return true;
-}
-
-export async function getHousehold(redis: Redis, keys: Keys, householdId: string): Promise<HouseholdEvent | null> {
-  const json = await redis.get(keys.household(householdId));
-  return json ? (JSON.parse(json) as HouseholdEvent) : null;
+  const putReplies = (await put.exec()) ?? [];
+  const links = redis.pipeline();
+  const linked: { person: string; householdId: string }[] = [];
+  const unlinked: string[] = [];
+  const targets = new Map<string, Target>();
+  households.forEach((h, i) => {
+    const [status, prevJson] = reply<[number, string?]>(putReplies[i]);
+    if (status === PUT.stale) return;
+    const now = new Set(h.members.map((m) => m.personId));
+    for (const person of now) {
+      links.linkMember(keys.person(person), keys.soloStatus(person), h.householdId);
+      linked.push({ person, householdId: h.householdId });
+    }
+    for (const person of JSON.parse(prevJson ?? '[]') as string[]) {
+      if (now.has(person)) continue;
+      links.unlinkMember(keys.person(person), h.householdId);
+      unlinked.push(person);
+    }
+    targets.set(`h:${h.householdId}`, { kind: 'household', id: h.householdId });
+  });
+  const linkReplies = (await links.exec()) ?? [];
+  linked.forEach(({ person, householdId }, i) => {
+    const [before, soloStatus] = reply<[string | null, number]>(linkReplies[i]);
+    // The household the person left, and their household of one, which ends (a tombstone if it had a status).
+    if (before && before !== householdId) targets.set(`h:${before}`, { kind: 'household', id: before });
+    if (soloStatus === 1) targets.set(`s:${person}`, { kind: 'solo', person });
+  });
+  unlinked.forEach((person, k) => {
+    if (reply<number>(linkReplies[linked.length + k]) === 2) targets.set(`s:${person}`, { kind: 'solo', person });
+  });
+  return [...targets.values()];
 }

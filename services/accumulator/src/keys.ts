@@ -1,26 +1,45 @@
 // Every Redis key of the accumulator, built here and nowhere else (conventions.md, habit 4).
-// A person's keys share the hash tag {p_…}, a household's the tag {hh:…}: each Lua script touches keys of
-// one tag only, so every script stays valid on Redis Cluster.
+// A person's keys share the hash tag {p_…}, a registry household's the tag {h:…}, a shard of the active index
+// the tag {a:…}: each Lua script touches keys of one tag only, so every script stays valid on Redis Cluster.
+// The layout and its memory are explained in the README.
 
 export interface Keys {
-  /** Hash: "<YYYY-MM>:<i|o>:<b|s>" → integer fen (burden, self-pay) of one person's claims. */
-  personMonths(person: string): string;
-  /** Hash: claimId → fingerprint of the claim's content, for idempotency. */
-  personSeen(person: string): string;
-  /** String: the householdId the person currently belongs to. */
-  personHousehold(person: string): string;
-  /** String: the household record (JSON of households.v1). */
+  /**
+   * Hash, one per person: "<YYYY-MM>:<i|o>" → "<burdenFen>:<selfPayFen>" (net, integer fen, inpatient and
+   * outpatient apart), "h" → householdId of the person's registry household (absent: a household of one),
+   * "f" → the oldest month kept for this person (never moves back).
+   */
+  person(person: string): string;
+  /** Hash, one per person: claimId → "<state><YYYY-MM><fingerprint>" (apply-claims-2.lua), the dedup record. */
+  personClaims(person: string): string;
+  /** Hash: the decision status of the person's household of one (same fields as household status). */
+  soloStatus(person: string): string;
+  /**
+   * Hash, one per registry household: "rec" → households.v1 JSON, "ver" → its version, "prev" → JSON of the
+   * members of the record it replaced, and the decision status fields (see record-decision-2.lua).
+   */
   household(householdId: string): string;
-  /** Hash: level and window of the last decision published for the household. */
-  householdStatus(householdId: string): string;
+  /** Sorted set, one per shard: person → month index (year·12 + month − 1) of their latest claim. */
+  activeShard(shard: number): string;
+  /** Every shard of the active index. */
+  activeShards(): string[];
+  /** Shard of a person (by their pseudonym's hex digits: uniform). */
+  shardOf(person: string): number;
 }
 
-export function createKeys(prefix: string): Keys {
+export function createKeys(prefix: string, shards = 16): Keys {
+  const activeShard = (shard: number) => `${prefix}:{a:${shard}}:active`;
   return {
-    personMonths: (p) => `${prefix}:{${p}}:months`,
-    personSeen: (p) => `${prefix}:{${p}}:seen`,
-    personHousehold: (p) => `${prefix}:{${p}}:household`,
-    household: (h) => `${prefix}:{hh:${h}}:record`,
-    householdStatus: (h) => `${prefix}:{hh:${h}}:status`,
+    person: (p) => `${prefix}:{${p}}:p`,
+    personClaims: (p) => `${prefix}:{${p}}:c`,
+    soloStatus: (p) => `${prefix}:{${p}}:s`,
+    household: (h) => `${prefix}:{h:${h}}:h`,
+    activeShard,
+    activeShards: () => Array.from({ length: shards }, (_, i) => activeShard(i)),
+    shardOf: (p) => {
+      // Pseudonyms are "p_" + hex of an HMAC; anything else (tests) still maps somewhere stable.
+      const n = Number.parseInt(p.slice(2, 10), 16);
+      return Number.isNaN(n) ? 0 : n % shards;
+    },
   };
 }

@@ -1,118 +1,162 @@
-// The accumulator's work per Kafka batch: decode, apply to Redis exactly once, re-evaluate the
-// households touched, publish status changes and raise alerts. Every step is idempotent, so a batch
-// replayed after a crash changes nothing that was already done.
-import type { KafkaMessage, Producer } from 'kafkajs';
+// The accumulator's work per Kafka batch: decode, apply to Redis exactly once, dead-letter what cannot
+// count, index the persons with burden, re-evaluate each touched household once, and only then let main.ts
+// commit the offsets. Every step is idempotent, so a batch replayed after a crash changes nothing that was
+// already done, and completes what was not.
+import type { KafkaMessage, Message, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { levelRank, type Level } from '@warnline/contracts';
-import type { AlertPublisher } from './alerts.ts';
-import { applyClaims, decodeClaim } from './claim-batch.ts';
-import { decide, householdOf, loadHouseholdState } from './evaluate.ts';
-import { decodeHousehold, putHousehold } from './household-store.ts';
+import { oldestRetainedMonth, type ClaimEvent, type HouseholdEvent } from '@warnline/contracts';
+import { applyClaims } from './claim-batch.ts';
+import { decodeClaim } from './claim-decode.ts';
+import { deadLetter, rejection, type Origin } from './dead-letters.ts';
+import type { Evaluator, EvaluationStats, Target } from './evaluator.ts';
+import { decodeHousehold, putHouseholds } from './household-store.ts';
+import { sendInOrder } from './kafka-send.ts';
 import type { Keys } from './keys.ts';
+import { APPLY, type ApplyCode } from './scripts.ts';
 
 export interface ProcessorDeps {
   redis: Redis;
   keys: Keys;
   producer: Producer;
-  alerts: AlertPublisher;
+  evaluator: Evaluator;
   logger: Logger;
-  topics: { claimsDlq: string; householdsDlq: string; householdStatus: string };
-  ruleSet: string;
+  topics: { claimsDlq: string; householdsDlq: string };
+  /** Months kept (RETENTION_MONTHS). */
+  retentionMonths: number;
   asOf: () => string;
 }
 
-/** A household to evaluate: by registry id, or a person with no household record. */
-type Target = { householdId: string | null; person?: string };
+export interface ClaimBatchStats extends EvaluationStats {
+  claims: number;
+  applied: number;
+  duplicates: number;
+  deadLettered: number;
+  /** Milliseconds per step, for the debug log of each batch. */
+  msDecode?: number;
+  msApply?: number;
+  msIndex?: number;
+  msEvaluate?: number;
+}
+
+/** Codes after which the person's household is evaluated: anything that is (or may have been) applied. */
+const EVALUATE_AFTER: ReadonlySet<ApplyCode> = new Set([APPLY.applied, APPLY.recorded, APPLY.appliedPendingMismatch, APPLY.duplicate]);
 
 export class Processor {
   constructor(private readonly deps: ProcessorDeps) {}
 
-  async claims(messages: KafkaMessage[]): Promise<void> {
-    const { redis, keys } = this.deps;
-    const dead: { message: KafkaMessage; reason: string; detail: string }[] = [];
-    const claims = [];
+  async claims(messages: readonly KafkaMessage[], origin: Origin, heartbeat: () => Promise<void>): Promise<ClaimBatchStats> {
+    const { redis, keys, logger } = this.deps;
+    const started = performance.now();
+    const asOf = this.deps.asOf();
+    const floor = oldestRetainedMonth(asOf, this.deps.retentionMonths);
+    const dead: Message[] = [];
+    const claims: ClaimEvent[] = [];
+    const sources: KafkaMessage[] = [];
     for (const message of messages) {
       const decoded = decodeClaim(message.value);
-      if (decoded.ok) claims.push(decoded.claim);
-      else dead.push({ message, reason: decoded.reason, detail: decoded.detail });
-    }
-    const outcomes = await applyClaims(redis, keys, claims);
-    const touched = new Set<string>();
-    for (const o of outcomes) {
-      if (o.result === 'applied') touched.add(o.claim.personId);
-      if (o.result === 'conflict') {
-        dead.push({ message: { key: null, value: Buffer.from(JSON.stringify(o.claim)), timestamp: '', attributes: 0, offset: '', headers: {} } as KafkaMessage, reason: 'CLAIM_CONFLICT', detail: `claimId ${o.claim.claimId} seen before with different content` });
+      if (!decoded.ok) {
+        dead.push(deadLetter('claim', message, origin, decoded.rejections, decoded.input));
+      } else if (decoded.claim.serviceDate.slice(0, 7) < floor) {
+        dead.push(deadLetter('claim', message, origin, [rejection('SERVICE_DATE_TOO_OLD', 'serviceDate')], decoded.claim));
+      } else {
+        claims.push(decoded.claim);
+        sources.push(message);
       }
     }
-    await this.deadLetter(this.deps.topics.claimsDlq, dead);
-    const targets = new Map<string, Target>();
-    for (const person of touched) {
-      const householdId = await householdOf(redis, keys, person);
-      targets.set(householdId ?? person, householdId ? { householdId } : { householdId: null, person });
+
+    const t0 = performance.now();
+    const { claims: outcomes, persons } = await applyClaims(redis, keys, claims, floor);
+    const t1 = performance.now();
+    const stats: ClaimBatchStats = { claims: messages.length, applied: 0, duplicates: 0, deadLettered: 0, evaluated: 0, published: 0, alerts: 0 };
+    const touched = new Set<string>();
+    const latest = new Map<string, number>();
+    outcomes.forEach(({ claim, code, monthIndex: month }, i) => {
+      const notice = NOTICES[code];
+      if (notice) dead.push(deadLetter('claim', sources[i]!, origin, [rejection(notice, notice === 'SERVICE_DATE_TOO_OLD' ? 'serviceDate' : '(item)', noticeText(notice, claim))], claim));
+      if (code === APPLY.applied || code === APPLY.appliedPendingMismatch || code === APPLY.recorded) {
+        stats.applied++;
+        latest.set(claim.personId, Math.max(latest.get(claim.personId) ?? 0, month));
+      }
+      if (code === APPLY.duplicate) stats.duplicates++;
+      if (EVALUATE_AFTER.has(code)) touched.add(claim.personId);
+    });
+
+    // The index of persons with burden, for the month roll-over (not a SCAN of everything).
+    if (latest.size > 0) {
+      const byShard = new Map<number, (string | number)[]>();
+      for (const [person, month] of latest) {
+        const shard = keys.shardOf(person);
+        const args = byShard.get(shard) ?? [];
+        args.push(month, person);
+        byShard.set(shard, args);
+      }
+      const index = redis.pipeline();
+      for (const [shard, args] of byShard) index.zadd(keys.activeShard(shard), 'GT', ...args);
+      await index.exec().then((r) => r?.forEach(([err]) => { if (err) throw err; }));
     }
-    for (const target of targets.values()) await this.evaluate(target);
+    await heartbeat();
+
+    const targets: Target[] = [...touched].map((person) => {
+      const householdId = persons.get(person)?.householdId;
+      return householdId ? { kind: 'household', id: householdId } : { kind: 'solo', person };
+    });
+    const t2 = performance.now();
+    const evaluation = await this.deps.evaluator.run(targets, asOf, heartbeat);
+    Object.assign(stats, evaluation, { claims: messages.length, msDecode: Math.round(t0 - started), msApply: Math.round(t1 - t0), msIndex: Math.round(t2 - t1), msEvaluate: Math.round(performance.now() - t2) });
+
+    if (dead.length > 0) {
+      logger.warn({ count: dead.length, codes: countCodes(dead), topic: origin.topic, partition: origin.partition }, 'claims dead-lettered');
+      await sendInOrder(this.deps.producer, this.deps.topics.claimsDlq, dead);
+    }
+    stats.deadLettered = dead.length;
+    return stats;
   }
 
-  async households(messages: KafkaMessage[]): Promise<void> {
-    const dead: { message: KafkaMessage; reason: string; detail: string }[] = [];
+  async households(messages: readonly KafkaMessage[], origin: Origin, heartbeat: () => Promise<void>): Promise<EvaluationStats> {
+    const dead: Message[] = [];
+    const records: HouseholdEvent[] = [];
     for (const message of messages) {
       const decoded = decodeHousehold(message.value);
-      if (!decoded.ok) {
-        dead.push({ message, reason: decoded.reason, detail: decoded.detail });
-        continue;
-      }
-      if (await putHousehold(this.deps.redis, this.deps.keys, decoded.household)) {
-        await this.evaluate({ householdId: decoded.household.householdId });
-      }
+      if (decoded.ok) records.push(decoded.household);
+      else dead.push(deadLetter('household', message, origin, decoded.rejections, decoded.input));
     }
-    await this.deadLetter(this.deps.topics.householdsDlq, dead);
-  }
-
-  private async evaluate(target: Target): Promise<void> {
-    const { redis, keys, producer, topics } = this.deps;
-    const state = await loadHouseholdState(redis, keys, target.householdId, target.person);
-    const decision = decide(state, this.deps.asOf());
-    const statusKey = keys.householdStatus(decision.householdId);
-    const previous = (await redis.hget(statusKey, 'level')) as Level | null;
-    if (previous === decision.level) return;
-    await producer.send({
-      topic: topics.householdStatus,
-      acks: -1,
-      messages: [{ key: decision.householdId, value: JSON.stringify({ ...decision, ruleSet: this.deps.ruleSet, previousLevel: previous ?? 'none' }) }],
-    });
-    const rose = levelRank(decision.level) > levelRank(previous ?? 'none');
-    if (rose && state.household) {
-      await this.deps.alerts.raise({
-        householdId: decision.householdId,
-        streetCode: state.household.streetCode,
-        districtCode: state.household.districtCode,
-        level: decision.level,
-        findings: [],
-        burden12m: decision.burden12m,
-        income: decision.income,
-        burdenRatio: null,
-        window: decision.window,
-        assistance: { total: '0.00', capRemaining: null },
-        ruleSet: this.deps.ruleSet,
-        raisedAt: new Date().toISOString(),
-      });
+    const targets = await putHouseholds(this.deps.redis, this.deps.keys, records);
+    const stats = await this.deps.evaluator.run(targets, this.deps.asOf(), heartbeat);
+    if (dead.length > 0) {
+      this.deps.logger.warn({ count: dead.length, codes: countCodes(dead), topic: origin.topic }, 'households dead-lettered');
+      await sendInOrder(this.deps.producer, this.deps.topics.householdsDlq, dead);
     }
-    // Written last: if anything above fails, the batch is replayed and this household re-evaluated.
-    await redis.hset(statusKey, 'level', decision.level, 'windowTo', decision.window.to);
-  }
-
-  private async deadLetter(topic: string, dead: { message: KafkaMessage; reason: string; detail: string }[]): Promise<void> {
-    if (dead.length === 0) return;
-    for (const d of dead) this.deps.logger.warn({ reason: d.reason, detail: d.detail, topic }, 'dead-lettered');
-    await this.deps.producer.send({
-      topic,
-      acks: -1,
-      messages: dead.map((d) => ({
-        key: d.message.key,
-        value: d.message.value,
-        headers: { reason: d.reason, detail: d.detail.slice(0, 1000) },
-      })),
-    });
+    return stats;
   }
 }
+
+/** Outcomes of the apply script that go to the dead-letter topic. */
+const NOTICES: Partial<Record<ApplyCode, 'CLAIM_CONFLICT' | 'SERVICE_DATE_TOO_OLD' | 'REVERSAL_MISMATCH' | 'REVERSAL_ALREADY_APPLIED'>> = {
+  [APPLY.conflict]: 'CLAIM_CONFLICT',
+  [APPLY.tooOld]: 'SERVICE_DATE_TOO_OLD',
+  [APPLY.reversalMismatch]: 'REVERSAL_MISMATCH',
+  [APPLY.reversalAlreadyApplied]: 'REVERSAL_ALREADY_APPLIED',
+  [APPLY.appliedPendingMismatch]: 'REVERSAL_MISMATCH',
+};
+
+function noticeText(code: string, claim: ClaimEvent): string {
+  switch (code) {
+    case 'CLAIM_CONFLICT': return `claimId ${claim.claimId} was applied before with different content; the first version is kept`;
+    case 'REVERSAL_MISMATCH': return claim.type === 'reversal'
+      ? `reversal ${claim.claimId} does not repeat the serviceDate, visitType, institution and amounts of ${claim.reversedClaimId}; it has no effect`
+      : `settlement ${claim.claimId} counts: the reversal that named it earlier does not repeat it and has no effect`;
+    case 'REVERSAL_ALREADY_APPLIED': return `${claim.reversedClaimId} is already reversed by another reversal; ${claim.claimId} has no effect`;
+    default: return 'serviceDate is older than the months the accumulator keeps';
+  }
+}
+
+function countCodes(dead: readonly Message[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const m of dead) {
+    const code = String(m.headers?.code ?? '?');
+    counts[code] = (counts[code] ?? 0) + 1;
+  }
+  return counts;
+}
+

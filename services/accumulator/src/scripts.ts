@@ -1,21 +1,57 @@
-// Lua scripts, loaded once per connection and called through typed wrappers (conventions.md, habit 5).
+// Lua scripts, loaded once per connection and called through typed wrappers (conventions.md, habit 5). The
+// status codes of the scripts are mapped here, once.
 import { readFileSync } from 'node:fs';
-import type { ChainableCommander, Redis, Result } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 
 const source = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 
-export const APPLY_RESULT = { applied: 1, duplicate: 0, conflict: -1 } as const;
+/** Per-claim codes of apply-claims-2.lua. */
+export const APPLY = {
+  applied: 1,
+  recorded: 2,
+  appliedPendingMismatch: 3,
+  duplicate: 0,
+  conflict: -1,
+  tooOld: -2,
+  reversalMismatch: -3,
+  reversalAlreadyApplied: -4,
+} as const;
+export type ApplyCode = (typeof APPLY)[keyof typeof APPLY];
+
+/** Verdicts of record-decision-2.lua. */
+export const RECORD = { stale: 0, unchanged: 1, publish: 2 } as const;
+
+/** Results of put-household-1.lua. */
+export const PUT = { stale: 0, stored: 1, same: 2 } as const;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    applyClaim(seenKey: string, monthsKey: string, claimId: string, fingerprint: string, bucket: string, burdenFen: number, selfPayFen: number): Result<number, Context>;
-    putHousehold(recordKey: string, version: number, json: string): Result<string | null, Context>;
+    /** ARGV: floor, then one argument per claim (see apply-claims-2.lua). */
+    applyClaims(person: string, claims: string, ...argv: string[]): Result<[string | null, ...number[]], Context>;
+    putHousehold(household: string, version: number, json: string, members: string): Result<[number, string?], Context>;
+    linkMember(person: string, soloStatus: string, householdId: string): Result<[string | null, number], Context>;
+    unlinkMember(person: string, householdId: string): Result<number, Context>;
+    beginEvaluation(status: string): Result<[number, string | null], Context>;
+    recordDecision(status: string, personOrStatus: string, seq: number, digest: string, level: string, force: '0' | '1', solo: '0' | '1'): Result<[number, string?, string?], Context>;
+    confirmPublished(status: string, seq: number): Result<number, Context>;
+    prunePerson(person: string, claims: string, floor: string): Result<[string | null, number], Context>;
   }
 }
 
 export function registerScripts(redis: Redis): void {
-  redis.defineCommand('applyClaim', { numberOfKeys: 2, lua: source('apply-claim-2') });
+  redis.defineCommand('applyClaims', { numberOfKeys: 2, lua: source('apply-claims-2') });
   redis.defineCommand('putHousehold', { numberOfKeys: 1, lua: source('put-household-1') });
+  redis.defineCommand('linkMember', { numberOfKeys: 2, lua: source('link-member-2') });
+  redis.defineCommand('unlinkMember', { numberOfKeys: 1, lua: source('unlink-member-1') });
+  redis.defineCommand('beginEvaluation', { numberOfKeys: 1, lua: source('begin-evaluation-1') });
+  redis.defineCommand('recordDecision', { numberOfKeys: 2, lua: source('record-decision-2') });
+  redis.defineCommand('confirmPublished', { numberOfKeys: 1, lua: source('confirm-published-1') });
+  redis.defineCommand('prunePerson', { numberOfKeys: 2, lua: source('prune-person-2') });
 }
 
-export type Pipeline = ChainableCommander;
+/** Unwraps one reply of a pipeline: a command error becomes an exception (the batch is retried, never skipped). */
+export function reply<T>(entry: [Error | null, unknown] | undefined): T {
+  if (!entry) throw new Error('missing pipeline reply');
+  if (entry[0]) throw entry[0];
+  return entry[1] as T;
+}

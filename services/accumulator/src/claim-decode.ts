@@ -1,0 +1,78 @@
+// Decodes claims.v1 messages at the edge. ClaimEventSchema (zod) is the definition of a valid claim; a
+// hand-written check of the same rules runs first because zod costs ~11 µs a claim, most of the CPU budget at
+// 50,000 claims/s. The fast check only ever accepts what the schema accepts (a property test holds it to
+// that); anything it does not accept goes through the schema, which either accepts it or says why not.
+import {
+  ClaimEventSchema, isCalendarDate, isInstant, isYuan, PSEUDONYM_PATTERN, toRejections, VISIT_TYPES, yuanToFen,
+  type ClaimEvent, type Rejection,
+} from '@warnline/contracts';
+
+export type DecodedClaim = { ok: true; claim: ClaimEvent } | { ok: false; rejections: Rejection[]; input: unknown };
+
+const ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const AMOUNT_FIELDS = ['total', 'policyScope', 'basicFund', 'criticalIllness', 'supplementary', 'assistance', 'personalAccount', 'cash'] as const;
+const VISITS: ReadonlySet<unknown> = new Set(VISIT_TYPES);
+const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+
+const isId = (v: unknown): v is string => typeof v === 'string' && ID.test(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The claim when it certainly satisfies ClaimEventSchema (unknown fields dropped, as the schema does), else null. */
+export function fastClaim(value: unknown): ClaimEvent | null {
+  if (!isObject(value)) return null;
+  const { claimId, type, reversedClaimId, institution, visitType, serviceDate, settledAt, amounts, personId, receivedAt } = value;
+  if (!isId(claimId)) return null;
+  if (type !== 'settlement' && type !== 'reversal') return null;
+  if (type === 'reversal' ? !isId(reversedClaimId) || reversedClaimId === claimId : reversedClaimId !== undefined) return null;
+  if (!isObject(institution) || !isId(institution.code)) return null;
+  const level = institution.level;
+  if (level !== 1 && level !== 2 && level !== 3) return null;
+  if (!VISITS.has(visitType)) return null;
+  if (typeof serviceDate !== 'string' || !isCalendarDate(serviceDate)) return null;
+  if (typeof settledAt !== 'string' || !isInstant(settledAt)) return null;
+  if (typeof receivedAt !== 'string' || !isInstant(receivedAt)) return null;
+  if (typeof personId !== 'string' || !PSEUDONYM_PATTERN.test(personId)) return null;
+  if (!isObject(amounts)) return null;
+  const a = {} as Record<(typeof AMOUNT_FIELDS)[number], string>;
+  for (const field of AMOUNT_FIELDS) {
+    const v = amounts[field];
+    if (typeof v !== 'string' || !isYuan(v)) return null;
+    a[field] = v;
+  }
+  const fen = yuanToFen;
+  if (fen(a.basicFund) + fen(a.criticalIllness) + fen(a.supplementary) + fen(a.assistance) + fen(a.personalAccount) + fen(a.cash) !== fen(a.total)) return null;
+  if (fen(a.policyScope) > fen(a.total)) return null;
+  if (new Date(Date.parse(settledAt) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10) < serviceDate) return null;
+  return {
+    claimId,
+    type,
+    ...(type === 'reversal' ? { reversedClaimId: reversedClaimId as string } : {}),
+    institution: { code: institution.code, level },
+    visitType: visitType as ClaimEvent['visitType'],
+    serviceDate,
+    settledAt,
+    amounts: a,
+    personId,
+    receivedAt,
+  };
+}
+
+/** Parses one message; a bad one becomes rejections for the dead-letter topic, never an exception. */
+export function decodeClaim(value: Buffer | null): DecodedClaim {
+  if (!value || value.length === 0) return { ok: false, rejections: [unparseable('empty message')], input: undefined };
+  let json: unknown;
+  try {
+    json = JSON.parse(value.toString('utf8'));
+  } catch {
+    return { ok: false, rejections: [unparseable('the message is not JSON')], input: undefined };
+  }
+  const fast = fastClaim(json);
+  if (fast) return { ok: true, claim: fast };
+  const parsed = ClaimEventSchema.safeParse(json);
+  if (parsed.success) return { ok: true, claim: parsed.data };
+  return { ok: false, rejections: toRejections(parsed.error.issues, json), input: json };
+}
+
+function unparseable(message: string): Rejection {
+  return { code: 'UNPARSEABLE_MESSAGE', field: '(item)', message };
+}

@@ -1,0 +1,50 @@
+// What one claim contributes, in integer fen, and the fingerprints that tell a redelivery from a conflict and
+// a matching reversal from a mismatching one. Pure: no I/O.
+import { createHash } from 'node:crypto';
+import { monthOf, yuanToFen, type ClaimEvent } from '@warnline/contracts';
+
+export interface ClaimDelta {
+  /** YYYY-MM of serviceDate (Asia/Shanghai calendar date as sent): the month the claim counts in. */
+  month: string;
+  /** "i" inpatient, "o" outpatient (outpatient, emergency and pharmacy share the outpatient ratios). */
+  visitClass: 'i' | 'o';
+  /** 个人实际负担 = personalAccount + cash, fen, unsigned (the sign comes from the type, in Lua). */
+  burdenFen: number;
+  /** 自负医疗费用 = max(0, policyScope − basicFund − criticalIllness − supplementary − assistance), fen, unsigned. */
+  selfPayFen: number;
+}
+
+/** The eight amounts in fen, in contract order (total, policyScope, basicFund, criticalIllness, supplementary, assistance, personalAccount, cash). */
+export type AmountsFen = readonly [number, number, number, number, number, number, number, number];
+
+/** Converted once per claim: the delta and the fingerprint both need them (hot path). */
+export function amountsFen(claim: ClaimEvent): AmountsFen {
+  const a = claim.amounts;
+  return [a.total, a.policyScope, a.basicFund, a.criticalIllness, a.supplementary, a.assistance, a.personalAccount, a.cash].map(yuanToFen) as unknown as AmountsFen;
+}
+
+/** contracts.md "Derived per claim", in integer fen; packages/rules' deriveClaim in Decimal gives the same. */
+export function claimDelta(claim: ClaimEvent, fen: AmountsFen = amountsFen(claim)): ClaimDelta {
+  const [, policyScope, basicFund, criticalIllness, supplementary, assistance, personalAccount, cash] = fen;
+  return {
+    month: monthOf(claim.serviceDate),
+    visitClass: claim.visitType === 'inpatient' ? 'i' : 'o',
+    burdenFen: personalAccount + cash,
+    selfPayFen: Math.max(0, policyScope - basicFund - criticalIllness - supplementary - assistance),
+  };
+}
+
+const short = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 6);
+
+/**
+ * 12 characters: 6 of the "economic" content a reversal must repeat (serviceDate, visitType, institution,
+ * amounts), then 6 of the rest (type, reversedClaimId, personId, settledAt). `receivedAt` is left out: a
+ * resubmission through ingest is the same claim. 36 bits each: a collision can only make a conflict look like
+ * a duplicate (the first version is kept either way) or a mismatching reversal look like a matching one.
+ */
+export function fingerprint(claim: ClaimEvent, fen: AmountsFen = amountsFen(claim)): string {
+  // Amounts in fen, so "4000.0" and "4000.00" are the same money.
+  const economic = `${claim.serviceDate}|${claim.visitType}|${claim.institution.code}|${claim.institution.level}|${fen.join('|')}`;
+  const rest = [claim.type, claim.reversedClaimId ?? '', claim.personId, claim.settledAt].join('|');
+  return short(economic) + short(rest);
+}

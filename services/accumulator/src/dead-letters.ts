@@ -1,0 +1,46 @@
+// Dead letters of the accumulator, in the DeadLetter shape ingest writes (packages/contracts), on
+// claims.dlq.v1 and households.dlq.v1: the partition keeps moving, an operator sees why and where from.
+import { maskIdentityNumbersIn, REJECTION_CODES, type DeadLetter, type Rejection, type RejectionCode } from '@warnline/contracts';
+import type { KafkaMessage, Message } from 'kafkajs';
+
+/** A dead letter copies at most this much of the input (one absurd message must not make an absurd one). */
+const MAX_INPUT_CHARS = 16_384;
+
+export interface Origin {
+  topic: string;
+  partition: number;
+}
+
+export function rejection(code: RejectionCode, field = '(item)', message: string = REJECTION_CODES[code]): Rejection {
+  return { code, field, message };
+}
+
+/** The dead letter of one message; `input` is the parsed value when it was JSON. */
+export function deadLetter(kind: DeadLetter['kind'], message: KafkaMessage, origin: Origin, rejections: readonly Rejection[], input: unknown): Message {
+  const first = rejections[0] ?? rejection('UNPARSEABLE_MESSAGE');
+  let copied: Record<string, unknown> | null = null;
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+    // claims.v1 carries pseudonyms only, but a poison message may carry anything: mask what looks like an
+    // identity number before it is copied anywhere.
+    const text = maskIdentityNumbersIn(JSON.stringify(input));
+    copied = text.length <= MAX_INPUT_CHARS ? (JSON.parse(text) as Record<string, unknown>) : null;
+  }
+  const institution = copied && typeof copied.institution === 'object' && copied.institution !== null ? (copied.institution as { code?: unknown }).code : null;
+  const letter: DeadLetter = {
+    kind,
+    code: first.code,
+    field: first.field,
+    message: first.message,
+    rejections: rejections.length > 0 ? [...rejections] : [first],
+    source: 'kafka',
+    institution: typeof institution === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(institution) ? institution : null,
+    principal: null,
+    receivedAt: new Date().toISOString(),
+    kafka: { topic: origin.topic, partition: origin.partition, offset: message.offset },
+    inputType: input === undefined ? 'bytes' : Array.isArray(input) ? 'array' : input === null ? 'null' : typeof input,
+    inputBytes: input === undefined ? (message.value?.length ?? 0) : null,
+    input: copied,
+    droppedFields: [],
+  };
+  return { key: message.key, value: JSON.stringify(letter), headers: { code: first.code } };
+}

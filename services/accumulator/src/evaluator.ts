@@ -1,0 +1,171 @@
+// Evaluates households with packages/rules after their state changed, publishes decisions that changed to
+// household-status.v1 and raises alerts when the level rose. Safe under concurrency and crashes:
+// - begin-evaluation-1.lua hands out a sequence number before the members are read, and
+//   record-decision-2.lua keeps only the decision of the highest one, so a decision from an older read never
+//   overwrites a newer one, whichever instance (or partition) finishes last;
+// - a decision is recorded before it is published and confirmed after; an unconfirmed one is published again
+//   by the next evaluation (a crash in between loses nothing), and a publisher whose decision was overtaken
+//   while it was sending evaluates again and publishes even an unchanged decision, so the last message of a
+//   household on the topic is always the newest decision;
+// - alert jobs have deterministic ids: redelivery and re-evaluation never add a second job.
+import type { Producer } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { levelRank, type HouseholdEvent, type Level } from '@warnline/contracts';
+import { evaluateHousehold, getRuleSet, type Decision, type RuleSet } from '@warnline/rules';
+import type { AlertPublisher } from './alerts.ts';
+import { sendInOrder } from './kafka-send.ts';
+import type { Keys } from './keys.ts';
+import { RECORD, reply } from './scripts.ts';
+import { evaluationHousehold, hasBuckets, householdUsage, materialDigest, soloHousehold, usageOf } from './usage.ts';
+
+/** A household to evaluate: a registry household, or a person with no registry record (a household of one). */
+export type Target = { kind: 'household'; id: string } | { kind: 'solo'; person: string };
+
+export interface EvaluatorDeps {
+  redis: Redis;
+  keys: Keys;
+  producer: Producer;
+  alerts: AlertPublisher;
+  logger: Logger;
+  statusTopic: string;
+  ruleSet: string;
+  /** Targets per round trip group. */
+  chunk: number;
+}
+
+export interface EvaluationStats {
+  evaluated: number;
+  published: number;
+  alerts: number;
+}
+
+/** Status message on household-status.v1: the decision plus how it came to be published. */
+export interface StatusMessage extends Decision {
+  previousLevel: Level;
+  /** The household's state sequence number the decision was computed at (higher = newer). */
+  stateSeq: number;
+  publishedAt: string;
+}
+
+/** How many times a publisher re-evaluates after being overtaken before it gives up (the batch is retried). */
+const MAX_ROUNDS = 8;
+
+const targetKey = (t: Target) => (t.kind === 'household' ? `h:${t.id}` : `s:${t.person}`);
+
+export class Evaluator {
+  private readonly ruleSets = new Map<string, RuleSet>();
+
+  constructor(private readonly deps: EvaluatorDeps) {}
+
+  /** The rule set in force on `asOf`; throws (at start-up, from main.ts) when there is none. */
+  ruleSetAt(asOf: string): RuleSet {
+    let ruleSet = this.ruleSets.get(asOf);
+    if (!ruleSet) {
+      ruleSet = getRuleSet(this.deps.ruleSet, asOf);
+      this.ruleSets.set(asOf, ruleSet);
+    }
+    return ruleSet;
+  }
+
+  /** Evaluates every target once; `progress` runs between chunks (the Kafka heartbeat). */
+  async run(targets: readonly Target[], asOf: string, progress?: () => Promise<void>): Promise<EvaluationStats> {
+    const stats: EvaluationStats = { evaluated: 0, published: 0, alerts: 0 };
+    const unique = [...new Map(targets.map((t) => [targetKey(t), t])).values()];
+    for (let i = 0; i < unique.length; i += this.deps.chunk) {
+      let pending = unique.slice(i, i + this.deps.chunk);
+      let force = false;
+      for (let round = 0; pending.length > 0; round++) {
+        if (round === MAX_ROUNDS) throw new Error(`households kept being re-evaluated concurrently: ${pending.length} left`);
+        pending = await this.round(pending, asOf, force, stats);
+        force = true;
+      }
+      if (progress) await progress();
+    }
+    return stats;
+  }
+
+  /** One evaluation of each target; returns the targets whose published decision was overtaken. */
+  private async round(targets: Target[], asOf: string, force: boolean, stats: EvaluationStats): Promise<Target[]> {
+    const { redis, keys } = this.deps;
+    const statusKey = (t: Target) => (t.kind === 'household' ? keys.household(t.id) : keys.soloStatus(t.person));
+
+    // 1. Sequence numbers (and registry records) first, then the members' state: see the file comment.
+    const begin = redis.pipeline();
+    for (const t of targets) begin.beginEvaluation(statusKey(t));
+    const begun = (await begin.exec()) ?? [];
+    const work: { target: Target; seq: number; record: HouseholdEvent | null; members: string[] }[] = [];
+    targets.forEach((target, i) => {
+      const [seq, json] = reply<[number, string | null]>(begun[i]);
+      if (target.kind === 'solo') {
+        work.push({ target, seq, record: null, members: [target.person] });
+      } else if (json) {
+        const record = JSON.parse(json) as HouseholdEvent;
+        work.push({ target, seq, record, members: record.members.map((m) => m.personId) });
+      }
+    });
+    const persons = [...new Set(work.flatMap((w) => w.members))];
+    const read = redis.pipeline();
+    for (const p of persons) read.hgetall(keys.person(p));
+    const hashes = new Map<string, Record<string, string>>();
+    ((await read.exec()) ?? []).forEach((entry, i) => hashes.set(persons[i]!, reply<Record<string, string>>(entry)));
+
+    // 2. Decide (CPU), then record each decision with a compare-and-set on its sequence number.
+    const ruleSet = this.ruleSetAt(asOf);
+    const decided = work.map((w) => {
+      let decision: Decision | null = null;
+      if (w.record) {
+        decision = evaluateHousehold(ruleSet, { household: evaluationHousehold(w.record), usage: householdUsage(w.record.householdId, w.members, hashes), asOf });
+      } else if (w.target.kind === 'solo') {
+        const hash = hashes.get(w.target.person) ?? {};
+        // A person in a registry household, or without burden left, has no household of one (any more).
+        if (hash.h === undefined && hasBuckets(hash)) {
+          decision = evaluateHousehold(ruleSet, { household: soloHousehold(w.target.person), usage: usageOf(w.target.person, hash), asOf });
+        }
+      }
+      stats.evaluated++;
+      return { ...w, decision, digest: decision ? materialDigest(decision) : '~' };
+    });
+    const record = redis.pipeline();
+    for (const d of decided) {
+      const solo = d.target.kind === 'solo';
+      const key = statusKey(d.target);
+      record.recordDecision(key, solo ? keys.person((d.target as { person: string }).person) : key, d.seq, d.digest, d.decision?.level ?? 'none', force ? '1' : '0', solo ? '1' : '0');
+    }
+    const recorded = (await record.exec()) ?? [];
+
+    // 3. Alerts, then the status messages, then the confirmations.
+    const toPublish: { d: (typeof decided)[number]; acked: Level; tombstone: boolean }[] = [];
+    decided.forEach((d, i) => {
+      const [verdict, acked, digest] = reply<[number, string?, string?]>(recorded[i]);
+      if (verdict === RECORD.publish) toPublish.push({ d, acked: (acked ?? 'none') as Level, tombstone: digest === '~' || !d.decision });
+    });
+    if (toPublish.length === 0) return [];
+    const raisedAt = new Date().toISOString();
+    const alerts = toPublish.filter((p) => !p.tombstone && p.d.decision!.level !== 'none' && levelRank(p.d.decision!.level) > levelRank(p.acked));
+    await Promise.all(alerts.map(({ d }) => this.deps.alerts.raise({
+      householdId: d.decision!.householdId,
+      streetCode: d.record?.streetCode ?? '',
+      districtCode: d.record?.districtCode ?? null,
+      level: d.decision!.level,
+      findings: d.decision!.findings.map((f) => ({ ...f })),
+      burden12m: d.decision!.burden12m,
+      income: d.decision!.income,
+      burdenRatio: d.decision!.burdenRatio,
+      window: d.decision!.window,
+      assistance: d.decision!.assistance,
+      ruleSet: d.decision!.ruleSet,
+      raisedAt,
+    })));
+    stats.alerts += alerts.length;
+    await sendInOrder(this.deps.producer, this.deps.statusTopic, toPublish.map(({ d, acked, tombstone }) => ({
+      key: d.target.kind === 'household' ? d.target.id : d.target.person,
+      value: tombstone ? null : JSON.stringify({ ...d.decision!, previousLevel: acked, stateSeq: d.seq, publishedAt: raisedAt } satisfies StatusMessage),
+    })));
+    stats.published += toPublish.length;
+    const confirm = redis.pipeline();
+    for (const { d } of toPublish) confirm.confirmPublished(statusKey(d.target), d.seq);
+    const confirmed = (await confirm.exec()) ?? [];
+    return toPublish.filter((_, i) => reply<number>(confirmed[i]) === 0).map(({ d }) => d.target);
+  }
+}
