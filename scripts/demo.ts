@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseArgs } from 'node:util';
-import { shanghaiDate, streetQueueName, type AlertJobData } from '@warnline/contracts';
+import { shanghaiDate, streetQueueName, type AlertAuditEvent, type AlertJobData } from '@warnline/contracts';
 import { freePort, provideInfra } from '@warnline/infra';
 import { topicNames } from '@warnline/runtime';
 import { generateFeed } from '@warnline/synthetic';
@@ -35,8 +35,10 @@ const env = {
     { name: 'demo-hospitals', token: ingestToken, role: 'hospital', institutions: ['*'] },
     { name: 'demo-registry', token: registryToken, role: 'registry' },
   ]),
+  ALERTER_TOKENS: JSON.stringify([{ name: 'demo-supervisor', token: `demo-admin-${runId}-0123456789`, role: 'admin' }]),
   LOG_LEVEL: 'warn',
 };
+const adminToken = `demo-admin-${runId}-0123456789`;
 const services: RunningService[] = [];
 const redis = new Redis(infra.redisUrl);
 
@@ -46,13 +48,38 @@ async function post(url: string, token: string, body: unknown): Promise<{ accept
   return (await res.json()) as { accepted: number; rejected: unknown[] };
 }
 
+async function call(url: string, token: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(url, body === undefined
+    ? { headers: { authorization: `Bearer ${token}` } }
+    : { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/** The highest-level new alert the alerter has recorded, waiting briefly for it to take the jobs. */
+async function topAlert(alerterUrl: string, streets: string[]): Promise<{ alertId: string; streetCode: string; level: string } | null> {
+  const rank: Record<string, number> = { action: 3, warning: 2, watch: 1 };
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const found: { alertId: string; streetCode: string; level: string }[] = [];
+    for (const street of streets) {
+      const page = (await call(`${alerterUrl}/v1/streets/${street}/alerts?state=new`, adminToken)) as { alerts: { alertId: string; level: string }[] };
+      for (const a of page.alerts) found.push({ alertId: a.alertId, streetCode: street, level: a.level });
+    }
+    if (found.length > 0) return found.sort((a, b) => (rank[b.level] ?? 0) - (rank[a.level] ?? 0))[0]!;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return null;
+}
+
 try {
   const ports = { ingest: await freePort(), accumulator: await freePort(), alerter: await freePort() };
   say(`[demo] starting ingest, accumulator and alerter as separate processes`);
   const ingest = await startService('ingest', { ...env, INGEST_PORT: String(ports.ingest) }, ports.ingest);
   services.push(ingest);
   services.push(await startService('accumulator', { ...env, ACCUMULATOR_PORT: String(ports.accumulator) }, ports.accumulator));
-  services.push(await startService('alerter', { ...env, ALERTER_PORT: String(ports.alerter) }, ports.alerter));
+  const alerter = await startService('alerter', { ...env, ALERTER_PORT: String(ports.alerter), ALERTER_DISCOVERY_INTERVAL_MS: '500' }, ports.alerter);
+  services.push(alerter);
 
   const feed = generateFeed({ seed: Number(args.seed), households: Number(args.households), endDate: shanghaiDate(new Date(Date.now() - 86_400_000)), streets: 4 });
   say(`[demo] synthetic feed: ${feed.households.length} households, ${feed.claims.length} claim deliveries (seed ${args.seed})`);
@@ -93,6 +120,21 @@ try {
     await connection.quit();
   }
   say('');
+
+  // The caseworker's side: the alerter has turned the highest-priority job into an alert record.
+  const top = await topAlert(alerter.url, streets);
+  if (top) {
+    say(`The caseworker loop on alert ${top.alertId} (street ${top.streetCode}, level ${top.level}), through the alerter API:`);
+    const steps = [
+      { to: 'acknowledged', note: '已接收预警 / alert taken' },
+      { to: 'investigating', note: '入户摸排核实 / home visit to verify' },
+      { to: 'closed', outcome: 'assistance-granted', note: '核实后纳入医疗救助 / verified on the visit, assistance granted' },
+    ];
+    for (const step of steps) await call(`${alerter.url}/v1/alerts/${top.alertId}/transitions`, adminToken, step);
+    const { history } = (await call(`${alerter.url}/v1/alerts/${top.alertId}/history`, adminToken)) as { history: AlertAuditEvent[] };
+    for (const e of history) say(`    #${e.seq} ${e.at}  ${e.actor.name.padEnd(16)} ${e.action.padEnd(14)} ${String(e.from ?? '-').padEnd(13)} → ${e.to.padEnd(13)} ${e.note ?? ''}`);
+    say('');
+  }
 } finally {
   for (const s of services.reverse()) await s.stop();
   // The demo's own keys and queues only (both under the run's prefix): the Redis may be shared.
