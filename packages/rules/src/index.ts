@@ -15,7 +15,7 @@ export {
   type FindingCode,
 } from './rule-set-schema.ts';
 export { deriveClaim, claimAmountProblems, VISIT_CLASS, VISIT_CLASSES, type ClaimLike, type DerivedClaim, type VisitClass } from './claim.ts';
-export { evaluateHousehold } from './evaluate.ts';
+export { evaluateHousehold, evaluateValidatedHousehold } from './evaluate.ts';
 export { evaluateCase, aggregateClaims, type Case, type Aggregated } from './case.ts';
 export { estimateAssistance, pickClass, type AssistanceEstimate } from './assistance.ts';
 export {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CATEGORIES, fenToYuan, levelRank, type Claim, type Household } from '@warnline/contracts';
-import { aggregateClaims, estimateAssistance, evaluateCase, getRuleSet, windowOf, type Decision } from '../src/index.ts';
+import { aggregateClaims, estimateAssistance, evaluateCase, evaluateHousehold, evaluateValidatedHousehold, getRuleSet, windowOf, type Decision } from '../src/index.ts';
 import { household, P1, P2, P3, reversalOf } from './helpers.ts';
 import { Dec } from '../src/money.ts';
 
@@ -60,6 +60,17 @@ function decide(name: string, asOf: string, h: Household, claims: Claim[]): Deci
 }
 
 describe('properties', () => {
+  it('the accumulator\'s unvalidated entry decides exactly as the validating one', () => {
+    fc.assert(
+      fc.property(ruleSetArb, asOfArb, householdArb, claimsArb, (name, asOf, h, claims) => {
+        const usage = aggregateClaims(claims, (p) => p === P1 || p === P2).usage;
+        const input = { household: h, usage, asOf };
+        const ruleSet = getRuleSet(name, asOf);
+        expect(evaluateValidatedHousehold(ruleSet, input)).toEqual(evaluateHousehold(ruleSet, input));
+      }),
+    );
+  });
+
   it('claim order never changes the decision', () => {
     fc.assert(
       fc.property(ruleSetArb, asOfArb, householdArb, claimsArb.chain((c) => fc.tuple(fc.constant(c), fc.shuffledSubarray(c, { minLength: c.length }))), (name, asOf, h, [claims, shuffled]) => {

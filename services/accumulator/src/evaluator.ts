@@ -12,7 +12,7 @@ import type { Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { levelRank, type HouseholdEvent, type Level } from '@warnline/contracts';
-import { evaluateHousehold, getRuleSet, type Decision, type RuleSet } from '@warnline/rules';
+import { evaluateValidatedHousehold, getRuleSet, type Decision, type RuleSet } from '@warnline/rules';
 import type { AlertPublisher } from './alerts.ts';
 import { sendInOrder } from './kafka-send.ts';
 import type { Keys } from './keys.ts';
@@ -115,12 +115,12 @@ export class Evaluator {
     const decided = work.map((w) => {
       let decision: Decision | null = null;
       if (w.record) {
-        decision = evaluateHousehold(ruleSet, { household: evaluationHousehold(w.record), usage: householdUsage(w.record.householdId, w.members, hashes), asOf });
+        decision = evaluateValidatedHousehold(ruleSet, { household: evaluationHousehold(w.record), usage: householdUsage(w.record.householdId, w.members, hashes), asOf });
       } else if (w.target.kind === 'solo') {
         const hash = hashes.get(w.target.person) ?? {};
         // A person in a registry household, or without burden left, has no household of one (any more).
         if (hash.h === undefined && hasBuckets(hash)) {
-          decision = evaluateHousehold(ruleSet, { household: soloHousehold(w.target.person), usage: usageOf(w.target.person, hash), asOf });
+          decision = evaluateValidatedHousehold(ruleSet, { household: soloHousehold(w.target.person), usage: usageOf(w.target.person, hash), asOf });
         }
       }
       stats.evaluated++;
