@@ -132,6 +132,19 @@ export function generateHouseholds(options: FeedOptions): RawHouseholdOut[] {
   });
   const targetShare = options.assistanceTargetShare ?? 0.08;
   let serial = 0;
+  // An identity number has only 3 sequence digits, so two random people of one district can draw the same
+  // number once there are tens of thousands of them: that would merge two people into one pseudonym (and one
+  // person into two households). Redraw on a clash; small feeds never clash, so they stay as they were.
+  const used = new Set<string>();
+  const uniqueResidentId = (district: string) => {
+    for (;;) {
+      const id = residentId(r, district, r.int(1940, 2015), serial++);
+      if (!used.has(id)) {
+        used.add(id);
+        return id;
+      }
+    }
+  };
   const households: RawHouseholdOut[] = [];
   for (let h = 0; h < options.households; h++) {
     const { district, street } = streets[h % streets.length]!;
@@ -139,7 +152,7 @@ export function generateHouseholds(options: FeedOptions): RawHouseholdOut[] {
     const target = r.chance(targetShare);
     // Targets' incomes are far below the average; others spread log-normally around it.
     const perCapita = target ? r.logNormal(SHANGHAI_PER_CAPITA_INCOME * 0.2, 0.3) : r.logNormal(SHANGHAI_PER_CAPITA_INCOME * 0.85, 0.5);
-    const members = Array.from({ length: size }, () => ({ personId: residentId(r, district, r.int(1940, 2015), serial++) }));
+    const members = Array.from({ length: size }, () => ({ personId: uniqueResidentId(district) }));
     const incomeKnown = !r.chance(0.03);
     households.push({
       householdId: `HH${street}${String(h).padStart(6, '0')}`,

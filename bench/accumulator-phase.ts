@@ -1,0 +1,128 @@
+// Accumulator throughput: claims.v1 pre-filled with pseudonymised ClaimEvents (kafkajs, large batches),
+// the accumulator started as a process (one or more instances, one consumer group), timed to the end of
+// the topic; then the naive path (bench/naive/consumer.ts) through the same topic with its own group.
+import type { Redis } from 'ioredis';
+import { Kafka, logLevel, type Message } from 'kafkajs';
+import { freePort, type Infra } from '@warnline/infra';
+import { ensureTopics, topicSpecs } from '@warnline/runtime';
+import { NetTotals } from '@warnline/synthetic';
+import { startService, type RunningService } from '../test/support/services.ts';
+import { startCpuMeter, type CpuShare } from './cpu.ts';
+import { measureDrain, type DrainResult } from './drain.ts';
+import { cachedPseudonymiser, claimEvent, claimsUpTo, deliveryOrder, feedOptions, generateHouseholds, householdEvent, type DeliveryOrder } from './feed.ts';
+import type { LagProbe } from './lag.ts';
+import { startScript } from './processes.ts';
+import { progress } from './progress.ts';
+import { serviceEnv, type PhaseNames, type Secrets } from './stack.ts';
+
+export interface PrefillResult {
+  claims: number;
+  households: number;
+  persons: number;
+  seconds: number;
+  oracle: NetTotals;
+  householdIds: string[];
+}
+
+/** Messages per send: ~600 bytes each, so ~500 KB per partition's record batch at 6 partitions (< 1 MB). */
+const SEND_BATCH = 5_000;
+const SENDS_IN_FLIGHT = 4;
+
+export async function prefill(kafka: Kafka, names: PhaseNames, secrets: Secrets, o: { claims: number; seed: number; endDate: string; partitions: number; order: DeliveryOrder }): Promise<PrefillResult> {
+  await ensureTopics(kafka, topicSpecs(names.topics, o.partitions));
+  const options = feedOptions(o.seed, o.claims, o.endDate);
+  const rawHouseholds = generateHouseholds(options);
+  const pseudonym = cachedPseudonymiser(secrets.pseudonymKey);
+  const receivedAt = new Date().toISOString();
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const started = performance.now();
+  try {
+    const hh = rawHouseholds.map((h) => householdEvent(h, pseudonym, receivedAt));
+    for (let i = 0; i < hh.length; i += SEND_BATCH) {
+      await producer.send({ topic: names.topics.households, acks: 1, messages: hh.slice(i, i + SEND_BATCH).map((h) => ({ key: h.householdId, value: JSON.stringify(h) })) });
+    }
+    const oracle = new NetTotals();
+    const bar = progress('generate + pre-fill', o.claims);
+    let batch: Message[] = [];
+    const inFlight = new Set<Promise<unknown>>();
+    const flush = async () => {
+      const messages = batch;
+      batch = [];
+      const p = producer.send({ topic: names.topics.claims, acks: 1, messages }).then(() => {
+        inFlight.delete(p);
+        bar.tick(messages.length);
+      });
+      inFlight.add(p);
+      if (inFlight.size >= SENDS_IN_FLIGHT) await Promise.race(inFlight);
+    };
+    for (const raw of deliveryOrder(claimsUpTo(options, rawHouseholds, o.claims), o.order, o.seed)) {
+      const event = claimEvent(raw, pseudonym(raw.personId), receivedAt);
+      oracle.add(event);
+      batch.push({ key: event.personId, value: JSON.stringify(event) });
+      if (batch.length >= SEND_BATCH) await flush();
+    }
+    if (batch.length > 0) await flush();
+    await Promise.all(inFlight);
+    bar.setTotal(oracle.deliveries);
+    bar.done();
+    return { claims: oracle.deliveries, households: hh.length, persons: oracle.personCount, seconds: (performance.now() - started) / 1000, oracle, householdIds: hh.map((h) => h.householdId) };
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export interface AccumulatorRun extends DrainResult {
+  instances: number;
+  partitions: number;
+  cpu: CpuShare;
+}
+
+export async function runAccumulator(infra: Infra, redis: Redis, names: PhaseNames, secrets: Secrets, probe: LagProbe, o: { total: number; partitions: number; instances: number; asOf: string; env: Record<string, string>; nodeOptions?: string }): Promise<AccumulatorRun> {
+  const services: RunningService[] = [];
+  try {
+    const env = {
+      ...serviceEnv(infra, names, secrets, o.partitions),
+      AS_OF: o.asOf,
+      // The monthly rollover job is not part of the claim path; keep it from running during the measurement.
+      ROLLOVER_ENABLED: 'false',
+      ...o.env,
+      ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
+    };
+    for (let i = 0; i < o.instances; i++) {
+      const port = await freePort();
+      services.push(await startService('accumulator', { ...env, ACCUMULATOR_PORT: String(port) }, port));
+    }
+    const meter = await startCpuMeter(redis, Object.fromEntries(services.map((s, i) => [`accumulator${services.length > 1 ? i + 1 : ''}`, s.process.pid ?? 0])));
+    const result = await measureDrain({
+      label: `accumulator ×${o.instances}`, probe, group: names.group, topic: names.topics.claims,
+      allTopics: [names.topics.claims, names.topics.households], total: o.total,
+    });
+    return { ...result, instances: o.instances, partitions: o.partitions, cpu: await meter() };
+  } finally {
+    for (const s of services) {
+      const code = await s.stop();
+      if (code !== 0 && code !== null) process.stderr.write(`[bench] accumulator exited with ${code}:\n${s.output().slice(-2000)}\n`);
+    }
+  }
+}
+
+export async function runNaive(infra: Infra, redis: Redis, names: PhaseNames, probe: LagProbe, o: { total: number; limitMs: number; nodeOptions?: string }): Promise<DrainResult & { group: string; prefix: string; cpu: CpuShare }> {
+  const group = `${names.group}-naive`;
+  const prefix = `${names.redisPrefix}n`;
+  const proc = await startScript('bench/naive/consumer.ts', {
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','), REDIS_URL: infra.redisUrl, NAIVE_TOPIC: names.topics.claims, NAIVE_GROUP: group, NAIVE_PREFIX: prefix,
+    ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
+  }, 'naive consumer running');
+  try {
+    const meter = await startCpuMeter(redis, { naive: proc.process.pid ?? 0 });
+    const result = await measureDrain({ label: 'naive (eachMessage)', probe, group, topic: names.topics.claims, allTopics: [names.topics.claims], total: o.total, limitMs: o.limitMs });
+    return { ...result, group, prefix, cpu: await meter() };
+  } finally {
+    await proc.stop();
+  }
+}
+
+export function benchKafka(infra: Infra, level: logLevel = logLevel.ERROR): Kafka {
+  return new Kafka({ clientId: 'warnline-bench', brokers: infra.kafkaBrokers, logLevel: level });
+}

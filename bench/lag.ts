@@ -1,0 +1,53 @@
+// Consumer progress of a group, read from its committed offsets with one admin connection kept open (a
+// fresh connection per probe, as test/support/lag.ts does, costs more than the probe on a busy broker).
+// kafkajs' admin keeps asking for metadata of every topic it has looked at; once another client deletes one
+// of them (the previous phase's cleanup), each call fails with UNKNOWN_TOPIC_OR_PARTITION. The probe then
+// starts over with a new admin, once per call.
+import type { Admin, Kafka } from 'kafkajs';
+
+export interface LagProbe {
+  /** Messages of `topics` the group has not committed yet. */
+  lag(groupId: string, topics: string[]): Promise<number>;
+  /** Messages the group has committed, counted from each partition's low watermark. */
+  committed(groupId: string, topics: string[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function createLagProbe(kafka: Kafka): Promise<LagProbe> {
+  let admin: Admin = kafka.admin();
+  await admin.connect();
+
+  async function read(groupId: string, topics: string[]) {
+    let lag = 0;
+    let done = 0;
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const parts = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      for (const end of ends) {
+        const c = parts.find((p) => p.partition === end.partition);
+        const at = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(end.low);
+        lag += Number(end.high) - at;
+        done += at - Number(end.low);
+      }
+    }
+    return { lag, done };
+  }
+
+  async function positions(groupId: string, topics: string[]) {
+    try {
+      return await read(groupId, topics);
+    } catch {
+      await admin.disconnect().catch(() => undefined);
+      admin = kafka.admin();
+      await admin.connect();
+      return read(groupId, topics);
+    }
+  }
+
+  return {
+    lag: async (g, t) => (await positions(g, t)).lag,
+    committed: async (g, t) => (await positions(g, t)).done,
+    close: () => admin.disconnect(),
+  };
+}

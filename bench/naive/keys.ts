@@ -1,0 +1,6 @@
+// Keys of the naive path (bench only), with the person's hash tag like the accumulator's, so the two-key
+// script is valid on Redis Cluster too.
+export const naiveKeys = (prefix: string) => ({
+  months: (person: string) => `${prefix}:{${person}}:m`,
+  claims: (person: string) => `${prefix}:{${person}}:c`,
+});

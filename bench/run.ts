@@ -1,0 +1,198 @@
+// npm run bench [-- --smoke] [-- --json FILE]: throughput, latency and memory of warnline against the real
+// broker and Redis (found or started by infra/src/environment.ts, as the tests and the demo do), with the
+// naive baseline in the same run. Prints a table on stdout, progress on stderr, and writes JSON.
+//
+// Phases, one after another (two cores: nothing measured runs beside anything else measured):
+//   1. accumulator: pre-fill claims.v1 (kafkajs, big batches), start the accumulator, time it to the end of
+//      the topic; the totals check and Redis memory; then the naive path through the same topic;
+//   2. ingest: POST /v1/claims with batches of 500 and a fixed number of requests in flight;
+//   3. latency: ingest + accumulator at a fixed open-loop load, trigger claims whose alerts are timed.
+// Each phase has its own topics, groups and key prefixes, and deletes them when done (--keep keeps them).
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { logLevel } from 'kafkajs';
+import { shanghaiDate } from '@warnline/contracts';
+import { provideInfra } from '@warnline/infra';
+import { REPO_ROOT } from '../test/support/services.ts';
+import { uniqueId } from '../test/support/names.ts';
+import { benchKafka, prefill, runAccumulator, runNaive, type PrefillResult } from './accumulator-phase.ts';
+import { accumulatorLayout } from './accumulator-layout.ts';
+import { runIngest } from './ingest-phase.ts';
+import { createLagProbe } from './lag.ts';
+import { runLatency } from './latency-phase.ts';
+import { naiveKeys } from './naive/keys.ts';
+import { checkTotals, meanKeyBytes, measureMemory, naiveMonths, usedMemory } from './redis-state.ts';
+import { table, writeJson, type BenchResult } from './report.ts';
+import { cleanupPhase, deleteKeys, phaseNames, secretsFor } from './stack.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    claims: { type: 'string' },
+    'ingest-claims': { type: 'string' },
+    concurrency: { type: 'string', default: '4' },
+    batch: { type: 'string', default: '500' },
+    rate: { type: 'string' },
+    'latency-seconds': { type: 'string' },
+    triggers: { type: 'string' },
+    'naive-seconds': { type: 'string' },
+    partitions: { type: 'string', default: '6' },
+    instances: { type: 'string' },
+    seed: { type: 'string', default: '20261122' },
+    only: { type: 'string', default: 'accumulator,ingest,latency' },
+    order: { type: 'string', default: 'interleaved' },
+    'acc-env': { type: 'string', multiple: true, default: [] },
+    profile: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+const smoke = args.smoke;
+const num = (value: string | undefined, full: number, small: number) => (value === undefined ? (smoke ? small : full) : Number(value));
+const settings = {
+  claims: num(args.claims, 2_000_000, 20_000),
+  ingestClaims: num(args['ingest-claims'], 200_000, 5_000),
+  concurrency: Number(args.concurrency),
+  batch: Number(args.batch),
+  rate: num(args.rate, 5_000, 1_000),
+  latencySeconds: num(args['latency-seconds'], 30, 3),
+  triggers: num(args.triggers, 300, 30),
+  // The naive path is far slower: on the full feed it is timed over a fixed span, not to the end.
+  naiveSeconds: num(args['naive-seconds'], 120, 120),
+  partitions: Number(args.partitions),
+  // Two instances on two cores: one accumulator is bound by its single thread (the machine has a core to
+  // spare), two use both cores (bench-results of 2026-11-22: 8,300 → 18,100 claims/s). Smoke: one, quicker.
+  instances: num(args.instances, 2, 1),
+  seed: Number(args.seed),
+  order: args.order === 'by-person' ? ('by-person' as const) : ('interleaved' as const),
+  /** Extra accumulator settings (KEY=VALUE), e.g. PARTITIONS_CONSUMED_CONCURRENTLY=3. */
+  // Default: 3 partitions' batches at once per instance, the accumulator README's best setting on this machine.
+  accumulatorEnv: {
+    PARTITIONS_CONSUMED_CONCURRENTLY: '3',
+    ...Object.fromEntries(args['acc-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+  },
+};
+const only = new Set(args.only.split(','));
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const mode = smoke ? 'smoke' : 'full';
+const startedAt = new Date();
+const runId = uniqueId('bench');
+const jsonPath = args.json ?? join(REPO_ROOT, 'bench-results', `bench-${mode}-${startedAt.toISOString().replaceAll(':', '-').slice(0, 19)}.json`);
+const profileDir = join(REPO_ROOT, 'bench-results', `profiles-${runId}`);
+const nodeOptions = args.profile ? `--cpu-prof --cpu-prof-dir=${profileDir}` : undefined;
+
+const result: BenchResult = {
+  mode, startedAt: startedAt.toISOString(), finishedAt: '', command: `npm run bench --${process.argv.slice(2).map((a) => ` ${a}`).join('')}`,
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, kafka: '', redis: '', load1AtStart: loadavg()[0] ?? 0 },
+  claims: 0, totalsMatch: false, totals: { persons: 0, mismatches: 0, examples: [] },
+  accumulator: { order: settings.order, env: settings.accumulatorEnv, claimsPerSec: NaN, wallClaimsPerSec: NaN, claims: 0, seconds: NaN, wallSeconds: NaN, partitions: settings.partitions, instances: settings.instances, completed: false },
+  naive: { claimsPerSec: NaN, claims: 0, seconds: NaN, completed: false, totalsMatch: null },
+  ratio: NaN,
+  ingest: { claimsPerSec: NaN, claims: 0, seconds: NaN, batchSize: settings.batch, concurrency: settings.concurrency },
+  latency: { p50Ms: NaN, p99Ms: NaN, maxMs: NaN, minMs: NaN, offeredPerSec: settings.rate, sentPerSec: NaN, claims: 0, triggers: settings.triggers, alertsSeen: 0, requestP50Ms: NaN, requestP99Ms: NaN, maxSendDelayMs: NaN, non202: 0, trend: [] },
+  redis: { bytesPerHousehold: NaN, bytesPerPerson: NaN, bytesPerDedupClaim: NaN, personsMeasured: 0, dedupRecords: 0, fieldsPerPerson: NaN, usedMemoryDeltaBytes: NaN, usedMemoryDeltaPerClaim: NaN },
+  prefill: { claims: 0, households: 0, persons: 0, seconds: NaN },
+  errors: {},
+};
+
+const infra = await provideInfra(say);
+const kafka = benchKafka(infra);
+const redis = new Redis(infra.redisUrl);
+// The probe's own client logs nothing: it retries on purpose after a phase's cleanup deletes topics it knew.
+const probe = await createLagProbe(benchKafka(infra, logLevel.NOTHING));
+const secrets = secretsFor(runId);
+const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?';
+result.machine.kafka = `Apache Kafka ${infra.brokerVersion} (${infra.kafkaSource})`;
+result.machine.redis = `Redis ${redisVersion} (${infra.redisSource})`;
+say(`[bench] ${mode} run ${runId}: ${JSON.stringify(settings)}`);
+
+async function phase(name: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    result.errors[name] = (err as Error).message.split('\n').slice(0, 3).join(' ');
+    say(`[bench] ${name} failed: ${(err as Error).stack ?? String(err)}`);
+  }
+}
+
+const endDate = shanghaiDate(new Date());
+
+try {
+  if (only.has('accumulator')) {
+    const names = phaseNames(runId, 'a');
+    let filled: PrefillResult | undefined;
+    try {
+      await phase('accumulator', async () => {
+        filled = await prefill(kafka, names, secrets, { claims: settings.claims, seed: settings.seed, endDate, partitions: settings.partitions, order: settings.order });
+        const { oracle, householdIds, ...rest } = filled;
+        result.prefill = rest;
+        result.claims = filled.claims;
+        say(`[bench] pre-filled ${filled.claims} claims (${oracle.claims} distinct), ${filled.households} households, ${filled.persons} persons in ${filled.seconds.toFixed(1)} s`);
+        const before = await usedMemory(redis);
+        const run = await runAccumulator(infra, redis, names, secrets, probe, { total: filled.claims, partitions: settings.partitions, instances: settings.instances, asOf: endDate, env: settings.accumulatorEnv, ...(nodeOptions ? { nodeOptions } : {}) });
+        result.accumulator = { order: settings.order, env: settings.accumulatorEnv, claimsPerSec: run.claimsPerSec, wallClaimsPerSec: run.consumed / run.wallSeconds, claims: run.consumed, seconds: run.sustainedSeconds, wallSeconds: run.wallSeconds, partitions: run.partitions, instances: run.instances, completed: run.completed, cpu: run.cpu };
+        const after = await usedMemory(redis);
+        result.redis.usedMemoryDeltaBytes = after - before;
+        result.redis.usedMemoryDeltaPerClaim = (after - before) / filled.claims;
+
+        const layout = accumulatorLayout(names.redisPrefix);
+        const totals = await checkTotals(redis, oracle, layout.personKey, layout.readMonths);
+        result.totalsMatch = totals.match;
+        result.totals = { persons: totals.persons, mismatches: totals.mismatches, examples: totals.examples };
+        say(`[bench] totals: ${totals.match ? 'equal to the fen' : 'DIFFER'} for ${totals.persons} persons (${totals.mismatches} mismatching) ${totals.examples.join('; ')}`);
+        const memory = await measureMemory(redis, [...oracle.persons()], layout);
+        result.redis = { ...result.redis, ...memory, bytesPerHousehold: await meanKeyBytes(redis, householdIds.map(layout.householdKey)) };
+      });
+      await phase('naive', async () => {
+        if (filled === undefined) throw new Error('no pre-filled topic');
+        const naive = await runNaive(infra, redis, names, probe, { total: filled.claims, limitMs: settings.naiveSeconds * 1000, ...(nodeOptions ? { nodeOptions } : {}) });
+        result.naive = { claimsPerSec: naive.claimsPerSec, claims: naive.consumed, seconds: naive.sustainedSeconds, completed: naive.completed, totalsMatch: null, cpu: naive.cpu };
+        result.ratio = result.accumulator.claimsPerSec / naive.claimsPerSec;
+        if (naive.completed) {
+          // Evidence that the baseline is faithful: it reaches the same totals.
+          const keys = naiveKeys(naive.prefix);
+          result.naive.totalsMatch = (await checkTotals(redis, filled.oracle, keys.months, naiveMonths)).match;
+        }
+      });
+    } finally {
+      filled = undefined;
+      if (!args.keep) await cleanupPhase(kafka, redis, names, [`${names.group}-naive`]);
+      if (!args.keep) await deleteKeys(redis, `${names.redisPrefix}n:*`);
+    }
+  }
+
+  if (only.has('ingest')) {
+    const names = phaseNames(runId, 'i');
+    try {
+      await phase('ingest', async () => {
+        result.ingest = await runIngest(infra, redis, names, secrets, { claims: settings.ingestClaims, batchSize: settings.batch, concurrency: settings.concurrency, seed: settings.seed + 1, endDate, partitions: settings.partitions, order: settings.order, ...(nodeOptions ? { nodeOptions } : {}) });
+      });
+    } finally {
+      if (!args.keep) await cleanupPhase(kafka, redis, names);
+    }
+  }
+
+  if (only.has('latency')) {
+    const names = phaseNames(runId, 'l');
+    try {
+      await phase('latency', async () => {
+        result.latency = await runLatency(infra, names, secrets, probe, redis, { ratePerSec: settings.rate, seconds: settings.latencySeconds, triggers: settings.triggers, seed: settings.seed + 2, partitions: settings.partitions, batchMs: 10, order: settings.order, accumulatorEnv: settings.accumulatorEnv, instances: settings.instances, ...(nodeOptions ? { nodeOptions } : {}) });
+      });
+    } finally {
+      if (!args.keep) await cleanupPhase(kafka, redis, names);
+    }
+  }
+} finally {
+  await probe.close();
+  await redis.quit();
+  await infra.stop();
+}
+
+result.finishedAt = new Date().toISOString();
+process.stdout.write(`\n${table(result)}\n\n`);
+writeJson(jsonPath, result);
+say(`[bench] JSON: ${jsonPath}${args.profile ? `; CPU profiles: ${profileDir}` : ''}`);
+process.exitCode = Object.keys(result.errors).length > 0 ? 1 : 0;
