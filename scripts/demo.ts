@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { shanghaiDate, streetQueueName, type AlertAuditEvent, type AlertJobData } from '@warnline/contracts';
 import { freePort, provideInfra } from '@warnline/infra';
 import { topicNames } from '@warnline/runtime';
-import { generateFeed } from '@warnline/synthetic';
+import { generateFeed, generateTriggers } from '@warnline/synthetic';
 import { consumerLag } from '../test/support/lag.ts';
 import { startService, type RunningService } from '../test/support/services.ts';
 import { waitFor } from '../test/support/wait.ts';
@@ -81,8 +81,13 @@ try {
   const alerter = await startService('alerter', { ...env, ALERTER_PORT: String(ports.alerter), ALERTER_DISCOVERY_INTERVAL_MS: '500' }, ports.alerter);
   services.push(alerter);
 
-  const feed = generateFeed({ seed: Number(args.seed), households: Number(args.households), endDate: shanghaiDate(new Date(Date.now() - 86_400_000)), streets: 4 });
-  say(`[demo] synthetic feed: ${feed.households.length} households, ${feed.claims.length} claim deliveries (seed ${args.seed})`);
+  const endDate = shanghaiDate(new Date(Date.now() - 86_400_000));
+  const generated = generateFeed({ seed: Number(args.seed), households: Number(args.households), endDate, streets: 4 });
+  // Two households with one large inpatient bill against a small income, so the demo shows `action` too.
+  const feedStreets = [...new Set(generated.households.map((h) => h.streetCode))].sort();
+  const triggers = [0, 2].map((i, k) => generateTriggers({ tag: k + 1, count: 1, serviceDate: endDate, streetCode: feedStreets[i % feedStreets.length]! })[0]!);
+  const feed = { households: [...generated.households, ...triggers.map((t) => t.household)], claims: [...generated.claims, ...triggers.map((t) => t.claim)] };
+  say(`[demo] synthetic feed: ${feed.households.length} households, ${feed.claims.length} claim deliveries (seed ${args.seed}, 2 of the households in acute trouble)`);
 
   const hh = await post(`${ingest.url}/v1/households`, registryToken, feed.households);
   say(`[demo] registry → ingest: ${hh.accepted} households accepted, ${hh.rejected.length} rejected`);
