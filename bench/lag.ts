@@ -4,6 +4,7 @@
 // of them (the previous phase's cleanup), each call fails with UNKNOWN_TOPIC_OR_PARTITION. The probe then
 // starts over with a new admin, once per call.
 import type { Admin, Kafka } from 'kafkajs';
+import { groupPositions } from '../test/support/lag.ts';
 
 export interface LagProbe {
   /** Messages of `topics` the group has not committed yet. */
@@ -17,22 +18,7 @@ export async function createLagProbe(kafka: Kafka): Promise<LagProbe> {
   let admin: Admin = kafka.admin();
   await admin.connect();
 
-  async function read(groupId: string, topics: string[]) {
-    let lag = 0;
-    let done = 0;
-    const committed = await admin.fetchOffsets({ groupId, topics });
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const parts = committed.find((c) => c.topic === topic)?.partitions ?? [];
-      for (const end of ends) {
-        const c = parts.find((p) => p.partition === end.partition);
-        const at = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(end.low);
-        lag += Number(end.high) - at;
-        done += at - Number(end.low);
-      }
-    }
-    return { lag, done };
-  }
+  const read = (groupId: string, topics: string[]) => groupPositions(admin, groupId, topics);
 
   async function positions(groupId: string, topics: string[]) {
     try {
