@@ -145,5 +145,11 @@ try {
   // The demo's own keys and queues only (both under the run's prefix): the Redis may be shared.
   for (const key of await redis.keys(`${runId}:*`)) await redis.del(key);
   await redis.quit();
+  // And its own topics (all under the run's namespace), unless the broker goes away anyway.
+  const admin = new Kafka({ brokers: infra.kafkaBrokers, clientId: 'demo-cleanup', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${runId}.`));
+  if (topics.length > 0) await admin.deleteTopics({ topics });
+  await admin.disconnect();
   await infra.stop();
 }
