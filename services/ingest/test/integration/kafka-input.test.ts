@@ -8,7 +8,7 @@ import { createPseudonymiser } from '../../src/pseudonym.ts';
 import { claim, household, residentId } from '../../../../test/support/fixtures.ts';
 import { uniqueId } from '../../../../test/support/names.ts';
 import { waitFor } from '../../../../test/support/wait.ts';
-import { groupLag, PSEUDONYM_KEY, rawProducer, startIngest, Tap, type Ingest } from '../support/integration.ts';
+import { groupLag, PSEUDONYM_KEY, startTappedIngest, type Ingest, type Tap } from '../support/integration.ts';
 
 const pseudonymise = createPseudonymiser(PSEUDONYM_KEY);
 let ingest: Ingest;
@@ -18,10 +18,7 @@ let producer: Producer;
 const group = uniqueId('ingest-group-');
 
 beforeAll(async () => {
-  ingest = await startIngest(inject('kafkaBrokers'), { INGEST_CONSUMER_GROUP: group });
-  const t = ingest.topics;
-  tap = await Tap.start(inject('kafkaBrokers'), [t.claims, t.households, t.claimsDlq, t.householdsDlq]);
-  ({ kafka, producer } = await rawProducer(inject('kafkaBrokers')));
+  ({ ingest, tap, kafka, producer } = await startTappedIngest(inject('kafkaBrokers'), group));
 });
 
 afterAll(async () => {

@@ -2,23 +2,20 @@
 // not JSON, as a Kafka key) must be absent from every output: the four output topics (keys, values,
 // headers), the service's whole log at debug level, its metrics, and the HTTP answers.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { claim, household, residentId } from '../../../../test/support/fixtures.ts';
 import { uniqueId } from '../../../../test/support/names.ts';
 import { waitFor } from '../../../../test/support/wait.ts';
-import { groupLag, rawProducer, startIngest, Tap, type Ingest } from '../support/integration.ts';
+import { groupLag, startTappedIngest, type Ingest, type Tap } from '../support/integration.ts';
 
 let ingest: Ingest;
 let tap: Tap;
 let producer: Producer;
-let kafka: Awaited<ReturnType<typeof rawProducer>>['kafka'];
+let kafka: Kafka;
 const group = uniqueId('privacy-group-');
 
 beforeAll(async () => {
-  ingest = await startIngest(inject('kafkaBrokers'), { LOG_LEVEL: 'debug', INGEST_CONSUMER_GROUP: group });
-  const t = ingest.topics;
-  tap = await Tap.start(inject('kafkaBrokers'), [t.claims, t.households, t.claimsDlq, t.householdsDlq]);
-  ({ kafka, producer } = await rawProducer(inject('kafkaBrokers')));
+  ({ ingest, tap, kafka, producer } = await startTappedIngest(inject('kafkaBrokers'), group, { LOG_LEVEL: 'debug' }));
 });
 
 afterAll(async () => {

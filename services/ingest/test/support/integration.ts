@@ -114,21 +114,13 @@ export async function rawProducer(brokers: string[]) {
 }
 
 /** Messages a consumer group has not committed yet on some topics (0 = all processed and committed). */
-export async function groupLag(kafka: Kafka, groupId: string, topics: string[]): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const committed = await admin.fetchOffsets({ groupId, topics });
-    let lag = 0;
-    for (const topic of topics) {
-      const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
-      for (const end of await admin.fetchTopicOffsets(topic)) {
-        const at = Number(done.find((p) => p.partition === end.partition)?.offset ?? -1);
-        lag += Number(end.high) - (at >= 0 ? at : Number(end.low));
-      }
-    }
-    return lag;
-  } finally {
-    await admin.disconnect();
-  }
+export { consumerLag as groupLag } from '../../../../test/support/lag.ts';
+
+/** An ingest process with its Kafka input on `group`, a tap on its four output topics, and a raw-topic producer. */
+export async function startTappedIngest(brokers: string[], group: string, env: Record<string, string> = {}) {
+  const ingest = await startIngest(brokers, { INGEST_CONSUMER_GROUP: group, ...env });
+  const t = ingest.topics;
+  const tap = await Tap.start(brokers, [t.claims, t.households, t.claimsDlq, t.householdsDlq]);
+  const { kafka, producer } = await rawProducer(brokers);
+  return { ingest, tap, kafka, producer };
 }
