@@ -25,21 +25,53 @@ export default tseslint.config(
     files: ['packages/rules/src/**/*.ts'],
     ignores: ['packages/rules/src/cli/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{
-          group: ['node:*', 'fs', 'fs/*', 'path', 'os', 'net', 'http', 'https', 'child_process', 'process', 'crypto',
-            'kafkajs', 'ioredis', 'bullmq', 'pino', 'fastify', '@warnline/runtime', '@warnline/infra'],
-          message: 'packages/rules is pure: no I/O imports (conventions.md habit 1). Put I/O in src/cli or a service.',
-        }],
-      }],
-      'no-restricted-globals': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                'fs',
+                'fs/*',
+                'path',
+                'os',
+                'net',
+                'http',
+                'https',
+                'child_process',
+                'process',
+                'crypto',
+                'kafkajs',
+                'ioredis',
+                'bullmq',
+                'pino',
+                'fastify',
+                '@warnline/runtime',
+                '@warnline/infra',
+              ],
+              message:
+                'packages/rules is pure: no I/O imports (conventions.md habit 1). Put I/O in src/cli or a service.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
         { name: 'process', message: 'packages/rules must not read the environment or the process.' },
         { name: 'fetch', message: 'packages/rules must not do I/O.' },
         { name: 'setTimeout', message: 'packages/rules must not use timers.' },
       ],
-      'no-restricted-syntax': ['error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'No clock in packages/rules: take the date as input.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'No clock in packages/rules: take the date as input.' },
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'No clock in packages/rules: take the date as input.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'No clock in packages/rules: take the date as input.',
+        },
       ],
     },
   },

@@ -9,7 +9,16 @@ import { NetTotals } from '@warnline/synthetic';
 import { startService, type RunningService } from '../test/support/services.ts';
 import { startCpuMeter, type CpuShare } from './cpu.ts';
 import { measureDrain, type DrainResult } from './drain.ts';
-import { cachedPseudonymiser, claimEvent, claimsUpTo, deliveryOrder, feedOptions, generateHouseholds, householdEvent, type DeliveryOrder } from './feed.ts';
+import {
+  cachedPseudonymiser,
+  claimEvent,
+  claimsUpTo,
+  deliveryOrder,
+  feedOptions,
+  generateHouseholds,
+  householdEvent,
+  type DeliveryOrder,
+} from './feed.ts';
 import type { LagProbe } from './lag.ts';
 import { startScript } from './processes.ts';
 import { progress } from './progress.ts';
@@ -28,7 +37,12 @@ export interface PrefillResult {
 const SEND_BATCH = 5_000;
 const SENDS_IN_FLIGHT = 4;
 
-export async function prefill(kafka: Kafka, names: PhaseNames, secrets: Secrets, o: { claims: number; seed: number; endDate: string; partitions: number; order: DeliveryOrder }): Promise<PrefillResult> {
+export async function prefill(
+  kafka: Kafka,
+  names: PhaseNames,
+  secrets: Secrets,
+  o: { claims: number; seed: number; endDate: string; partitions: number; order: DeliveryOrder },
+): Promise<PrefillResult> {
   await ensureTopics(kafka, topicSpecs(names.topics, o.partitions));
   const options = feedOptions(o.seed, o.claims, o.endDate);
   const rawHouseholds = generateHouseholds(options);
@@ -40,7 +54,11 @@ export async function prefill(kafka: Kafka, names: PhaseNames, secrets: Secrets,
   try {
     const hh = rawHouseholds.map((h) => householdEvent(h, pseudonym, receivedAt));
     for (let i = 0; i < hh.length; i += SEND_BATCH) {
-      await producer.send({ topic: names.topics.households, acks: 1, messages: hh.slice(i, i + SEND_BATCH).map((h) => ({ key: h.householdId, value: JSON.stringify(h) })) });
+      await producer.send({
+        topic: names.topics.households,
+        acks: 1,
+        messages: hh.slice(i, i + SEND_BATCH).map((h) => ({ key: h.householdId, value: JSON.stringify(h) })),
+      });
     }
     const oracle = new NetTotals();
     const bar = progress('generate + pre-fill', o.claims);
@@ -66,7 +84,14 @@ export async function prefill(kafka: Kafka, names: PhaseNames, secrets: Secrets,
     await Promise.all(inFlight);
     bar.setTotal(oracle.deliveries);
     bar.done();
-    return { claims: oracle.deliveries, households: hh.length, persons: oracle.personCount, seconds: (performance.now() - started) / 1000, oracle, householdIds: hh.map((h) => h.householdId) };
+    return {
+      claims: oracle.deliveries,
+      households: hh.length,
+      persons: oracle.personCount,
+      seconds: (performance.now() - started) / 1000,
+      oracle,
+      householdIds: hh.map((h) => h.householdId),
+    };
   } finally {
     await producer.disconnect();
   }
@@ -78,7 +103,21 @@ export interface AccumulatorRun extends DrainResult {
   cpu: CpuShare;
 }
 
-export async function runAccumulator(infra: Infra, redis: Redis, names: PhaseNames, secrets: Secrets, probe: LagProbe, o: { total: number; partitions: number; instances: number; asOf: string; env: Record<string, string>; nodeOptions?: string }): Promise<AccumulatorRun> {
+export async function runAccumulator(
+  infra: Infra,
+  redis: Redis,
+  names: PhaseNames,
+  secrets: Secrets,
+  probe: LagProbe,
+  o: {
+    total: number;
+    partitions: number;
+    instances: number;
+    asOf: string;
+    env: Record<string, string>;
+    nodeOptions?: string;
+  },
+): Promise<AccumulatorRun> {
   const services: RunningService[] = [];
   try {
     const env = {
@@ -93,30 +132,62 @@ export async function runAccumulator(infra: Infra, redis: Redis, names: PhaseNam
       const port = await freePort();
       services.push(await startService('accumulator', { ...env, ACCUMULATOR_PORT: String(port) }, port));
     }
-    const meter = await startCpuMeter(redis, Object.fromEntries(services.map((s, i) => [`accumulator${services.length > 1 ? i + 1 : ''}`, s.process.pid ?? 0])));
+    const meter = await startCpuMeter(
+      redis,
+      Object.fromEntries(
+        services.map((s, i) => [`accumulator${services.length > 1 ? i + 1 : ''}`, s.process.pid ?? 0]),
+      ),
+    );
     const result = await measureDrain({
-      label: `accumulator ×${o.instances}`, probe, group: names.group, topic: names.topics.claims,
-      allTopics: [names.topics.claims, names.topics.households], total: o.total,
+      label: `accumulator ×${o.instances}`,
+      probe,
+      group: names.group,
+      topic: names.topics.claims,
+      allTopics: [names.topics.claims, names.topics.households],
+      total: o.total,
     });
     return { ...result, instances: o.instances, partitions: o.partitions, cpu: await meter() };
   } finally {
     for (const s of services) {
       const code = await s.stop();
-      if (code !== 0 && code !== null) process.stderr.write(`[bench] accumulator exited with ${code}:\n${s.output().slice(-2000)}\n`);
+      if (code !== 0 && code !== null)
+        process.stderr.write(`[bench] accumulator exited with ${code}:\n${s.output().slice(-2000)}\n`);
     }
   }
 }
 
-export async function runNaive(infra: Infra, redis: Redis, names: PhaseNames, probe: LagProbe, o: { total: number; limitMs: number; nodeOptions?: string }): Promise<DrainResult & { group: string; prefix: string; cpu: CpuShare }> {
+export async function runNaive(
+  infra: Infra,
+  redis: Redis,
+  names: PhaseNames,
+  probe: LagProbe,
+  o: { total: number; limitMs: number; nodeOptions?: string },
+): Promise<DrainResult & { group: string; prefix: string; cpu: CpuShare }> {
   const group = `${names.group}-naive`;
   const prefix = `${names.redisPrefix}n`;
-  const proc = await startScript('bench/naive/consumer.ts', {
-    KAFKA_BROKERS: infra.kafkaBrokers.join(','), REDIS_URL: infra.redisUrl, NAIVE_TOPIC: names.topics.claims, NAIVE_GROUP: group, NAIVE_PREFIX: prefix,
-    ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
-  }, 'naive consumer running');
+  const proc = await startScript(
+    'bench/naive/consumer.ts',
+    {
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      REDIS_URL: infra.redisUrl,
+      NAIVE_TOPIC: names.topics.claims,
+      NAIVE_GROUP: group,
+      NAIVE_PREFIX: prefix,
+      ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
+    },
+    'naive consumer running',
+  );
   try {
     const meter = await startCpuMeter(redis, { naive: proc.process.pid ?? 0 });
-    const result = await measureDrain({ label: 'naive (eachMessage)', probe, group, topic: names.topics.claims, allTopics: [names.topics.claims], total: o.total, limitMs: o.limitMs });
+    const result = await measureDrain({
+      label: 'naive (eachMessage)',
+      probe,
+      group,
+      topic: names.topics.claims,
+      allTopics: [names.topics.claims],
+      total: o.total,
+      limitMs: o.limitMs,
+    });
     return { ...result, group, prefix, cpu: await meter() };
   } finally {
     await proc.stop();

@@ -59,7 +59,9 @@ export async function startCpuMeter(redis: Redis, pids: Record<string, number>) 
     const m1 = machine();
     const b = process.cpuUsage(b0);
     const r1 = await redisSeconds(redis);
-    const processes = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, (processSeconds(pid) - p0[name]!) / seconds]));
+    const processes = Object.fromEntries(
+      Object.entries(pids).map(([name, pid]) => [name, (processSeconds(pid) - p0[name]!) / seconds]),
+    );
     const redisCores = (r1 - r0) / seconds;
     const bench = (b.user + b.system) / 1e6 / seconds;
     // /proc/stat counts every core: busy seconds per wall second is cores used.
@@ -71,6 +73,11 @@ export async function startCpuMeter(redis: Redis, pids: Record<string, number>) 
 
 export function formatCpu(c: CpuShare | undefined): string {
   if (c === undefined) return '';
-  const parts = [...Object.entries(c.processes).map(([k, v]) => `${k} ${v.toFixed(2)}`), `redis ${c.redis.toFixed(2)}`, `bench ${c.bench.toFixed(2)}`, `broker+other ${c.rest.toFixed(2)}`];
+  const parts = [
+    ...Object.entries(c.processes).map(([k, v]) => `${k} ${v.toFixed(2)}`),
+    `redis ${c.redis.toFixed(2)}`,
+    `bench ${c.bench.toFixed(2)}`,
+    `broker+other ${c.rest.toFixed(2)}`,
+  ];
   return `cores: ${parts.join(', ')}; machine ${c.machine.toFixed(2)} of 2`;
 }

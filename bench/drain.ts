@@ -61,11 +61,12 @@ export async function measureDrain(o: DrainOptions): Promise<DrainResult> {
       break;
     }
     if (o.limitMs !== undefined && now - started > o.limitMs) break;
-    if (now - lastMoveAt > (o.stallMs ?? 120_000)) throw new Error(`${o.label}: no progress for ${((now - lastMoveAt) / 1000).toFixed(0)} s at ${count}/${o.total}`);
+    if (now - lastMoveAt > (o.stallMs ?? 120_000))
+      throw new Error(`${o.label}: no progress for ${((now - lastMoveAt) / 1000).toFixed(0)} s at ${count}/${o.total}`);
   }
   // Completion is seen at the first sample after it: end at the sample where the last claims showed up.
   const end = completed ? lastMoveAt : performance.now();
-  const sustainedSeconds = ((end - (firstAt ?? end)) / 1000) || Number.EPSILON;
+  const sustainedSeconds = (end - (firstAt ?? end)) / 1000 || Number.EPSILON;
   bar.done(completed ? 'done' : 'time limit');
   return {
     consumed: lastCount,

@@ -1,7 +1,15 @@
 // The benchmark's synthetic feeds, built on packages/synthetic: raw claims for ingest over HTTP, and
 // pseudonymised ClaimEvents for a pre-filled claims.v1, with the oracle of what they must add up to.
 import type { ClaimEvent, HouseholdEvent } from '@warnline/contracts';
-import { generateClaims, generateHouseholds, interleaved, type FeedOptions, type NetTotals, type RawClaimOut, type RawHouseholdOut } from '@warnline/synthetic';
+import {
+  generateClaims,
+  generateHouseholds,
+  interleaved,
+  type FeedOptions,
+  type NetTotals,
+  type RawClaimOut,
+  type RawHouseholdOut,
+} from '@warnline/synthetic';
 import { createPseudonymiser } from '../services/ingest/src/pseudonym.ts';
 
 /**
@@ -17,7 +25,11 @@ export function feedOptions(seed: number, claims: number, endDate: string): Feed
  * generator, so a cut there never separates a reversal from its original (the oracle and the accumulator
  * would then disagree about a reversal that is still waiting for its claim).
  */
-export function* claimsUpTo(options: FeedOptions, households: RawHouseholdOut[], target: number): Generator<RawClaimOut> {
+export function* claimsUpTo(
+  options: FeedOptions,
+  households: RawHouseholdOut[],
+  target: number,
+): Generator<RawClaimOut> {
   let count = 0;
   let lastPerson: string | undefined;
   for (const claim of generateClaims(options, households)) {
@@ -36,7 +48,11 @@ export type DeliveryOrder = 'interleaved' | 'by-person';
  * does, within a window of 200,000 claims; by-person is the generator's order (a person's claims together),
  * kinder to any consumer that batches per person.
  */
-export function deliveryOrder(claims: Iterable<RawClaimOut>, order: DeliveryOrder, seed: number): Iterable<RawClaimOut> {
+export function deliveryOrder(
+  claims: Iterable<RawClaimOut>,
+  order: DeliveryOrder,
+  seed: number,
+): Iterable<RawClaimOut> {
   return order === 'interleaved' ? interleaved(claims, 200_000, seed) : claims;
 }
 
@@ -70,8 +86,17 @@ export function claimEvent(c: RawClaimOut, personId: string, receivedAt: string)
   };
 }
 
-export function householdEvent(h: RawHouseholdOut, pseudonym: (id: string) => string, receivedAt: string): HouseholdEvent {
-  return { ...h, members: h.members.map((m) => ({ personId: pseudonym(m.personId) })), categories: [...h.categories], receivedAt };
+export function householdEvent(
+  h: RawHouseholdOut,
+  pseudonym: (id: string) => string,
+  receivedAt: string,
+): HouseholdEvent {
+  return {
+    ...h,
+    members: h.members.map((m) => ({ personId: pseudonym(m.personId) })),
+    categories: [...h.categories],
+    receivedAt,
+  };
 }
 
 /** Feeds every event of a claim stream to the oracle as it passes (the stream is consumed once). */

@@ -16,15 +16,32 @@ export function createPoster(baseUrl: string, token: string, maxSockets: number)
   return {
     post(path: string, body: string): Promise<PostResult> {
       return new Promise((resolve, reject) => {
-        const req = request({
-          agent, host: url.hostname, port: url.port, path, method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
-        }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), answeredAt: performance.timeOrigin + performance.now() }));
-          res.on('error', reject);
-        });
+        const req = request(
+          {
+            agent,
+            host: url.hostname,
+            port: url.port,
+            path,
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+              authorization: `Bearer ${token}`,
+            },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                body: Buffer.concat(chunks).toString(),
+                answeredAt: performance.timeOrigin + performance.now(),
+              }),
+            );
+            res.on('error', reject);
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
@@ -37,6 +54,9 @@ export function createPoster(baseUrl: string, token: string, maxSockets: number)
 export function acceptedOf(result: PostResult): number {
   if (result.status !== 202) throw new Error(`ingest answered ${result.status}: ${result.body.slice(0, 300)}`);
   const parsed = JSON.parse(result.body) as { accepted: number; rejected: unknown[] };
-  if (parsed.rejected.length > 0) throw new Error(`ingest rejected ${parsed.rejected.length} item(s): ${JSON.stringify(parsed.rejected[0]).slice(0, 300)}`);
+  if (parsed.rejected.length > 0)
+    throw new Error(
+      `ingest rejected ${parsed.rejected.length} item(s): ${JSON.stringify(parsed.rejected[0]).slice(0, 300)}`,
+    );
   return parsed.accepted;
 }

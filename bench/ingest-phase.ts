@@ -18,7 +18,22 @@ export interface IngestResult {
   cpu?: CpuShare;
 }
 
-export async function runIngest(infra: Infra, redis: Redis, names: PhaseNames, secrets: Secrets, o: { claims: number; batchSize: number; concurrency: number; seed: number; endDate: string; partitions: number; order: DeliveryOrder; nodeOptions?: string }): Promise<IngestResult> {
+export async function runIngest(
+  infra: Infra,
+  redis: Redis,
+  names: PhaseNames,
+  secrets: Secrets,
+  o: {
+    claims: number;
+    batchSize: number;
+    concurrency: number;
+    seed: number;
+    endDate: string;
+    partitions: number;
+    order: DeliveryOrder;
+    nodeOptions?: string;
+  },
+): Promise<IngestResult> {
   // Bodies are serialised before the clock starts: the load generator shares the two cores with ingest.
   const options = feedOptions(o.seed, o.claims, o.endDate);
   const bodies: { body: string; count: number }[] = [];
@@ -43,11 +58,20 @@ export async function runIngest(infra: Infra, redis: Redis, names: PhaseNames, s
   const port = await freePort();
   const poster = createPoster(`http://127.0.0.1:${port}`, secrets.hospitalToken, o.concurrency);
   try {
-    service = await startService('ingest', { ...serviceEnv(infra, names, secrets, o.partitions), INGEST_PORT: String(port), ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}) }, port);
+    service = await startService(
+      'ingest',
+      {
+        ...serviceEnv(infra, names, secrets, o.partitions),
+        INGEST_PORT: String(port),
+        ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
+      },
+      port,
+    );
     // A few claims first, untimed: the producer's first send fetches metadata, which is not throughput.
     // They are sent again in their batch; downstream that is a harmless duplicate delivery.
     const first = bodies[0];
-    if (first) acceptedOf(await poster.post('/v1/claims', JSON.stringify((JSON.parse(first.body) as unknown[]).slice(0, 5))));
+    if (first)
+      acceptedOf(await poster.post('/v1/claims', JSON.stringify((JSON.parse(first.body) as unknown[]).slice(0, 5))));
     const bar = progress(`ingest HTTP ×${o.concurrency}`, total);
     let next = 0;
     let accepted = 0;
@@ -65,7 +89,14 @@ export async function runIngest(infra: Infra, redis: Redis, names: PhaseNames, s
     await Promise.all(Array.from({ length: o.concurrency }, worker));
     const seconds = (performance.now() - started) / 1000;
     bar.done();
-    return { claimsPerSec: accepted / seconds, claims: accepted, seconds, batchSize: o.batchSize, concurrency: o.concurrency, cpu: await meter() };
+    return {
+      claimsPerSec: accepted / seconds,
+      claims: accepted,
+      seconds,
+      batchSize: o.batchSize,
+      concurrency: o.concurrency,
+      cpu: await meter(),
+    };
   } finally {
     poster.close();
     await service?.stop();

@@ -9,7 +9,12 @@ export interface BenchProcess {
   stop(timeoutMs?: number): Promise<number | null>;
 }
 
-export async function startScript(script: string, env: Record<string, string>, readyLine: string, timeoutMs = 60_000): Promise<BenchProcess> {
+export async function startScript(
+  script: string,
+  env: Record<string, string>,
+  readyLine: string,
+  timeoutMs = 60_000,
+): Promise<BenchProcess> {
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, script], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
@@ -18,7 +23,10 @@ export async function startScript(script: string, env: Record<string, string>, r
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} not ready within ${timeoutMs} ms:\n${output.slice(-2000)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${script} not ready within ${timeoutMs} ms:\n${output.slice(-2000)}`)),
+      timeoutMs,
+    );
     const onData = (c: Buffer) => {
       output += c.toString();
       if (output.includes(readyLine)) {

@@ -4,15 +4,27 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, inclusive: { type: 'string', default: '' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: 'string', default: '25' }, inclusive: { type: 'string', default: '' } },
+});
 const top = Number(values.top);
 /** Function names whose inclusive time (themselves and all they call) to report: --inclusive evaluateHousehold,decodeClaim */
 const inclusiveNames = values.inclusive.split(',').filter(Boolean);
 
-const shortUrl = (url: string) => url.replace(/.*node_modules\//, 'nm/').replace(/^file:\/\/.*?\/(packages|services|bench|infra|test)\//, '$1/');
+const shortUrl = (url: string) =>
+  url.replace(/.*node_modules\//, 'nm/').replace(/^file:\/\/.*?\/(packages|services|bench|infra|test)\//, '$1/');
 /** nm/@scope/name or nm/name for dependencies, the file for our own code, the frame name for V8's own ((gc), (idle)). */
 function owner(url: string, fn: string): string {
   const u = shortUrl(url);
@@ -39,8 +51,15 @@ for (const file of positionals) {
     const f = `${cf.functionName || '(anonymous)'} ${shortUrl(cf.url)}:${cf.lineNumber + 1}`;
     byFunction.set(f, (byFunction.get(f) ?? 0) + dt);
   });
-  const list = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top)
-    .map(([name, t]) => `  ${((100 * t) / total).toFixed(1).padStart(5)}%  ${(t / 1000).toFixed(0).padStart(7)} ms  ${name}`).join('\n');
+  const list = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(
+        ([name, t]) =>
+          `  ${((100 * t) / total).toFixed(1).padStart(5)}%  ${(t / 1000).toFixed(0).padStart(7)} ms  ${name}`,
+      )
+      .join('\n');
   // Inclusive time: a sample counts for a name when that name is on its stack (once, however deep the recursion).
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -58,5 +77,7 @@ for (const file of positionals) {
     });
   }
   const inc = inclusiveNames.length > 0 ? `-- inclusive time\n${list(inclusive)}\n` : '';
-  process.stdout.write(`${file}: ${(total / 1e6).toFixed(1)} s sampled\n-- self time by package/file\n${list(byOwner)}\n-- self time by function\n${list(byFunction)}\n${inc}\n`);
+  process.stdout.write(
+    `${file}: ${(total / 1e6).toFixed(1)} s sampled\n-- self time by package/file\n${list(byOwner)}\n-- self time by function\n${list(byFunction)}\n${inc}\n`,
+  );
 }

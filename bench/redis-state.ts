@@ -46,7 +46,12 @@ export interface TotalsCheck {
   foundBurdenFen: number;
 }
 
-export async function checkTotals(redis: Redis, oracle: NetTotals, personKey: (p: string) => string, read: MonthReader): Promise<TotalsCheck> {
+export async function checkTotals(
+  redis: Redis,
+  oracle: NetTotals,
+  personKey: (p: string) => string,
+  read: MonthReader,
+): Promise<TotalsCheck> {
   const persons = [...oracle.persons()];
   let mismatches = 0;
   let expectedBurdenFen = 0;
@@ -69,13 +74,23 @@ export async function checkTotals(redis: Redis, oracle: NetTotals, personKey: (p
         foundBurdenFen += f.burdenFen;
         if (e.burdenFen !== f.burdenFen || e.selfPayFen !== f.selfPayFen) {
           bad = true;
-          if (examples.length < 5) examples.push(`${p} ${month}: expected ${e.burdenFen}/${e.selfPayFen} fen, found ${f.burdenFen}/${f.selfPayFen}`);
+          if (examples.length < 5)
+            examples.push(
+              `${p} ${month}: expected ${e.burdenFen}/${e.selfPayFen} fen, found ${f.burdenFen}/${f.selfPayFen}`,
+            );
         }
       }
       if (bad) mismatches++;
     });
   }
-  return { match: mismatches === 0 && persons.length > 0, persons: persons.length, mismatches, examples, expectedBurdenFen, foundBurdenFen };
+  return {
+    match: mismatches === 0 && persons.length > 0,
+    persons: persons.length,
+    mismatches,
+    examples,
+    expectedBurdenFen,
+    foundBurdenFen,
+  };
 }
 
 export interface MemoryReport {
@@ -99,7 +114,12 @@ export interface MemoryLayout {
   sharedKeys: string[];
 }
 
-export async function measureMemory(redis: Redis, persons: readonly string[], layout: MemoryLayout, maxSample = 20_000): Promise<MemoryReport> {
+export async function measureMemory(
+  redis: Redis,
+  persons: readonly string[],
+  layout: MemoryLayout,
+  maxSample = 20_000,
+): Promise<MemoryReport> {
   const step = Math.max(1, Math.ceil(persons.length / maxSample));
   const sample = persons.filter((_, i) => i % step === 0);
   let personBytes = 0;

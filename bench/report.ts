@@ -11,25 +11,76 @@ export interface BenchResult {
   startedAt: string;
   finishedAt: string;
   command: string;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; kafka: string; redis: string; load1AtStart: number };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    node: string;
+    kafka: string;
+    redis: string;
+    load1AtStart: number;
+  };
   /** Claim deliveries in the accumulator's pre-filled claims.v1 (duplicates included). */
   claims: number;
   totalsMatch: boolean;
   totals: { persons: number; mismatches: number; examples: string[] };
-  accumulator: { order: 'interleaved' | 'by-person'; env: Record<string, string>; claimsPerSec: number; wallClaimsPerSec: number; claims: number; seconds: number; wallSeconds: number; partitions: number; instances: number; completed: boolean; cpu?: CpuShare };
-  naive: { claimsPerSec: number; claims: number; seconds: number; completed: boolean; totalsMatch: boolean | null; cpu?: CpuShare };
+  accumulator: {
+    order: 'interleaved' | 'by-person';
+    env: Record<string, string>;
+    claimsPerSec: number;
+    wallClaimsPerSec: number;
+    claims: number;
+    seconds: number;
+    wallSeconds: number;
+    partitions: number;
+    instances: number;
+    completed: boolean;
+    cpu?: CpuShare;
+  };
+  naive: {
+    claimsPerSec: number;
+    claims: number;
+    seconds: number;
+    completed: boolean;
+    totalsMatch: boolean | null;
+    cpu?: CpuShare;
+  };
   /** accumulator.claimsPerSec / naive.claimsPerSec. */
   ratio: number;
-  ingest: { claimsPerSec: number; claims: number; seconds: number; batchSize: number; concurrency: number; cpu?: CpuShare };
+  ingest: {
+    claimsPerSec: number;
+    claims: number;
+    seconds: number;
+    batchSize: number;
+    concurrency: number;
+    cpu?: CpuShare;
+  };
   latency: {
-    p50Ms: number; p99Ms: number; maxMs: number; minMs: number; offeredPerSec: number; sentPerSec: number; claims: number;
-    triggers: number; alertsSeen: number; requestP50Ms: number; requestP99Ms: number; maxSendDelayMs: number; non202: number;
+    p50Ms: number;
+    p99Ms: number;
+    maxMs: number;
+    minMs: number;
+    offeredPerSec: number;
+    sentPerSec: number;
+    claims: number;
+    triggers: number;
+    alertsSeen: number;
+    requestP50Ms: number;
+    requestP99Ms: number;
+    maxSendDelayMs: number;
+    non202: number;
     trend: { fromSec: number; p50Ms: number; maxMs: number }[];
     cpu?: CpuShare;
   };
   redis: {
-    bytesPerPerson: number; bytesPerDedupClaim: number; bytesPerHousehold: number; personsMeasured: number; dedupRecords: number; fieldsPerPerson: number;
-    usedMemoryDeltaBytes: number; usedMemoryDeltaPerClaim: number;
+    bytesPerPerson: number;
+    bytesPerDedupClaim: number;
+    bytesPerHousehold: number;
+    personsMeasured: number;
+    dedupRecords: number;
+    fieldsPerPerson: number;
+    usedMemoryDeltaBytes: number;
+    usedMemoryDeltaPerClaim: number;
   };
   prefill: { claims: number; households: number; persons: number; seconds: number };
   /** Phases that failed, with their error: their numbers are null in the JSON. */
@@ -53,32 +104,98 @@ const meets = (value: number, ok: (v: number) => boolean) => mark(Number.isFinit
 
 export function table(r: BenchResult): string {
   const rows: [string, string, string, string, string][] = [
-    ['accumulator, sustained', `${n0(r.accumulator.claimsPerSec)} claims/s`, `≥ ${n0(TARGETS.accumulatorPerSec)}`, meets(r.accumulator.claimsPerSec, (v) => v >= TARGETS.accumulatorPerSec),
-      `${n0(r.accumulator.claims)} claims (${r.accumulator.order}), ${r.accumulator.partitions} partitions, ${r.accumulator.instances} instance(s)${Object.keys(r.accumulator.env).length ? ` ${Object.entries(r.accumulator.env).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}, ${n1(r.accumulator.seconds)} s (wall ${n0(r.accumulator.wallClaimsPerSec)}/s)`],
-    ['naive (eachMessage, 1 call)', `${n0(r.naive.claimsPerSec)} claims/s`, '', '',
-      `${n0(r.naive.claims)} claims in ${n1(r.naive.seconds)} s${r.naive.completed ? '' : ' (time-limited)'}${r.naive.totalsMatch === null ? '' : `, totals ${r.naive.totalsMatch ? 'match' : 'DIFFER'}`}`],
-    ['accumulator / naive', `${Number.isFinite(r.ratio) ? r.ratio.toFixed(1) : '—'}×`, `≥ ${TARGETS.ratio}×`, meets(r.ratio, (v) => v >= TARGETS.ratio), ''],
-    ['ingest HTTP, batches of 500', `${n0(r.ingest.claimsPerSec)} claims/s`, `≥ ${n0(TARGETS.ingestPerSec)}`, meets(r.ingest.claimsPerSec, (v) => v >= TARGETS.ingestPerSec),
-      `${n0(r.ingest.claims)} claims, ${r.ingest.concurrency} requests in flight, ${n1(r.ingest.seconds)} s`],
-    [`202 → alert job, p50`, `${n0(r.latency.p50Ms)} ms`, '', '', `offered ${n0(r.latency.offeredPerSec)}/s (sent ${n0(r.latency.sentPerSec)}/s), ${r.latency.alertsSeen}/${r.latency.triggers} alerts, ${r.accumulator.instances} accumulator(s)`],
-    [`202 → alert job, p99`, `${n0(r.latency.p99Ms)} ms`, `≤ ${n0(TARGETS.p99Ms)}`, meets(r.latency.p99Ms, (v) => v <= TARGETS.p99Ms), `max ${n0(r.latency.maxMs)} ms; request→202 p50 ${n0(r.latency.requestP50Ms)} / p99 ${n0(r.latency.requestP99Ms)} ms`],
-    ['Redis per active person', `${n0(r.redis.bytesPerPerson)} B`, `≤ ${n0(TARGETS.bytesPerPerson)}`, meets(r.redis.bytesPerPerson, (v) => v <= TARGETS.bytesPerPerson),
-      `buckets + active index, MEMORY USAGE of ${n0(r.redis.personsMeasured)} persons, ${n1(r.redis.fieldsPerPerson)} fields each; a registry household ${n0(r.redis.bytesPerHousehold)} B`],
-    ['Redis per dedup claim', `${n1(r.redis.bytesPerDedupClaim)} B`, `≤ ${TARGETS.bytesPerDedupClaim}`, meets(r.redis.bytesPerDedupClaim, (v) => v <= TARGETS.bytesPerDedupClaim),
-      `${n0(r.redis.dedupRecords)} records; INFO used_memory delta ${n1(r.redis.usedMemoryDeltaPerClaim)} B/claim`],
-    ['totals equal to the fen', r.totals.persons === 0 ? '—' : r.totalsMatch ? 'yes' : 'NO', 'yes', r.totals.persons === 0 ? '' : mark(r.totalsMatch), `${n0(r.totals.persons)} persons, ${r.totals.mismatches} mismatching`],
+    [
+      'accumulator, sustained',
+      `${n0(r.accumulator.claimsPerSec)} claims/s`,
+      `≥ ${n0(TARGETS.accumulatorPerSec)}`,
+      meets(r.accumulator.claimsPerSec, (v) => v >= TARGETS.accumulatorPerSec),
+      `${n0(r.accumulator.claims)} claims (${r.accumulator.order}), ${r.accumulator.partitions} partitions, ${r.accumulator.instances} instance(s)${
+        Object.keys(r.accumulator.env).length
+          ? ` ${Object.entries(r.accumulator.env)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}`
+          : ''
+      }, ${n1(r.accumulator.seconds)} s (wall ${n0(r.accumulator.wallClaimsPerSec)}/s)`,
+    ],
+    [
+      'naive (eachMessage, 1 call)',
+      `${n0(r.naive.claimsPerSec)} claims/s`,
+      '',
+      '',
+      `${n0(r.naive.claims)} claims in ${n1(r.naive.seconds)} s${r.naive.completed ? '' : ' (time-limited)'}${r.naive.totalsMatch === null ? '' : `, totals ${r.naive.totalsMatch ? 'match' : 'DIFFER'}`}`,
+    ],
+    [
+      'accumulator / naive',
+      `${Number.isFinite(r.ratio) ? r.ratio.toFixed(1) : '—'}×`,
+      `≥ ${TARGETS.ratio}×`,
+      meets(r.ratio, (v) => v >= TARGETS.ratio),
+      '',
+    ],
+    [
+      'ingest HTTP, batches of 500',
+      `${n0(r.ingest.claimsPerSec)} claims/s`,
+      `≥ ${n0(TARGETS.ingestPerSec)}`,
+      meets(r.ingest.claimsPerSec, (v) => v >= TARGETS.ingestPerSec),
+      `${n0(r.ingest.claims)} claims, ${r.ingest.concurrency} requests in flight, ${n1(r.ingest.seconds)} s`,
+    ],
+    [
+      `202 → alert job, p50`,
+      `${n0(r.latency.p50Ms)} ms`,
+      '',
+      '',
+      `offered ${n0(r.latency.offeredPerSec)}/s (sent ${n0(r.latency.sentPerSec)}/s), ${r.latency.alertsSeen}/${r.latency.triggers} alerts, ${r.accumulator.instances} accumulator(s)`,
+    ],
+    [
+      `202 → alert job, p99`,
+      `${n0(r.latency.p99Ms)} ms`,
+      `≤ ${n0(TARGETS.p99Ms)}`,
+      meets(r.latency.p99Ms, (v) => v <= TARGETS.p99Ms),
+      `max ${n0(r.latency.maxMs)} ms; request→202 p50 ${n0(r.latency.requestP50Ms)} / p99 ${n0(r.latency.requestP99Ms)} ms`,
+    ],
+    [
+      'Redis per active person',
+      `${n0(r.redis.bytesPerPerson)} B`,
+      `≤ ${n0(TARGETS.bytesPerPerson)}`,
+      meets(r.redis.bytesPerPerson, (v) => v <= TARGETS.bytesPerPerson),
+      `buckets + active index, MEMORY USAGE of ${n0(r.redis.personsMeasured)} persons, ${n1(r.redis.fieldsPerPerson)} fields each; a registry household ${n0(r.redis.bytesPerHousehold)} B`,
+    ],
+    [
+      'Redis per dedup claim',
+      `${n1(r.redis.bytesPerDedupClaim)} B`,
+      `≤ ${TARGETS.bytesPerDedupClaim}`,
+      meets(r.redis.bytesPerDedupClaim, (v) => v <= TARGETS.bytesPerDedupClaim),
+      `${n0(r.redis.dedupRecords)} records; INFO used_memory delta ${n1(r.redis.usedMemoryDeltaPerClaim)} B/claim`,
+    ],
+    [
+      'totals equal to the fen',
+      r.totals.persons === 0 ? '—' : r.totalsMatch ? 'yes' : 'NO',
+      'yes',
+      r.totals.persons === 0 ? '' : mark(r.totalsMatch),
+      `${n0(r.totals.persons)} persons, ${r.totals.mismatches} mismatching`,
+    ],
   ];
   const head: [string, string, string, string, string] = ['measurement', 'result', 'target', 'met', 'detail'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const fmt = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   const lines = [fmt(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(fmt)];
   const m = r.machine;
-  lines.push('', `${r.mode} run, ${r.startedAt} → ${r.finishedAt}; ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, load average ${m.load1AtStart.toFixed(2)} at start`);
+  lines.push(
+    '',
+    `${r.mode} run, ${r.startedAt} → ${r.finishedAt}; ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, load average ${m.load1AtStart.toFixed(2)} at start`,
+  );
   lines.push(`Kafka: ${m.kafka}; Redis: ${m.redis}`);
-  for (const [name, cpu] of [['accumulator', r.accumulator.cpu], ['naive', r.naive.cpu], ['ingest', r.ingest.cpu], ['latency', r.latency.cpu]] as const) {
+  for (const [name, cpu] of [
+    ['accumulator', r.accumulator.cpu],
+    ['naive', r.naive.cpu],
+    ['ingest', r.ingest.cpu],
+    ['latency', r.latency.cpu],
+  ] as const) {
     if (cpu) lines.push(`${name}: ${formatCpu(cpu)}`);
   }
-  if (r.latency.trend.length > 1) lines.push(`latency p50/max by 5 s of send time: ${r.latency.trend.map((t) => `${t.fromSec}s ${t.p50Ms}/${t.maxMs}`).join(', ')} ms`);
+  if (r.latency.trend.length > 1)
+    lines.push(
+      `latency p50/max by 5 s of send time: ${r.latency.trend.map((t) => `${t.fromSec}s ${t.p50Ms}/${t.maxMs}`).join(', ')} ms`,
+    );
   for (const [phase, error] of Object.entries(r.errors)) lines.push(`FAILED ${phase}: ${error}`);
   return lines.join('\n');
 }
@@ -86,5 +203,8 @@ export function table(r: BenchResult): string {
 export function writeJson(path: string, r: BenchResult): void {
   mkdirSync(dirname(path), { recursive: true });
   // NaN and Infinity have no JSON spelling: a number that could not be measured is written as null.
-  writeFileSync(path, `${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  writeFileSync(
+    path,
+    `${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+  );
 }

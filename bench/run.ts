@@ -51,7 +51,8 @@ const { values: args } = parseArgs({
 });
 
 const smoke = args.smoke;
-const num = (value: string | undefined, full: number, small: number) => (value === undefined ? (smoke ? small : full) : Number(value));
+const num = (value: string | undefined, full: number, small: number) =>
+  value === undefined ? (smoke ? small : full) : Number(value);
 const settings = {
   claims: num(args.claims, 2_000_000, 20_000),
   ingestClaims: num(args['ingest-claims'], 200_000, 5_000),
@@ -80,20 +81,73 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 const mode = smoke ? 'smoke' : 'full';
 const startedAt = new Date();
 const runId = uniqueId('bench');
-const jsonPath = args.json ?? join(REPO_ROOT, 'bench-results', `bench-${mode}-${startedAt.toISOString().replaceAll(':', '-').slice(0, 19)}.json`);
+const jsonPath =
+  args.json ??
+  join(REPO_ROOT, 'bench-results', `bench-${mode}-${startedAt.toISOString().replaceAll(':', '-').slice(0, 19)}.json`);
 const profileDir = join(REPO_ROOT, 'bench-results', `profiles-${runId}`);
 const nodeOptions = args.profile ? `--cpu-prof --cpu-prof-dir=${profileDir}` : undefined;
 
 const result: BenchResult = {
-  mode, startedAt: startedAt.toISOString(), finishedAt: '', command: `npm run bench --${process.argv.slice(2).map((a) => ` ${a}`).join('')}`,
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, kafka: '', redis: '', load1AtStart: loadavg()[0] ?? 0 },
-  claims: 0, totalsMatch: false, totals: { persons: 0, mismatches: 0, examples: [] },
-  accumulator: { order: settings.order, env: settings.accumulatorEnv, claimsPerSec: NaN, wallClaimsPerSec: NaN, claims: 0, seconds: NaN, wallSeconds: NaN, partitions: settings.partitions, instances: settings.instances, completed: false },
+  mode,
+  startedAt: startedAt.toISOString(),
+  finishedAt: '',
+  command: `npm run bench --${process.argv
+    .slice(2)
+    .map((a) => ` ${a}`)
+    .join('')}`,
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    kafka: '',
+    redis: '',
+    load1AtStart: loadavg()[0] ?? 0,
+  },
+  claims: 0,
+  totalsMatch: false,
+  totals: { persons: 0, mismatches: 0, examples: [] },
+  accumulator: {
+    order: settings.order,
+    env: settings.accumulatorEnv,
+    claimsPerSec: NaN,
+    wallClaimsPerSec: NaN,
+    claims: 0,
+    seconds: NaN,
+    wallSeconds: NaN,
+    partitions: settings.partitions,
+    instances: settings.instances,
+    completed: false,
+  },
   naive: { claimsPerSec: NaN, claims: 0, seconds: NaN, completed: false, totalsMatch: null },
   ratio: NaN,
   ingest: { claimsPerSec: NaN, claims: 0, seconds: NaN, batchSize: settings.batch, concurrency: settings.concurrency },
-  latency: { p50Ms: NaN, p99Ms: NaN, maxMs: NaN, minMs: NaN, offeredPerSec: settings.rate, sentPerSec: NaN, claims: 0, triggers: settings.triggers, alertsSeen: 0, requestP50Ms: NaN, requestP99Ms: NaN, maxSendDelayMs: NaN, non202: 0, trend: [] },
-  redis: { bytesPerHousehold: NaN, bytesPerPerson: NaN, bytesPerDedupClaim: NaN, personsMeasured: 0, dedupRecords: 0, fieldsPerPerson: NaN, usedMemoryDeltaBytes: NaN, usedMemoryDeltaPerClaim: NaN },
+  latency: {
+    p50Ms: NaN,
+    p99Ms: NaN,
+    maxMs: NaN,
+    minMs: NaN,
+    offeredPerSec: settings.rate,
+    sentPerSec: NaN,
+    claims: 0,
+    triggers: settings.triggers,
+    alertsSeen: 0,
+    requestP50Ms: NaN,
+    requestP99Ms: NaN,
+    maxSendDelayMs: NaN,
+    non202: 0,
+    trend: [],
+  },
+  redis: {
+    bytesPerHousehold: NaN,
+    bytesPerPerson: NaN,
+    bytesPerDedupClaim: NaN,
+    personsMeasured: 0,
+    dedupRecords: 0,
+    fieldsPerPerson: NaN,
+    usedMemoryDeltaBytes: NaN,
+    usedMemoryDeltaPerClaim: NaN,
+  },
   prefill: { claims: 0, households: 0, persons: 0, seconds: NaN },
   errors: {},
 };
@@ -126,14 +180,41 @@ try {
     let filled: PrefillResult | undefined;
     try {
       await phase('accumulator', async () => {
-        filled = await prefill(kafka, names, secrets, { claims: settings.claims, seed: settings.seed, endDate, partitions: settings.partitions, order: settings.order });
+        filled = await prefill(kafka, names, secrets, {
+          claims: settings.claims,
+          seed: settings.seed,
+          endDate,
+          partitions: settings.partitions,
+          order: settings.order,
+        });
         const { oracle, householdIds, ...rest } = filled;
         result.prefill = rest;
         result.claims = filled.claims;
-        say(`[bench] pre-filled ${filled.claims} claims (${oracle.claims} distinct), ${filled.households} households, ${filled.persons} persons in ${filled.seconds.toFixed(1)} s`);
+        say(
+          `[bench] pre-filled ${filled.claims} claims (${oracle.claims} distinct), ${filled.households} households, ${filled.persons} persons in ${filled.seconds.toFixed(1)} s`,
+        );
         const before = await usedMemory(redis);
-        const run = await runAccumulator(infra, redis, names, secrets, probe, { total: filled.claims, partitions: settings.partitions, instances: settings.instances, asOf: endDate, env: settings.accumulatorEnv, ...(nodeOptions ? { nodeOptions } : {}) });
-        result.accumulator = { order: settings.order, env: settings.accumulatorEnv, claimsPerSec: run.claimsPerSec, wallClaimsPerSec: run.consumed / run.wallSeconds, claims: run.consumed, seconds: run.sustainedSeconds, wallSeconds: run.wallSeconds, partitions: run.partitions, instances: run.instances, completed: run.completed, cpu: run.cpu };
+        const run = await runAccumulator(infra, redis, names, secrets, probe, {
+          total: filled.claims,
+          partitions: settings.partitions,
+          instances: settings.instances,
+          asOf: endDate,
+          env: settings.accumulatorEnv,
+          ...(nodeOptions ? { nodeOptions } : {}),
+        });
+        result.accumulator = {
+          order: settings.order,
+          env: settings.accumulatorEnv,
+          claimsPerSec: run.claimsPerSec,
+          wallClaimsPerSec: run.consumed / run.wallSeconds,
+          claims: run.consumed,
+          seconds: run.sustainedSeconds,
+          wallSeconds: run.wallSeconds,
+          partitions: run.partitions,
+          instances: run.instances,
+          completed: run.completed,
+          cpu: run.cpu,
+        };
         const after = await usedMemory(redis);
         result.redis.usedMemoryDeltaBytes = after - before;
         result.redis.usedMemoryDeltaPerClaim = (after - before) / filled.claims;
@@ -142,14 +223,31 @@ try {
         const totals = await checkTotals(redis, oracle, layout.personKey, layout.readMonths);
         result.totalsMatch = totals.match;
         result.totals = { persons: totals.persons, mismatches: totals.mismatches, examples: totals.examples };
-        say(`[bench] totals: ${totals.match ? 'equal to the fen' : 'DIFFER'} for ${totals.persons} persons (${totals.mismatches} mismatching) ${totals.examples.join('; ')}`);
+        say(
+          `[bench] totals: ${totals.match ? 'equal to the fen' : 'DIFFER'} for ${totals.persons} persons (${totals.mismatches} mismatching) ${totals.examples.join('; ')}`,
+        );
         const memory = await measureMemory(redis, [...oracle.persons()], layout);
-        result.redis = { ...result.redis, ...memory, bytesPerHousehold: await meanKeyBytes(redis, householdIds.map(layout.householdKey)) };
+        result.redis = {
+          ...result.redis,
+          ...memory,
+          bytesPerHousehold: await meanKeyBytes(redis, householdIds.map(layout.householdKey)),
+        };
       });
       await phase('naive', async () => {
         if (filled === undefined) throw new Error('no pre-filled topic');
-        const naive = await runNaive(infra, redis, names, probe, { total: filled.claims, limitMs: settings.naiveSeconds * 1000, ...(nodeOptions ? { nodeOptions } : {}) });
-        result.naive = { claimsPerSec: naive.claimsPerSec, claims: naive.consumed, seconds: naive.sustainedSeconds, completed: naive.completed, totalsMatch: null, cpu: naive.cpu };
+        const naive = await runNaive(infra, redis, names, probe, {
+          total: filled.claims,
+          limitMs: settings.naiveSeconds * 1000,
+          ...(nodeOptions ? { nodeOptions } : {}),
+        });
+        result.naive = {
+          claimsPerSec: naive.claimsPerSec,
+          claims: naive.consumed,
+          seconds: naive.sustainedSeconds,
+          completed: naive.completed,
+          totalsMatch: null,
+          cpu: naive.cpu,
+        };
         result.ratio = result.accumulator.claimsPerSec / naive.claimsPerSec;
         if (naive.completed) {
           // Evidence that the baseline is faithful: it reaches the same totals.
@@ -168,7 +266,16 @@ try {
     const names = phaseNames(runId, 'i');
     try {
       await phase('ingest', async () => {
-        result.ingest = await runIngest(infra, redis, names, secrets, { claims: settings.ingestClaims, batchSize: settings.batch, concurrency: settings.concurrency, seed: settings.seed + 1, endDate, partitions: settings.partitions, order: settings.order, ...(nodeOptions ? { nodeOptions } : {}) });
+        result.ingest = await runIngest(infra, redis, names, secrets, {
+          claims: settings.ingestClaims,
+          batchSize: settings.batch,
+          concurrency: settings.concurrency,
+          seed: settings.seed + 1,
+          endDate,
+          partitions: settings.partitions,
+          order: settings.order,
+          ...(nodeOptions ? { nodeOptions } : {}),
+        });
       });
     } finally {
       if (!args.keep) await cleanupPhase(kafka, redis, names);
@@ -179,7 +286,18 @@ try {
     const names = phaseNames(runId, 'l');
     try {
       await phase('latency', async () => {
-        result.latency = await runLatency(infra, names, secrets, probe, redis, { ratePerSec: settings.rate, seconds: settings.latencySeconds, triggers: settings.triggers, seed: settings.seed + 2, partitions: settings.partitions, batchMs: 10, order: settings.order, accumulatorEnv: settings.accumulatorEnv, instances: settings.instances, ...(nodeOptions ? { nodeOptions } : {}) });
+        result.latency = await runLatency(infra, names, secrets, probe, redis, {
+          ratePerSec: settings.rate,
+          seconds: settings.latencySeconds,
+          triggers: settings.triggers,
+          seed: settings.seed + 2,
+          partitions: settings.partitions,
+          batchMs: 10,
+          order: settings.order,
+          accumulatorEnv: settings.accumulatorEnv,
+          instances: settings.instances,
+          ...(nodeOptions ? { nodeOptions } : {}),
+        });
       });
     } finally {
       if (!args.keep) await cleanupPhase(kafka, redis, names);

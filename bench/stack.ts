@@ -17,7 +17,13 @@ export interface PhaseNames {
 export function phaseNames(runId: string, phase: string): PhaseNames {
   const base = `${runId}${phase}`;
   const namespace = `${base}.`;
-  return { namespace, topics: topicNames(namespace), group: `${base}-acc`, redisPrefix: `${base}`, queuePrefix: `${base}q` };
+  return {
+    namespace,
+    topics: topicNames(namespace),
+    group: `${base}-acc`,
+    redisPrefix: `${base}`,
+    queuePrefix: `${base}q`,
+  };
 }
 
 export interface Secrets {
@@ -35,7 +41,12 @@ export function secretsFor(runId: string): Secrets {
 }
 
 /** The settings every service of a phase shares, as scripts/demo.ts wires them. */
-export function serviceEnv(infra: Infra, names: PhaseNames, secrets: Secrets, partitions: number): Record<string, string> {
+export function serviceEnv(
+  infra: Infra,
+  names: PhaseNames,
+  secrets: Secrets,
+  partitions: number,
+): Record<string, string> {
   return {
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     REDIS_URL: infra.redisUrl,
@@ -56,7 +67,12 @@ export function serviceEnv(infra: Infra, names: PhaseNames, secrets: Secrets, pa
 }
 
 /** Deletes a phase's topics, consumer groups and Redis keys (its own prefixes only: never a flush). */
-export async function cleanupPhase(kafka: Kafka, redis: Redis, names: PhaseNames, extraGroups: string[] = []): Promise<void> {
+export async function cleanupPhase(
+  kafka: Kafka,
+  redis: Redis,
+  names: PhaseNames,
+  extraGroups: string[] = [],
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {

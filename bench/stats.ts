@@ -8,5 +8,11 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 export function summarise(values: readonly number[]) {
   const sorted = [...values].sort((a, b) => a - b);
-  return { count: sorted.length, min: sorted[0] ?? Number.NaN, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
+  return {
+    count: sorted.length,
+    min: sorted[0] ?? Number.NaN,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
 }

@@ -14,7 +14,9 @@ import { consumerLag } from '../test/support/lag.ts';
 import { startService, type RunningService } from '../test/support/services.ts';
 import { waitFor } from '../test/support/wait.ts';
 
-const { values: args } = parseArgs({ options: { households: { type: 'string', default: '60' }, seed: { type: 'string', default: '7' } } });
+const { values: args } = parseArgs({
+  options: { households: { type: 'string', default: '60' }, seed: { type: 'string', default: '7' } },
+});
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const infra = await provideInfra();
@@ -43,27 +45,43 @@ const services: RunningService[] = [];
 const redis = new Redis(infra.redisUrl);
 
 async function post(url: string, token: string, body: unknown): Promise<{ accepted: number; rejected: unknown[] }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
   if (res.status !== 202) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as { accepted: number; rejected: unknown[] };
 }
 
 async function call(url: string, token: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(url, body === undefined
-    ? { headers: { authorization: `Bearer ${token}` } }
-    : { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  const res = await fetch(
+    url,
+    body === undefined
+      ? { headers: { authorization: `Bearer ${token}` } }
+      : {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(body),
+        },
+  );
   if (!res.ok) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
   return res.json();
 }
 
 /** The highest-level new alert the alerter has recorded, waiting briefly for it to take the jobs. */
-async function topAlert(alerterUrl: string, streets: string[]): Promise<{ alertId: string; streetCode: string; level: string } | null> {
+async function topAlert(
+  alerterUrl: string,
+  streets: string[],
+): Promise<{ alertId: string; streetCode: string; level: string } | null> {
   const rank: Record<string, number> = { action: 3, warning: 2, watch: 1 };
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     const found: { alertId: string; streetCode: string; level: string }[] = [];
     for (const street of streets) {
-      const page = (await call(`${alerterUrl}/v1/streets/${street}/alerts?state=new`, adminToken)) as { alerts: { alertId: string; level: string }[] };
+      const page = (await call(`${alerterUrl}/v1/streets/${street}/alerts?state=new`, adminToken)) as {
+        alerts: { alertId: string; level: string }[];
+      };
       for (const a of page.alerts) found.push({ alertId: a.alertId, streetCode: street, level: a.level });
     }
     if (found.length > 0) return found.sort((a, b) => (rank[b.level] ?? 0) - (rank[a.level] ?? 0))[0]!;
@@ -77,24 +95,47 @@ try {
   say(`[demo] starting ingest, accumulator and alerter as separate processes`);
   const ingest = await startService('ingest', { ...env, INGEST_PORT: String(ports.ingest) }, ports.ingest);
   services.push(ingest);
-  services.push(await startService('accumulator', { ...env, ACCUMULATOR_PORT: String(ports.accumulator) }, ports.accumulator));
-  const alerter = await startService('alerter', { ...env, ALERTER_PORT: String(ports.alerter), ALERTER_DISCOVERY_INTERVAL_MS: '500' }, ports.alerter);
+  services.push(
+    await startService('accumulator', { ...env, ACCUMULATOR_PORT: String(ports.accumulator) }, ports.accumulator),
+  );
+  const alerter = await startService(
+    'alerter',
+    { ...env, ALERTER_PORT: String(ports.alerter), ALERTER_DISCOVERY_INTERVAL_MS: '500' },
+    ports.alerter,
+  );
   services.push(alerter);
 
   const endDate = shanghaiDate(new Date(Date.now() - 86_400_000));
   const generated = generateFeed({ seed: Number(args.seed), households: Number(args.households), endDate, streets: 4 });
   // Two households with one large inpatient bill against a small income, so the demo shows `action` too.
   const feedStreets = [...new Set(generated.households.map((h) => h.streetCode))].sort();
-  const triggers = [0, 2].map((i, k) => generateTriggers({ tag: k + 1, count: 1, serviceDate: endDate, streetCode: feedStreets[i % feedStreets.length]! })[0]!);
-  const feed = { households: [...generated.households, ...triggers.map((t) => t.household)], claims: [...generated.claims, ...triggers.map((t) => t.claim)] };
-  say(`[demo] synthetic feed: ${feed.households.length} households, ${feed.claims.length} claim deliveries (seed ${args.seed}, 2 of the households in acute trouble)`);
+  const triggers = [0, 2].map(
+    (i, k) =>
+      generateTriggers({
+        tag: k + 1,
+        count: 1,
+        serviceDate: endDate,
+        streetCode: feedStreets[i % feedStreets.length]!,
+      })[0]!,
+  );
+  const feed = {
+    households: [...generated.households, ...triggers.map((t) => t.household)],
+    claims: [...generated.claims, ...triggers.map((t) => t.claim)],
+  };
+  say(
+    `[demo] synthetic feed: ${feed.households.length} households, ${feed.claims.length} claim deliveries (seed ${args.seed}, 2 of the households in acute trouble)`,
+  );
 
   const hh = await post(`${ingest.url}/v1/households`, registryToken, feed.households);
   say(`[demo] registry → ingest: ${hh.accepted} households accepted, ${hh.rejected.length} rejected`);
   const kafka = new Kafka({ brokers: infra.kafkaBrokers, clientId: 'demo', logLevel: logLevel.NOTHING });
   const topics = topicNames(env.TOPIC_NAMESPACE);
   // Households first, so claims count for their household rather than a household of one.
-  await waitFor('households processed', async () => (await consumerLag(kafka, env.CONSUMER_GROUP, [topics.households])) === 0, { timeoutMs: 60_000, intervalMs: 250 });
+  await waitFor(
+    'households processed',
+    async () => (await consumerLag(kafka, env.CONSUMER_GROUP, [topics.households])) === 0,
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
 
   let accepted = 0;
   let rejected = 0;
@@ -104,7 +145,10 @@ try {
     rejected += r.rejected.length;
   }
   say(`[demo] HIS → ingest: ${accepted} claims accepted, ${rejected} rejected`);
-  await waitFor('claims processed', async () => (await consumerLag(kafka, env.CONSUMER_GROUP, [topics.claims])) === 0, { timeoutMs: 120_000, intervalMs: 250 });
+  await waitFor('claims processed', async () => (await consumerLag(kafka, env.CONSUMER_GROUP, [topics.claims])) === 0, {
+    timeoutMs: 120_000,
+    intervalMs: 250,
+  });
 
   const streets = [...new Set(feed.households.map((h) => h.streetCode))].sort();
   say('');
@@ -113,13 +157,19 @@ try {
     // BullMQ does not close a connection it was given, so the queue gets its own and we close both.
     const connection = redis.duplicate();
     const queue = new Queue(streetQueueName(street), { connection, prefix: env.QUEUE_PREFIX });
-    const jobs = (await queue.getJobs(['prioritized', 'waiting', 'active', 'completed', 'failed'])).filter((j) => (j.data as AlertJobData).householdId !== undefined);
-    const mine = jobs.filter((j) => feed.households.some((h) => h.householdId === (j.data as AlertJobData).householdId));
+    const jobs = (await queue.getJobs(['prioritized', 'waiting', 'active', 'completed', 'failed'])).filter(
+      (j) => (j.data as AlertJobData).householdId !== undefined,
+    );
+    const mine = jobs.filter((j) =>
+      feed.households.some((h) => h.householdId === (j.data as AlertJobData).householdId),
+    );
     say(`\n  ${streetQueueName(street)}: ${mine.length} alert(s)`);
     for (const job of mine.sort((a, b) => a.priority - b.priority)) {
       const d = job.data as AlertJobData;
       const codes = d.findings.map((f) => f.code).join(', ') || '-';
-      say(`    ${d.level.padEnd(8)} ${d.householdId}  burden12m ${d.burden12m.padStart(10)}  income ${(d.income ?? 'unknown').padStart(10)}  ratio ${d.burdenRatio ?? '-'}  ${codes}`);
+      say(
+        `    ${d.level.padEnd(8)} ${d.householdId}  burden12m ${d.burden12m.padStart(10)}  income ${(d.income ?? 'unknown').padStart(10)}  ratio ${d.burdenRatio ?? '-'}  ${codes}`,
+      );
     }
     await queue.close();
     await connection.quit();
@@ -129,15 +179,26 @@ try {
   // The caseworker's side: the alerter has turned the highest-priority job into an alert record.
   const top = await topAlert(alerter.url, streets);
   if (top) {
-    say(`The caseworker loop on alert ${top.alertId} (street ${top.streetCode}, level ${top.level}), through the alerter API:`);
+    say(
+      `The caseworker loop on alert ${top.alertId} (street ${top.streetCode}, level ${top.level}), through the alerter API:`,
+    );
     const steps = [
       { to: 'acknowledged', note: '已接收预警 / alert taken' },
       { to: 'investigating', note: '入户摸排核实 / home visit to verify' },
-      { to: 'closed', outcome: 'assistance-granted', note: '核实后纳入医疗救助 / verified on the visit, assistance granted' },
+      {
+        to: 'closed',
+        outcome: 'assistance-granted',
+        note: '核实后纳入医疗救助 / verified on the visit, assistance granted',
+      },
     ];
     for (const step of steps) await call(`${alerter.url}/v1/alerts/${top.alertId}/transitions`, adminToken, step);
-    const { history } = (await call(`${alerter.url}/v1/alerts/${top.alertId}/history`, adminToken)) as { history: AlertAuditEvent[] };
-    for (const e of history) say(`    #${e.seq} ${e.at}  ${e.actor.name.padEnd(16)} ${e.action.padEnd(14)} ${String(e.from ?? '-').padEnd(13)} → ${e.to.padEnd(13)} ${e.note ?? ''}`);
+    const { history } = (await call(`${alerter.url}/v1/alerts/${top.alertId}/history`, adminToken)) as {
+      history: AlertAuditEvent[];
+    };
+    for (const e of history)
+      say(
+        `    #${e.seq} ${e.at}  ${e.actor.name.padEnd(16)} ${e.action.padEnd(14)} ${String(e.from ?? '-').padEnd(13)} → ${e.to.padEnd(13)} ${e.note ?? ''}`,
+      );
     say('');
   }
 } finally {
@@ -146,7 +207,11 @@ try {
   for (const key of await redis.keys(`${runId}:*`)) await redis.del(key);
   await redis.quit();
   // And its own topics (all under the run's namespace), unless the broker goes away anyway.
-  const admin = new Kafka({ brokers: infra.kafkaBrokers, clientId: 'demo-cleanup', logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    brokers: infra.kafkaBrokers,
+    clientId: 'demo-cleanup',
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${runId}.`));
   if (topics.length > 0) await admin.deleteTopics({ topics });

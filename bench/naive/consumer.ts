@@ -23,19 +23,39 @@ const keys = naiveKeys(env('NAIVE_PREFIX'));
 const redis = new Redis(env('REDIS_URL'));
 const script = readFileSync(new URL('./apply-claim-2.lua', import.meta.url), 'utf8');
 redis.defineCommand('applyClaim', { numberOfKeys: 2, lua: script });
-const applyClaim = (redis as unknown as { applyClaim(...args: (string | number)[]): Promise<number> }).applyClaim.bind(redis);
+const applyClaim = (redis as unknown as { applyClaim(...args: (string | number)[]): Promise<number> }).applyClaim.bind(
+  redis,
+);
 
 const short = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 6);
 
 /** The same content fingerprint the accumulator keeps (economic content, then the rest; receivedAt left out). */
 function fingerprint(c: ClaimEvent): string {
   const a = c.amounts;
-  const economic = [c.serviceDate, c.visitType, c.institution.code, c.institution.level,
-    ...[a.total, a.policyScope, a.basicFund, a.criticalIllness, a.supplementary, a.assistance, a.personalAccount, a.cash].map(yuanToFen)].join('|');
+  const economic = [
+    c.serviceDate,
+    c.visitType,
+    c.institution.code,
+    c.institution.level,
+    ...[
+      a.total,
+      a.policyScope,
+      a.basicFund,
+      a.criticalIllness,
+      a.supplementary,
+      a.assistance,
+      a.personalAccount,
+      a.cash,
+    ].map(yuanToFen),
+  ].join('|');
   return short(economic) + short([c.type, c.reversedClaimId ?? '', c.personId, c.settledAt].join('|'));
 }
 
-const kafka = new Kafka({ clientId: 'bench-naive', brokers: env('KAFKA_BROKERS').split(','), logLevel: logLevel.ERROR });
+const kafka = new Kafka({
+  clientId: 'bench-naive',
+  brokers: env('KAFKA_BROKERS').split(','),
+  logLevel: logLevel.ERROR,
+});
 const consumer = kafka.consumer({ groupId: env('NAIVE_GROUP') });
 await consumer.connect();
 await consumer.subscribe({ topic: env('NAIVE_TOPIC'), fromBeginning: true });
@@ -56,9 +76,23 @@ await consumer.run({
     const a = c.amounts;
     const sign = c.type === 'reversal' ? -1 : 1;
     const burden = yuanToFen(a.personalAccount) + yuanToFen(a.cash);
-    const selfPay = Math.max(0, yuanToFen(a.policyScope) - yuanToFen(a.basicFund) - yuanToFen(a.criticalIllness) - yuanToFen(a.supplementary) - yuanToFen(a.assistance));
-    await applyClaim(keys.months(c.personId), keys.claims(c.personId), c.claimId, fingerprint(c),
-      `${monthOf(c.serviceDate)}:${c.visitType === 'inpatient' ? 'i' : 'o'}`, sign * burden, sign * selfPay);
+    const selfPay = Math.max(
+      0,
+      yuanToFen(a.policyScope) -
+        yuanToFen(a.basicFund) -
+        yuanToFen(a.criticalIllness) -
+        yuanToFen(a.supplementary) -
+        yuanToFen(a.assistance),
+    );
+    await applyClaim(
+      keys.months(c.personId),
+      keys.claims(c.personId),
+      c.claimId,
+      fingerprint(c),
+      `${monthOf(c.serviceDate)}:${c.visitType === 'inpatient' ? 'i' : 'o'}`,
+      sign * burden,
+      sign * selfPay,
+    );
   },
 });
 process.stdout.write('naive consumer running\n');

@@ -16,7 +16,12 @@ function runBench(args: string[]): Promise<{ code: number | null; output: string
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, 'bench/run.ts', ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, KAFKA_BROKERS: inject('kafkaBrokers').join(','), REDIS_URL: inject('redisUrl'), KAFKA_VERSION: inject('brokerVersion') },
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+        REDIS_URL: inject('redisUrl'),
+        KAFKA_VERSION: inject('brokerVersion'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -37,8 +42,12 @@ describe('npm run bench -- --smoke', () => {
     expect(code, output.slice(-4000)).toBe(0);
     expect(output).toContain('| measurement');
     const r = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown> & {
-      accumulator: Record<string, unknown>; naive: Record<string, unknown>; ingest: Record<string, unknown>;
-      latency: Record<string, unknown>; redis: Record<string, unknown>; errors: Record<string, string>;
+      accumulator: Record<string, unknown>;
+      naive: Record<string, unknown>;
+      ingest: Record<string, unknown>;
+      latency: Record<string, unknown>;
+      redis: Record<string, unknown>;
+      errors: Record<string, string>;
     };
     expect(r.errors).toEqual({});
     expect(r.totalsMatch).toBe(true);

@@ -63,7 +63,11 @@ async function dockerAvailable(): Promise<boolean> {
 
 async function provideKafka(docker: boolean, stops: (() => Promise<void>)[], say: Say) {
   if (process.env.KAFKA_BROKERS) {
-    return { brokers: process.env.KAFKA_BROKERS.split(','), source: 'environment (KAFKA_BROKERS)', version: process.env.KAFKA_VERSION ?? 'unknown (given)' };
+    return {
+      brokers: process.env.KAFKA_BROKERS.split(','),
+      source: 'environment (KAFKA_BROKERS)',
+      version: process.env.KAFKA_VERSION ?? 'unknown (given)',
+    };
   }
   if (docker) {
     say(`[infra] starting apache/kafka:${KAFKA_VERSION} with testcontainers`);
@@ -80,10 +84,18 @@ async function provideKafka(docker: boolean, stops: (() => Promise<void>)[], say
     return { brokers: [`127.0.0.1:${hostPort}`], source: 'testcontainers', version: KAFKA_VERSION };
   }
   const port = process.env.KAFKA_PORT ?? '9092';
-  const wasRunning = await kafkaScript('status').then(() => true, () => false);
+  const wasRunning = await kafkaScript('status').then(
+    () => true,
+    () => false,
+  );
   await kafkaScript('start', say);
-  if (!wasRunning && process.env.WARNLINE_KEEP_BROKER !== '1') stops.push(async () => void (await kafkaScript('stop', say)));
-  return { brokers: [`127.0.0.1:${port}`], source: wasRunning ? 'infra/kafka.sh (already running)' : 'infra/kafka.sh', version: KAFKA_VERSION };
+  if (!wasRunning && process.env.WARNLINE_KEEP_BROKER !== '1')
+    stops.push(async () => void (await kafkaScript('stop', say)));
+  return {
+    brokers: [`127.0.0.1:${port}`],
+    source: wasRunning ? 'infra/kafka.sh (already running)' : 'infra/kafka.sh',
+    version: KAFKA_VERSION,
+  };
 }
 
 /** The same single-node KRaft settings as infra/kafka.sh and docker-compose.yml, as the image's env. */
@@ -118,12 +130,19 @@ function kafkaScript(command: 'start' | 'stop' | 'status', say?: Say): Promise<v
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`infra/kafka.sh ${command} failed (exit ${code}):\n${output.trim()}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`infra/kafka.sh ${command} failed (exit ${code}):\n${output.trim()}`)),
+    );
   });
 }
 
 async function redisAnswers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1_000,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -137,14 +156,18 @@ async function redisAnswers(url: string): Promise<boolean> {
 
 async function provideRedis(docker: boolean, stops: (() => Promise<void>)[], say: Say) {
   if (process.env.REDIS_URL) {
-    if (await redisAnswers(process.env.REDIS_URL)) return { url: process.env.REDIS_URL, source: 'environment (REDIS_URL)' };
+    if (await redisAnswers(process.env.REDIS_URL))
+      return { url: process.env.REDIS_URL, source: 'environment (REDIS_URL)' };
     say(`[infra] REDIS_URL does not answer; looking for another Redis`);
   }
   const local = 'redis://127.0.0.1:6379';
   if (await redisAnswers(local)) return { url: local, source: 'local redis on 6379' };
   if (docker) {
     const { GenericContainer, Wait } = await import('testcontainers');
-    const container = await new GenericContainer('redis:7').withExposedPorts(6379).withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/)).start();
+    const container = await new GenericContainer('redis:7')
+      .withExposedPorts(6379)
+      .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
+      .start();
     stops.push(async () => void (await container.stop()));
     return { url: `redis://${container.getHost()}:${container.getMappedPort(6379)}`, source: 'testcontainers' };
   }
@@ -167,19 +190,30 @@ export async function freePort(): Promise<number> {
 }
 
 /** A redis-server of our own, for tests that need one they may restart or configure (AOF, another port). */
-export async function startRedisServer(extraArgs: string[] = []): Promise<{ url: string; port: number; stop: () => Promise<void> }> {
+export async function startRedisServer(
+  extraArgs: string[] = [],
+): Promise<{ url: string; port: number; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   child.stdout.on('data', (c: Buffer) => (log += c.toString()));
   child.stderr.on('data', (c: Buffer) => (log += c.toString()));
-  const spawnError = new Promise<never>((_, reject) => child.on('error', (e) => reject(new Error(`redis-server could not start: ${e.message} (apt-get install redis-server)`))));
+  const spawnError = new Promise<never>((_, reject) =>
+    child.on('error', (e) =>
+      reject(new Error(`redis-server could not start: ${e.message} (apt-get install redis-server)`)),
+    ),
+  );
   const url = `redis://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
   while (!(await Promise.race([redisAnswers(url), spawnError]))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}:\n${log.slice(-2000)}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`redis-server did not start on port ${port}:\n${log.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

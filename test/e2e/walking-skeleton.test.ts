@@ -42,7 +42,9 @@ describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → R
         { name: 'e2e-hospital', token: hospitalToken, role: 'hospital', institutions: ['H31011000012'] },
         { name: 'e2e-registry', token: registryToken, role: 'registry' },
       ]),
-      ALERTER_TOKENS: JSON.stringify([{ name: 'e2e-street', token: caseworkerToken, role: 'street', street: '310113103' }]),
+      ALERTER_TOKENS: JSON.stringify([
+        { name: 'e2e-street', token: caseworkerToken, role: 'street', street: '310113103' },
+      ]),
       ALERTER_STREETS: '310113103',
       LOG_LEVEL: 'info',
     };
@@ -67,17 +69,33 @@ describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → R
   it('turns one claim into one alert job in the household street queue', async () => {
     const person = residentId(7);
     // One member, 20,000 yuan a year: a 10,000 yuan burden is 50% of income (沪府办规〔2022〕19号 四, 第二类).
-    const hh = household({ householdId: uniqueId('HH'), members: [person], streetCode: '310113103', income: '20000.00' });
-    const hhRes = await fetch(`${ingest.url}/v1/households`, { method: 'POST', headers: headers(registryToken), body: JSON.stringify(hh) });
+    const hh = household({
+      householdId: uniqueId('HH'),
+      members: [person],
+      streetCode: '310113103',
+      income: '20000.00',
+    });
+    const hhRes = await fetch(`${ingest.url}/v1/households`, {
+      method: 'POST',
+      headers: headers(registryToken),
+      body: JSON.stringify(hh),
+    });
     expect(hhRes.status).toBe(202);
     expect(await hhRes.json()).toEqual({ accepted: 1, rejected: [] });
 
     // The household record must be in place before the claim, or the claim counts for a household of one.
     const kafka = new Kafka({ brokers: inject('kafkaBrokers'), clientId: 'e2e', logLevel: logLevel.NOTHING });
-    await waitFor('household consumed', async () => (await consumerLag(kafka, group, [`${namespace}households.v1`])) === 0);
+    await waitFor(
+      'household consumed',
+      async () => (await consumerLag(kafka, group, [`${namespace}households.v1`])) === 0,
+    );
 
     const c = claim({ personId: person, cash: '9000.00' });
-    const res = await fetch(`${ingest.url}/v1/claims`, { method: 'POST', headers: headers(hospitalToken), body: JSON.stringify([c]) });
+    const res = await fetch(`${ingest.url}/v1/claims`, {
+      method: 'POST',
+      headers: headers(hospitalToken),
+      body: JSON.stringify([c]),
+    });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
 
@@ -101,7 +119,9 @@ describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → R
 
     // The street office's caseworkers see it through their API.
     const listed = await waitFor('the alert listed for the street', async () => {
-      const body = (await (await fetch(`${alerter.url}/v1/streets/310113103/alerts?state=new`, { headers: headers(caseworkerToken) })).json()) as { alerts?: { householdId: string }[] };
+      const body = (await (
+        await fetch(`${alerter.url}/v1/streets/310113103/alerts?state=new`, { headers: headers(caseworkerToken) })
+      ).json()) as { alerts?: { householdId: string }[] };
       return body.alerts && body.alerts.length > 0 ? body.alerts : undefined;
     });
     expect(listed.map((a) => a.householdId)).toEqual([hh.householdId]);

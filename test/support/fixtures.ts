@@ -12,12 +12,22 @@ export function daysAgo(days: number): string {
   return shanghaiDate(new Date(Date.now() - days * 86_400_000));
 }
 
-export function claim(overrides: Partial<{ claimId: string; personId: string; cash: string; serviceDate: string; type: 'settlement' | 'reversal'; reversedClaimId: string }> = {}) {
+export function claim(
+  overrides: Partial<{
+    claimId: string;
+    personId: string;
+    cash: string;
+    serviceDate: string;
+    type: 'settlement' | 'reversal';
+    reversedClaimId: string;
+  }> = {},
+) {
   const serviceDate = overrides.serviceDate ?? daysAgo(3);
   const cash = overrides.cash ?? '4000.00';
   const total = (Number(cash) * 100 + 600000 + 50000 + 100000) / 100;
   return {
-    claimId: overrides.claimId ?? `H31011000012-${serviceDate.replaceAll('-', '')}-${Math.random().toString(36).slice(2, 8)}`,
+    claimId:
+      overrides.claimId ?? `H31011000012-${serviceDate.replaceAll('-', '')}-${Math.random().toString(36).slice(2, 8)}`,
     type: overrides.type ?? 'settlement',
     ...(overrides.reversedClaimId ? { reversedClaimId: overrides.reversedClaimId } : {}),
     personId: overrides.personId ?? residentId(1),
@@ -38,7 +48,17 @@ export function claim(overrides: Partial<{ claimId: string; personId: string; ca
   };
 }
 
-export function household(overrides: Partial<{ householdId: string; streetCode: string; districtCode: string; members: string[]; income: string | null; version: number; categories: string[] }> = {}) {
+export function household(
+  overrides: Partial<{
+    householdId: string;
+    streetCode: string;
+    districtCode: string;
+    members: string[];
+    income: string | null;
+    version: number;
+    categories: string[];
+  }> = {},
+) {
   return {
     householdId: overrides.householdId ?? 'HH310113000001',
     streetCode: overrides.streetCode ?? '310113103',

@@ -2,7 +2,11 @@
 import type { Admin, Kafka } from 'kafkajs';
 
 /** A group's progress on `topics` with an open admin: messages not committed yet, and committed ones. */
-export async function groupPositions(admin: Admin, groupId: string, topics: string[]): Promise<{ lag: number; done: number }> {
+export async function groupPositions(
+  admin: Admin,
+  groupId: string,
+  topics: string[],
+): Promise<{ lag: number; done: number }> {
   let lag = 0;
   let done = 0;
   const committed = await admin.fetchOffsets({ groupId, topics });

@@ -27,7 +27,11 @@ export interface RunningService {
   kill(): Promise<void>;
 }
 
-export async function startService(name: ServiceName, env: Record<string, string>, port: number): Promise<RunningService> {
+export async function startService(
+  name: ServiceName,
+  env: Record<string, string>,
+  port: number,
+): Promise<RunningService> {
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(REPO_ROOT, 'services', name, 'src', 'main.ts')], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
@@ -58,11 +62,15 @@ export async function startService(name: ServiceName, env: Record<string, string
     },
   };
   try {
-    await waitFor(`${name} /healthz`, async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-3000)}`);
-      const res = await fetch(`${url}/healthz`).catch(() => null);
-      return res?.ok ?? false;
-    }, { timeoutMs: 60_000, intervalMs: 200 });
+    await waitFor(
+      `${name} /healthz`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-3000)}`);
+        const res = await fetch(`${url}/healthz`).catch(() => null);
+        return res?.ok ?? false;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
   } catch (err) {
     await service.kill();
     throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${output.slice(-3000)}`);

@@ -34,7 +34,15 @@ export type Breach = (typeof BREACHES)[number];
  * What happened to an alert. `opened`, `level-raised`, `re-raised` and `overdue` are the system's;
  * `acknowledged`, `investigating` and `closed` are a caseworker's transitions.
  */
-export const ALERT_ACTIONS = ['opened', 'level-raised', 're-raised', 'acknowledged', 'investigating', 'closed', 'overdue'] as const;
+export const ALERT_ACTIONS = [
+  'opened',
+  'level-raised',
+  're-raised',
+  'acknowledged',
+  'investigating',
+  'closed',
+  'overdue',
+] as const;
 export type AlertAction = (typeof ALERT_ACTIONS)[number];
 
 const alertLevel = z.enum(LEVELS);
@@ -122,9 +130,17 @@ export const ALERT_API_ERRORS = {
   FORBIDDEN: { status: 403, retriable: false, message: 'this token may not see or change this resource' },
   BAD_REQUEST: { status: 400, retriable: false, message: 'the request is malformed' },
   NOT_FOUND: { status: 404, retriable: false, message: 'no such alert or endpoint' },
-  INVALID_TRANSITION: { status: 409, retriable: false, message: 'the alert is not in a state this transition starts from' },
+  INVALID_TRANSITION: {
+    status: 409,
+    retriable: false,
+    message: 'the alert is not in a state this transition starts from',
+  },
   OUTCOME_REQUIRED: { status: 400, retriable: false, message: 'closing needs an outcome and a note' },
   OUTCOME_NOT_ALLOWED: { status: 400, retriable: false, message: 'only closing takes an outcome' },
-  INTERNAL: { status: 500, retriable: true, message: 'internal error; the state is unchanged unless GET says otherwise' },
+  INTERNAL: {
+    status: 500,
+    retriable: true,
+    message: 'internal error; the state is unchanged unless GET says otherwise',
+  },
 } as const;
 export type AlertApiErrorCode = keyof typeof ALERT_API_ERRORS;

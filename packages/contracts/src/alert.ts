@@ -13,11 +13,13 @@ export function alertPriority(level: Level): number {
   return { action: 1, warning: 2, watch: 3, none: 4 }[level];
 }
 
-export const FindingSchema = z.object({
-  code: z.string(),
-  citation: z.string(),
-  message: z.string(),
-}).loose();
+export const FindingSchema = z
+  .object({
+    code: z.string(),
+    citation: z.string(),
+    message: z.string(),
+  })
+  .loose();
 
 export const AlertJobDataSchema = z.object({
   householdId: z.string(),

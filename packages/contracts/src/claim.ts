@@ -32,7 +32,9 @@ export type Amounts = z.infer<typeof AmountsSchema>;
 
 export const InstitutionSchema = z.object({
   code: idString,
-  level: z.number().refine((n) => n === 1 || n === 2 || n === 3, coded('INVALID_ENUM', 'institution.level must be 1, 2 or 3')),
+  level: z
+    .number()
+    .refine((n) => n === 1 || n === 2 || n === 3, coded('INVALID_ENUM', 'institution.level must be 1, 2 or 3')),
 });
 
 /** The amount identity of contracts.md, in integer fen so it is exact. */
@@ -52,7 +54,14 @@ const claimFields = {
   amounts: AmountsSchema,
 };
 
-type ClaimCore = { claimId: string; type: 'settlement' | 'reversal'; reversedClaimId?: string | undefined; amounts: Amounts; serviceDate: string; settledAt: string };
+type ClaimCore = {
+  claimId: string;
+  type: 'settlement' | 'reversal';
+  reversedClaimId?: string | undefined;
+  amounts: Amounts;
+  serviceDate: string;
+  settledAt: string;
+};
 
 function checkClaim(claim: ClaimCore, ctx: z.RefinementCtx): void {
   // Zod runs this refinement even when a field refinement (INVALID_MONEY) has already failed, so the
@@ -99,10 +108,18 @@ export const RawClaimSchema = z
     if (claim.personIdType === undefined) {
       const problem = residentIdProblem(claim.personId);
       if (problem) {
-        ctx.addIssue({ code: 'custom', path: ['personId'], ...coded('INVALID_PERSON_ID', `personId is not a valid resident identity number (${problem})`) });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['personId'],
+          ...coded('INVALID_PERSON_ID', `personId is not a valid resident identity number (${problem})`),
+        });
       }
     } else if (!ID_PATTERN.test(claim.personId)) {
-      ctx.addIssue({ code: 'custom', path: ['personId'], ...coded('INVALID_ID', 'personId must be 1-64 characters of [A-Za-z0-9._:-]') });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['personId'],
+        ...coded('INVALID_ID', 'personId must be 1-64 characters of [A-Za-z0-9._:-]'),
+      });
     }
     checkClaim(claim, ctx);
   });

@@ -43,7 +43,7 @@ export function addMonths(month: string, delta: number): string {
 export function monthsBetween(from: string, to: string): number {
   const [y1, m1] = from.split('-').map(Number) as [number, number];
   const [y2, m2] = to.split('-').map(Number) as [number, number];
-  return (y2 * 12 + m2) - (y1 * 12 + m1);
+  return y2 * 12 + m2 - (y1 * 12 + m1);
 }
 
 /**
@@ -58,6 +58,7 @@ export const DEFAULT_RETENTION_MONTHS = 14;
  * counting the current month: oldestRetainedMonth("2024-06-15", 14) → "2023-05".
  */
 export function oldestRetainedMonth(today: string, retentionMonths: number): string {
-  if (!Number.isSafeInteger(retentionMonths) || retentionMonths < 1) throw new RangeError('retentionMonths must be a positive integer');
+  if (!Number.isSafeInteger(retentionMonths) || retentionMonths < 1)
+    throw new RangeError('retentionMonths must be a positive integer');
   return addMonths(monthOf(today), -(retentionMonths - 1));
 }

@@ -26,8 +26,10 @@ export const REJECTION_CODES = {
   CLAIM_CONFLICT: 'the claimId was seen before with different content; the first version is kept',
   UNPARSEABLE_MESSAGE: 'the Kafka message is not JSON',
   UNPROCESSABLE_ITEM: 'ingest failed on this item for a reason of its own; it was dead-lettered for an operator',
-  REVERSAL_MISMATCH: 'the reversal does not repeat the serviceDate, visitType, institution and amounts of the claim it names; it has no effect',
-  REVERSAL_ALREADY_APPLIED: 'the claim this reversal names is already reversed by another reversal; this one has no effect',
+  REVERSAL_MISMATCH:
+    'the reversal does not repeat the serviceDate, visitType, institution and amounts of the claim it names; it has no effect',
+  REVERSAL_ALREADY_APPLIED:
+    'the claim this reversal names is already reversed by another reversal; this one has no effect',
 } as const;
 
 export type RejectionCode = keyof typeof REJECTION_CODES;
@@ -70,7 +72,11 @@ export function toRejections(issues: readonly z.core.$ZodIssue[], input?: unknow
         if (issue.path.length === 0) return { code: 'NOT_AN_OBJECT', field, message: REJECTION_CODES.NOT_AN_OBJECT };
         return { code: 'WRONG_TYPE', field, message: `${field}: expected ${issue.expected}` };
       case 'invalid_value':
-        return { code: 'INVALID_ENUM', field, message: `${field}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` };
+        return {
+          code: 'INVALID_ENUM',
+          field,
+          message: `${field}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
+        };
       default:
         return { code: 'WRONG_TYPE', field, message: `${field}: ${issue.message}` };
     }

@@ -27,7 +27,11 @@ const householdFields = {
   updatedAt: instant,
 };
 
-function noDuplicateMembers(members: readonly { personId: string }[], ctx: z.RefinementCtx, normalise: (id: string) => string): void {
+function noDuplicateMembers(
+  members: readonly { personId: string }[],
+  ctx: z.RefinementCtx,
+  normalise: (id: string) => string,
+): void {
   const seen = new Set<string>();
   members.forEach((m, i) => {
     const key = normalise(m.personId);
@@ -41,7 +45,12 @@ export const RawMemberSchema = z
   .superRefine((m, ctx) => {
     if (m.personIdType === undefined) {
       const problem = residentIdProblem(m.personId);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['personId'], ...coded('INVALID_PERSON_ID', `personId is not a valid resident identity number (${problem})`) });
+      if (problem)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['personId'],
+          ...coded('INVALID_PERSON_ID', `personId is not a valid resident identity number (${problem})`),
+        });
     }
   });
 

@@ -7,12 +7,20 @@ export const REQUEST_ERRORS = {
   FORBIDDEN_ROLE: { status: 403, retriable: false, message: 'this token may not use this endpoint' },
   INVALID_JSON: { status: 400, retriable: false, message: 'the request body is not valid JSON' },
   BAD_REQUEST: { status: 400, retriable: false, message: 'the request is malformed' },
-  BODY_TOO_LARGE: { status: 413, retriable: false, message: 'the request body is larger than the limit; send smaller batches' },
+  BODY_TOO_LARGE: {
+    status: 413,
+    retriable: false,
+    message: 'the request body is larger than the limit; send smaller batches',
+  },
   BATCH_TOO_LARGE: { status: 413, retriable: false, message: 'too many items in one request; send smaller batches' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false, message: 'send application/json' },
   NOT_FOUND: { status: 404, retriable: false, message: 'no such endpoint' },
   KAFKA_UNAVAILABLE: { status: 503, retriable: true, message: 'nothing was stored; retry the whole request' },
-  INTERNAL: { status: 500, retriable: true, message: 'internal error; nothing is known to be stored, retry the whole request' },
+  INTERNAL: {
+    status: 500,
+    retriable: true,
+    message: 'internal error; nothing is known to be stored, retry the whole request',
+  },
 } as const;
 
 export type RequestErrorCode = keyof typeof REQUEST_ERRORS;

@@ -1,19 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ALERT_API_ERRORS, ALERT_OUTCOMES, ALERT_STATES, AlertAuditEventSchema, CHARITY_REFERRAL_CITATION, EscalationJobDataSchema,
+  ALERT_API_ERRORS,
+  ALERT_OUTCOMES,
+  ALERT_STATES,
+  AlertAuditEventSchema,
+  CHARITY_REFERRAL_CITATION,
+  EscalationJobDataSchema,
 } from '../src/index.ts';
 
 const event = {
-  eventId: '310113103-000001#2', alertId: '310113103-000001', seq: 2, at: '2024-07-01T09:00:00.000Z',
-  actor: { name: 'st-310113103', role: 'street' }, action: 'acknowledged', from: 'new', to: 'acknowledged',
-  level: 'action', previousLevel: null, outcome: null, note: '电话联系', breach: null, jobId: null,
-  householdId: 'HH310113000001', streetCode: '310113103', districtCode: '310113',
+  eventId: '310113103-000001#2',
+  alertId: '310113103-000001',
+  seq: 2,
+  at: '2024-07-01T09:00:00.000Z',
+  actor: { name: 'st-310113103', role: 'street' },
+  action: 'acknowledged',
+  from: 'new',
+  to: 'acknowledged',
+  level: 'action',
+  previousLevel: null,
+  outcome: null,
+  note: '电话联系',
+  breach: null,
+  jobId: null,
+  householdId: 'HH310113000001',
+  streetCode: '310113103',
+  districtCode: '310113',
 };
 
 describe('alert lifecycle contract', () => {
   it('has the states and outcomes of issue 6', () => {
     expect(ALERT_STATES).toEqual(['new', 'acknowledged', 'investigating', 'closed']);
-    expect(ALERT_OUTCOMES).toEqual(['assistance-granted', 'charity-referred', 'temporary-assistance', 'not-eligible', 'unreachable', 'duplicate']);
+    expect(ALERT_OUTCOMES).toEqual([
+      'assistance-granted',
+      'charity-referred',
+      'temporary-assistance',
+      'not-eligible',
+      'unreachable',
+      'duplicate',
+    ]);
     expect(CHARITY_REFERRAL_CITATION).toBe('沪府办规〔2022〕19号 二(四)1');
   });
 

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  RawClaimSchema, RawHouseholdSchema, toRejections, yuanToFen, fenToYuan, residentIdProblem, residentIdCheckChar,
-  addMonths, monthsBetween, alertJobId, isCalendarDate,
+  RawClaimSchema,
+  RawHouseholdSchema,
+  toRejections,
+  yuanToFen,
+  fenToYuan,
+  residentIdProblem,
+  residentIdCheckChar,
+  addMonths,
+  monthsBetween,
+  alertJobId,
+  isCalendarDate,
 } from '../src/index.ts';
 
 const claim = {
@@ -13,8 +22,14 @@ const claim = {
   serviceDate: '2024-03-15',
   settledAt: '2024-03-16T10:20:30+08:00',
   amounts: {
-    total: '12000.00', policyScope: '10000.00', basicFund: '6500.00', criticalIllness: '500.00',
-    supplementary: '0.00', assistance: '0.00', personalAccount: '1000.00', cash: '4000.00',
+    total: '12000.00',
+    policyScope: '10000.00',
+    basicFund: '6500.00',
+    criticalIllness: '500.00',
+    supplementary: '0.00',
+    assistance: '0.00',
+    personalAccount: '1000.00',
+    cash: '4000.00',
   },
 };
 
@@ -57,7 +72,9 @@ describe('claim schema', () => {
   });
   it('rejects a broken amount identity and a policy scope above total', () => {
     expect(codesOf({ ...claim, amounts: { ...claim.amounts, cash: '4000.01' } })).toEqual(['AMOUNT_IDENTITY@amounts']);
-    expect(codesOf({ ...claim, amounts: { ...claim.amounts, policyScope: '12000.01' } })).toEqual(['POLICY_SCOPE_EXCEEDS_TOTAL@amounts.policyScope']);
+    expect(codesOf({ ...claim, amounts: { ...claim.amounts, policyScope: '12000.01' } })).toEqual([
+      'POLICY_SCOPE_EXCEEDS_TOTAL@amounts.policyScope',
+    ]);
   });
   it('gives each problem its own code and field', () => {
     const { visitType: _v, ...noVisit } = claim;
@@ -82,17 +99,27 @@ describe('claim schema', () => {
 
 describe('household schema', () => {
   const hh = {
-    householdId: 'HH310113000001', streetCode: '310113103', districtCode: '310113',
+    householdId: 'HH310113000001',
+    streetCode: '310113103',
+    districtCode: '310113',
     members: [{ personId: '11010519491231002X' }, { personId: '110105198001010016' }],
-    annualDisposableIncome: '60000.00', categories: ['low-income'], assetTestPassed: true, version: 7,
+    annualDisposableIncome: '60000.00',
+    categories: ['low-income'],
+    assetTestPassed: true,
+    version: 7,
     updatedAt: '2024-03-01T00:00:00+08:00',
   };
   it('accepts the contract example and nulls for unknowns', () => {
     expect(RawHouseholdSchema.safeParse(hh).success).toBe(true);
-    expect(RawHouseholdSchema.safeParse({ ...hh, annualDisposableIncome: null, assetTestPassed: null }).success).toBe(true);
+    expect(RawHouseholdSchema.safeParse({ ...hh, annualDisposableIncome: null, assetTestPassed: null }).success).toBe(
+      true,
+    );
   });
   it('rejects a person listed twice, whatever the case of the check character', () => {
-    const r = RawHouseholdSchema.safeParse({ ...hh, members: [{ personId: '11010519491231002X' }, { personId: '11010519491231002x' }] });
+    const r = RawHouseholdSchema.safeParse({
+      ...hh,
+      members: [{ personId: '11010519491231002X' }, { personId: '11010519491231002x' }],
+    });
     expect(r.success).toBe(false);
     expect(toRejections(r.error!.issues).map((x) => x.code)).toEqual(['DUPLICATE_MEMBER']);
   });

@@ -32,7 +32,12 @@ function entryOn<T extends DatedEntry | IncomeEntry>(table: readonly [T, ...T[]]
   return table.filter((e) => e.from <= date).at(-1) ?? (table[0] as T);
 }
 
-function yearParameters(ruleSet: RuleSet, cls: AssistanceClass, year: number, asOf: string): { cap: Decimal; deductible: Decimal } {
+function yearParameters(
+  ruleSet: RuleSet,
+  cls: AssistanceClass,
+  year: number,
+  asOf: string,
+): { cap: Decimal; deductible: Decimal } {
   const ref = `${year}-12-31` < asOf ? `${year}-12-31` : asOf;
   const cap = dec(entryOn(cls.yearlyCap, ref).value);
   const income = dec(entryOn(ruleSet.cityPerCapitaIncome.table, ref).value);
@@ -55,10 +60,20 @@ export function estimateAssistance(
   const perPerson = new Map<string, Decimal>();
   if (cls === null) {
     for (const m of members) perPerson.set(m, ZERO);
-    return { assistanceClass: null, total: ZERO, perPerson, capRemaining: ZERO, capPerPerson: null, deductiblePerPerson: null };
+    return {
+      assistanceClass: null,
+      total: ZERO,
+      perPerson,
+      capRemaining: ZERO,
+      capPerPerson: null,
+      deductiblePerPerson: null,
+    };
   }
   const asOfYear = yearOf(asOf);
-  const ratio: Record<VisitClass, Decimal> = { inpatient: dec(cls.inpatient.value), outpatient: dec(cls.outpatient.value) };
+  const ratio: Record<VisitClass, Decimal> = {
+    inpatient: dec(cls.inpatient.value),
+    outpatient: dec(cls.outpatient.value),
+  };
   const firstYear = yearOf(window.from);
   let total = ZERO;
   let capRemaining = ZERO;
@@ -87,5 +102,12 @@ export function estimateAssistance(
     total = total.plus(personTotal);
   }
   const current = yearParameters(ruleSet, cls, asOfYear, asOf);
-  return { assistanceClass: cls, total, perPerson, capRemaining, capPerPerson: current.cap, deductiblePerPerson: current.deductible };
+  return {
+    assistanceClass: cls,
+    total,
+    perPerson,
+    capRemaining,
+    capPerPerson: current.cap,
+    deductiblePerPerson: current.deductible,
+  };
 }

@@ -52,7 +52,11 @@ export function aggregateClaims(claims: readonly Claim[], isMember: (key: string
     else if (seen.json !== json) conflicted.add(claim.claimId);
   }
   for (const claimId of conflicted) {
-    warnings.push({ code: 'CLAIM_CONFLICT', claimId, message: `claim ${claimId} arrived again with different content; the first version is kept` });
+    warnings.push({
+      code: 'CLAIM_CONFLICT',
+      claimId,
+      message: `claim ${claimId} arrived again with different content; the first version is kept`,
+    });
   }
 
   const reversalsOf = new Map<string, Claim[]>();
@@ -60,7 +64,11 @@ export function aggregateClaims(claims: readonly Claim[], isMember: (key: string
     if (claim.type !== 'reversal') continue;
     const target = first.get(claim.reversedClaimId!)?.claim;
     if (target === undefined || target.type !== 'settlement') {
-      warnings.push({ code: 'REVERSAL_WITHOUT_ORIGINAL', claimId: claim.claimId, message: `reversal ${claim.claimId} names ${claim.reversedClaimId}, which is not a settlement in the case; it has no effect` });
+      warnings.push({
+        code: 'REVERSAL_WITHOUT_ORIGINAL',
+        claimId: claim.claimId,
+        message: `reversal ${claim.claimId} names ${claim.reversedClaimId}, which is not a settlement in the case; it has no effect`,
+      });
       continue;
     }
     const list = reversalsOf.get(target.claimId) ?? [];
@@ -78,18 +86,35 @@ export function aggregateClaims(claims: readonly Claim[], isMember: (key: string
       const r = deriveClaim(reversal);
       burden = burden.minus(r.personalBurden);
       selfPay = selfPay.minus(r.selfPay);
-      const repeats = reversal.serviceDate === claim.serviceDate && reversal.visitType === claim.visitType &&
-        canonicalJson(reversal.amounts) === canonicalJson(claim.amounts) && canonicalJson(reversal.institution) === canonicalJson(claim.institution);
+      const repeats =
+        reversal.serviceDate === claim.serviceDate &&
+        reversal.visitType === claim.visitType &&
+        canonicalJson(reversal.amounts) === canonicalJson(claim.amounts) &&
+        canonicalJson(reversal.institution) === canonicalJson(claim.institution);
       if (!repeats) {
-        warnings.push({ code: 'REVERSAL_MISMATCH', claimId: reversal.claimId, message: `reversal ${reversal.claimId} does not repeat the date, visit type, institution and amounts of ${claim.claimId}; its amounts are netted against the original's month` });
+        warnings.push({
+          code: 'REVERSAL_MISMATCH',
+          claimId: reversal.claimId,
+          message: `reversal ${reversal.claimId} does not repeat the date, visit type, institution and amounts of ${claim.claimId}; its amounts are netted against the original's month`,
+        });
       }
     }
     const key = personKey(claim.personId, claim.personIdType);
     if (!isMember(key)) {
-      warnings.push({ code: 'CLAIM_NOT_A_MEMBER', claimId: claim.claimId, message: `claim ${claim.claimId} is for a person who is not a member of the household; it does not count` });
+      warnings.push({
+        code: 'CLAIM_NOT_A_MEMBER',
+        claimId: claim.claimId,
+        message: `claim ${claim.claimId} is for a person who is not a member of the household; it does not count`,
+      });
       continue;
     }
-    usage.push({ personId: key, month: d.month, visitClass: d.visitClass, personalBurden: maxDec(ZERO, burden).toFixed(2), selfPay: maxDec(ZERO, selfPay).toFixed(2) });
+    usage.push({
+      personId: key,
+      month: d.month,
+      visitClass: d.visitClass,
+      personalBurden: maxDec(ZERO, burden).toFixed(2),
+      selfPay: maxDec(ZERO, selfPay).toFixed(2),
+    });
   }
   return { usage, warnings };
 }

@@ -47,7 +47,16 @@ export interface DerivedClaim {
   sign: 1 | -1;
 }
 
-const AMOUNT_FIELDS = ['total', 'policyScope', 'basicFund', 'criticalIllness', 'supplementary', 'assistance', 'personalAccount', 'cash'] as const;
+const AMOUNT_FIELDS = [
+  'total',
+  'policyScope',
+  'basicFund',
+  'criticalIllness',
+  'supplementary',
+  'assistance',
+  'personalAccount',
+  'cash',
+] as const;
 
 /** Every way the amounts break contracts.md (money format, amount identity, policyScope ≤ total). */
 export function claimAmountProblems(amounts: Amounts): RulesProblem[] {
@@ -55,17 +64,34 @@ export function claimAmountProblems(amounts: Amounts): RulesProblem[] {
   for (const field of AMOUNT_FIELDS) {
     const value = amounts[field];
     if (typeof value !== 'string' || !YUAN.test(value)) {
-      problems.push({ code: 'INVALID_MONEY', field: `amounts.${field}`, message: 'must be a yuan decimal string with at most 2 decimals' });
+      problems.push({
+        code: 'INVALID_MONEY',
+        field: `amounts.${field}`,
+        message: 'must be a yuan decimal string with at most 2 decimals',
+      });
     }
   }
   if (problems.length > 0) return problems;
   const a = (field: (typeof AMOUNT_FIELDS)[number]) => dec(amounts[field]);
-  const parts = a('basicFund').plus(a('criticalIllness')).plus(a('supplementary')).plus(a('assistance')).plus(a('personalAccount')).plus(a('cash'));
+  const parts = a('basicFund')
+    .plus(a('criticalIllness'))
+    .plus(a('supplementary'))
+    .plus(a('assistance'))
+    .plus(a('personalAccount'))
+    .plus(a('cash'));
   if (!parts.equals(a('total'))) {
-    problems.push({ code: 'AMOUNT_IDENTITY', field: 'amounts', message: `the parts add up to ${parts.toFixed(2)}, total is ${a('total').toFixed(2)}` });
+    problems.push({
+      code: 'AMOUNT_IDENTITY',
+      field: 'amounts',
+      message: `the parts add up to ${parts.toFixed(2)}, total is ${a('total').toFixed(2)}`,
+    });
   }
   if (a('policyScope').greaterThan(a('total'))) {
-    problems.push({ code: 'POLICY_SCOPE_EXCEEDS_TOTAL', field: 'amounts.policyScope', message: 'policyScope must not exceed total' });
+    problems.push({
+      code: 'POLICY_SCOPE_EXCEEDS_TOTAL',
+      field: 'amounts.policyScope',
+      message: 'policyScope must not exceed total',
+    });
   }
   return problems;
 }
@@ -78,7 +104,11 @@ export function deriveClaim(claim: ClaimLike): DerivedClaim {
   const problems = claimAmountProblems(claim.amounts);
   if (problems.length > 0) throw new ClaimAmountsError(problems);
   const a = claim.amounts;
-  const selfPay = dec(a.policyScope).minus(a.basicFund).minus(a.criticalIllness).minus(a.supplementary).minus(a.assistance);
+  const selfPay = dec(a.policyScope)
+    .minus(a.basicFund)
+    .minus(a.criticalIllness)
+    .minus(a.supplementary)
+    .minus(a.assistance);
   return {
     personalBurden: dec(a.personalAccount).plus(a.cash),
     selfPay: maxDec(ZERO, selfPay),

@@ -36,15 +36,25 @@ export class RulesError extends Error {
 }
 
 export class UnknownRuleSetError extends RulesError {
-  constructor(readonly ruleSetName: string, known: readonly string[]) {
+  constructor(
+    readonly ruleSetName: string,
+    known: readonly string[],
+  ) {
     super('RULE_SET_UNKNOWN', `unknown rule set ${JSON.stringify(ruleSetName)}; known: ${known.join(', ')}`);
     this.name = 'UnknownRuleSetError';
   }
 }
 
 export class RuleSetNotEffectiveError extends RulesError {
-  constructor(readonly ruleSetName: string, readonly asOf: string, earliest: string) {
-    super('RULE_SET_NOT_EFFECTIVE', `rule set ${ruleSetName} has no version in effect on ${asOf} (earliest: ${earliest})`);
+  constructor(
+    readonly ruleSetName: string,
+    readonly asOf: string,
+    earliest: string,
+  ) {
+    super(
+      'RULE_SET_NOT_EFFECTIVE',
+      `rule set ${ruleSetName} has no version in effect on ${asOf} (earliest: ${earliest})`,
+    );
     this.name = 'RuleSetNotEffectiveError';
   }
 }

@@ -52,8 +52,10 @@ const TEST_NAMES: Partial<Record<FindingCode, string>> = {
 };
 
 const INPUT_TEXT: Record<HouseholdInput, string> = {
-  annualDisposableIncome: '家庭年可支配收入未知 (annualDisposableIncome is unknown): 请核实家庭收入 / verify the household income',
-  assetTestPassed: '家庭财产状况未核实 (assetTestPassed is unknown): 请按低收入困难家庭经济状况认定标准核对财产 / check assets against the low-income assets standard',
+  annualDisposableIncome:
+    '家庭年可支配收入未知 (annualDisposableIncome is unknown): 请核实家庭收入 / verify the household income',
+  assetTestPassed:
+    '家庭财产状况未核实 (assetTestPassed is unknown): 请按低收入困难家庭经济状况认定标准核对财产 / check assets against the low-income assets standard',
 };
 
 function maxLevel(levels: readonly Level[]): Level {
@@ -76,7 +78,11 @@ interface Bucket {
 export function evaluateHousehold(ruleSet: RuleSet, input: EvaluationInput): Decision {
   const parsed = EvaluationInputSchema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({ code: 'INVALID_INPUT' as const, field: i.path.map(String).join('.') || '(input)', message: i.message }));
+    const problems = parsed.error.issues.map((i) => ({
+      code: 'INVALID_INPUT' as const,
+      field: i.path.map(String).join('.') || '(input)',
+      message: i.message,
+    }));
     throw new RulesError('INVALID_INPUT', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
   }
   return evaluateValidatedHousehold(ruleSet, parsed.data);
@@ -143,7 +149,10 @@ export function evaluateValidatedHousehold(ruleSet: RuleSet, input: EvaluationIn
     });
   }
   const cityAverage = dec(incomeEntry.value);
-  const lineEntry = ruleSet.subsistenceLineMonthly === null ? null : entryAt(ruleSet.subsistenceLineMonthly.table, asOf, 'subsistenceLineMonthly');
+  const lineEntry =
+    ruleSet.subsistenceLineMonthly === null
+      ? null
+      : entryAt(ruleSet.subsistenceLineMonthly.table, asOf, 'subsistenceLineMonthly');
 
   const income = household.annualDisposableIncome === null ? null : dec(household.annualDisposableIncome);
   const n = memberIds.length;
@@ -154,14 +163,20 @@ export function evaluateValidatedHousehold(ruleSet: RuleSet, input: EvaluationIn
   const ctx: Context = { ruleSet, window, burden, income, n, cityAverage, assetTestPassed: household.assetTestPassed };
   const findings: Finding[] = [];
   if (ruleSet.expenditurePoverty !== null) {
-    findings.push(...povertyFindings(ctx, ruleSet.expenditurePoverty, lineEntry === null ? ZERO : dec(lineEntry.value)));
+    findings.push(
+      ...povertyFindings(ctx, ruleSet.expenditurePoverty, lineEntry === null ? ZERO : dec(lineEntry.value)),
+    );
   }
 
   // Monitoring lines per person (二(三): 个人年度医疗费用负担).
   const isTarget = household.categories.length > 0;
-  const share = dec(isTarget ? ruleSet.monitoring.highBurdenShareTargets.value : ruleSet.monitoring.highBurdenShareOthers.value);
+  const share = dec(
+    isTarget ? ruleSet.monitoring.highBurdenShareTargets.value : ruleSet.monitoring.highBurdenShareOthers.value,
+  );
   const line = cityAverage.times(share);
-  const heavy = memberIds.filter((p) => burdenByPerson.get(p)!.greaterThan(0) && burdenByPerson.get(p)!.greaterThanOrEqualTo(line));
+  const heavy = memberIds.filter(
+    (p) => burdenByPerson.get(p)!.greaterThan(0) && burdenByPerson.get(p)!.greaterThanOrEqualTo(line),
+  );
   if (heavy.length > 0) {
     const highest = heavy.map((p) => burdenByPerson.get(p)!).reduce((a, b) => (b.greaterThan(a) ? b : a));
     findings.push({
@@ -181,9 +196,10 @@ export function evaluateValidatedHousehold(ruleSet: RuleSet, input: EvaluationIn
     return b.greaterThan(0) && b.minus(assistance.perPerson.get(p)!).greaterThanOrEqualTo(line);
   });
   if (unreached.length > 0) {
-    const why = assistance.assistanceClass === null
-      ? '不属于医疗救助对象 / not an assistance target'
-      : '扣除医疗救助估算后负担仍重 / still heavy after the assistance estimate';
+    const why =
+      assistance.assistanceClass === null
+        ? '不属于医疗救助对象 / not an assistance target'
+        : '扣除医疗救助估算后负担仍重 / still heavy after the assistance estimate';
     findings.push({
       code: 'CHARITY_REFERRAL',
       level: ruleSet.levels.CHARITY_REFERRAL,
@@ -227,7 +243,11 @@ export function evaluateValidatedHousehold(ruleSet: RuleSet, input: EvaluationIn
   };
 }
 
-function used(entry: { value: string; citation: string; setting?: { why: string; source?: string | undefined } | undefined }): ParameterUsed {
+function used(entry: {
+  value: string;
+  citation: string;
+  setting?: { why: string; source?: string | undefined } | undefined;
+}): ParameterUsed {
   const out: ParameterUsed = { value: entry.value, citation: entry.citation };
   if (entry.setting !== undefined) {
     out.setting = entry.setting.why;
@@ -247,7 +267,11 @@ interface Context {
 }
 
 /** EXPENDITURE_POVERTY_1/2, APPROACHING_EXPENDITURE_POVERTY and PRECONDITION_UNVERIFIED (沪府办规〔2022〕19号 四, 二(三)). */
-function povertyFindings(ctx: Context, ep: NonNullable<RuleSet['expenditurePoverty']>, subsistenceLine: Decimal): Finding[] {
+function povertyFindings(
+  ctx: Context,
+  ep: NonNullable<RuleSet['expenditurePoverty']>,
+  subsistenceLine: Decimal,
+): Finding[] {
   const { ruleSet, window, burden: B, income: I, n, cityAverage } = ctx;
   const kind2Share = dec(ep.kind2Share.value);
   const known = <T>(f: (income: Decimal) => T): T | null => (I === null ? null : f(I));
@@ -269,18 +293,32 @@ function povertyFindings(ctx: Context, ep: NonNullable<RuleSet['expenditurePover
   const monthly = (amount: Decimal) => amount.dividedBy(12 * n);
   const ep1 = runTest('EXPENDITURE_POVERTY_1', [
     someBurden,
-    { holds: known((i) => monthly(i).greaterThanOrEqualTo(subsistenceLine)), input: 'annualDisposableIncome', core: true },
+    {
+      holds: known((i) => monthly(i).greaterThanOrEqualTo(subsistenceLine)),
+      input: 'annualDisposableIncome',
+      core: true,
+    },
     { holds: known((i) => monthly(i.minus(B)).lessThan(subsistenceLine)), input: 'annualDisposableIncome', core: true },
     ...preconditions,
   ]);
   const tests = [ep1, ep2];
-  const approachingShare = ruleSet.monitoring.approachingShare === null ? null : dec(ruleSet.monitoring.approachingShare.value);
+  const approachingShare =
+    ruleSet.monitoring.approachingShare === null ? null : dec(ruleSet.monitoring.approachingShare.value);
   if (approachingShare !== null) {
-    tests.push(runTest('APPROACHING_EXPENDITURE_POVERTY', [
-      someBurden,
-      { holds: known((i) => i.greaterThan(0) && B.greaterThanOrEqualTo(i.times(approachingShare)) && B.lessThan(i.times(kind2Share))), input: 'annualDisposableIncome', core: true },
-      ...preconditions,
-    ]));
+    tests.push(
+      runTest('APPROACHING_EXPENDITURE_POVERTY', [
+        someBurden,
+        {
+          holds: known(
+            (i) =>
+              i.greaterThan(0) && B.greaterThanOrEqualTo(i.times(approachingShare)) && B.lessThan(i.times(kind2Share)),
+          ),
+          input: 'annualDisposableIncome',
+          core: true,
+        },
+        ...preconditions,
+      ]),
+    );
   }
 
   const findings: Finding[] = [];
@@ -335,7 +373,9 @@ function povertyFindings(ctx: Context, ep: NonNullable<RuleSet['expenditurePover
     const blocked = tests.filter((t) => t.result === null && t.unknownInputs.includes(input));
     if (blocked.length === 0) continue;
     // The burden part known to hold: the street office should verify now (warning before action, watch before warning).
-    const levels = blocked.filter((t) => t.coreHolds).map((t): Level => (t.code === 'APPROACHING_EXPENDITURE_POVERTY' ? 'watch' : 'warning'));
+    const levels = blocked
+      .filter((t) => t.coreHolds)
+      .map((t): Level => (t.code === 'APPROACHING_EXPENDITURE_POVERTY' ? 'watch' : 'warning'));
     const level = maxLevel(levels);
     const names = blocked.map((t) => TEST_NAMES[t.code]!).join('、');
     findings.push({
@@ -346,7 +386,9 @@ function povertyFindings(ctx: Context, ep: NonNullable<RuleSet['expenditurePover
       tests: blocked.map((t) => t.code),
       message:
         `无法判定 ${names}：${INPUT_TEXT[input]}。` +
-        (level === 'none' ? '' : ' 按已知数据，医疗负担部分已达标准 / the burden part of the test is already met on known data.'),
+        (level === 'none'
+          ? ''
+          : ' 按已知数据，医疗负担部分已达标准 / the burden part of the test is already met on known data.'),
     });
   }
   return findings;

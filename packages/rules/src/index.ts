@@ -1,6 +1,14 @@
 // @warnline/rules: the medical-assistance policy as versioned data and pure evaluation functions.
 // No I/O, no clock, no environment (conventions.md habit 1); the CLI in ./cli does the I/O.
-export { getRuleSet, listRuleSets, ruleSetNames, ruleSetRef, entryAt, validateRuleSet, type RuleSetSummary } from './registry.ts';
+export {
+  getRuleSet,
+  listRuleSets,
+  ruleSetNames,
+  ruleSetRef,
+  entryAt,
+  validateRuleSet,
+  type RuleSetSummary,
+} from './registry.ts';
 export {
   RuleSetSchema,
   CitedSchema,
@@ -14,7 +22,15 @@ export {
   type AssistanceClass,
   type FindingCode,
 } from './rule-set-schema.ts';
-export { deriveClaim, claimAmountProblems, VISIT_CLASS, VISIT_CLASSES, type ClaimLike, type DerivedClaim, type VisitClass } from './claim.ts';
+export {
+  deriveClaim,
+  claimAmountProblems,
+  VISIT_CLASS,
+  VISIT_CLASSES,
+  type ClaimLike,
+  type DerivedClaim,
+  type VisitClass,
+} from './claim.ts';
 export { evaluateHousehold, evaluateValidatedHousehold } from './evaluate.ts';
 export { evaluateCase, aggregateClaims, type Case, type Aggregated } from './case.ts';
 export { estimateAssistance, pickClass, type AssistanceEstimate } from './assistance.ts';

@@ -1,7 +1,14 @@
 // The rule sets by name and version. A version is in force from its date until the next version's.
 import { dayBefore } from './calendar.ts';
 import { RulesError, RuleSetNotEffectiveError, UnknownRuleSetError } from './errors.ts';
-import { RuleSetSchema, type Dated, type DatedEntry, type IncomeEntry, type RuleSet, type RuleSetInput } from './rule-set-schema.ts';
+import {
+  RuleSetSchema,
+  type Dated,
+  type DatedEntry,
+  type IncomeEntry,
+  type RuleSet,
+  type RuleSetInput,
+} from './rule-set-schema.ts';
 import { shanghai20230701 } from './rule-sets/shanghai.ts';
 import { rizhao20220228 } from './rule-sets/rizhao.ts';
 
@@ -9,7 +16,11 @@ import { rizhao20220228 } from './rule-sets/rizhao.ts';
 export function validateRuleSet(input: RuleSetInput): RuleSet {
   const parsed = RuleSetSchema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({ code: 'RULE_SET_INVALID' as const, field: i.path.map(String).join('.'), message: i.message }));
+    const problems = parsed.error.issues.map((i) => ({
+      code: 'RULE_SET_INVALID' as const,
+      field: i.path.map(String).join('.'),
+      message: i.message,
+    }));
     throw new RulesError('RULE_SET_INVALID', `rule set ${input.id}@${input.version} is invalid`, problems);
   }
   return Object.freeze(parsed.data);
@@ -80,7 +91,10 @@ export function ruleSetNames(): string[] {
 export function entryAt<T extends DatedEntry | IncomeEntry>(table: readonly T[], date: string, what: string): T {
   const entry = table.filter((e) => e.from <= date).at(-1);
   if (entry === undefined) {
-    throw new RulesError('PARAMETER_MISSING', `no value of ${what} in force on ${date} (first from ${table[0]?.from ?? '-'})`);
+    throw new RulesError(
+      'PARAMETER_MISSING',
+      `no value of ${what} in force on ${date} (first from ${table[0]?.from ?? '-'})`,
+    );
   }
   return entry;
 }

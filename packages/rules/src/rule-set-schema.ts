@@ -36,7 +36,10 @@ function ascendingFrom(entries: readonly { from: string }[]): boolean {
   return entries.every((e, i) => i === 0 || entries[i - 1]!.from < e.from);
 }
 
-export const DatedSchema = z.array(DatedEntrySchema).min(1).refine(ascendingFrom, 'entries must be in strictly ascending `from` order');
+export const DatedSchema = z
+  .array(DatedEntrySchema)
+  .min(1)
+  .refine(ascendingFrom, 'entries must be in strictly ascending `from` order');
 export type Dated = z.infer<typeof DatedSchema>;
 
 /** The city's per-capita disposable income of residents, one entry per statistical year. */
@@ -44,7 +47,10 @@ export const IncomeEntrySchema = DatedEntrySchema.extend({
   /** The statistical year the figure describes; it is "last year's" figure from `from` on. */
   year: z.number().int(),
 });
-export const IncomeTableSchema = z.array(IncomeEntrySchema).min(1).refine(ascendingFrom, 'entries must be in strictly ascending `from` order');
+export const IncomeTableSchema = z
+  .array(IncomeEntrySchema)
+  .min(1)
+  .refine(ascendingFrom, 'entries must be in strictly ascending `from` order');
 export type IncomeEntry = z.infer<typeof IncomeEntrySchema>;
 
 export const FINDING_CODES = [
@@ -151,7 +157,11 @@ export const RuleSetSchema = z
         inService: InsuredOutpatientSchema,
         retiredFrom2001: InsuredOutpatientSchema,
         retiredBefore2001: InsuredOutpatientSchema,
-        personalAccount: z.object({ inServiceShareOfBase: CitedSchema, retiredUnder75: CitedSchema, retired75AndOver: CitedSchema }),
+        personalAccount: z.object({
+          inServiceShareOfBase: CitedSchema,
+          retiredUnder75: CitedSchema,
+          retired75AndOver: CitedSchema,
+        }),
       })
       .optional(),
   })
@@ -161,16 +171,28 @@ export const RuleSetSchema = z
       for (const category of c.categories) {
         const other = seen.get(category);
         if (other !== undefined) {
-          ctx.addIssue({ code: 'custom', path: ['assistance', 'classes', i, 'categories'], message: `category ${category} is already in class ${other}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['assistance', 'classes', i, 'categories'],
+            message: `category ${category} is already in class ${other}`,
+          });
         }
         seen.set(category, c.key);
       }
     });
     if (rs.expenditurePoverty !== null && rs.subsistenceLineMonthly === null) {
-      ctx.addIssue({ code: 'custom', path: ['subsistenceLineMonthly'], message: 'the kind-1 test needs the subsistence line' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['subsistenceLineMonthly'],
+        message: 'the kind-1 test needs the subsistence line',
+      });
     }
     if (rs.expenditurePoverty === null && rs.monitoring.approachingShare !== null) {
-      ctx.addIssue({ code: 'custom', path: ['monitoring', 'approachingShare'], message: 'approaching needs an expenditure-poverty test to approach' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['monitoring', 'approachingShare'],
+        message: 'approaching needs an expenditure-poverty test to approach',
+      });
     }
   });
 

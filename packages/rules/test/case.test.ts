@@ -11,12 +11,18 @@ describe('evaluateCase', () => {
     const second = claim({ id: 'C-1', burden: '900.00' });
     const d = evalCase('shanghai', AS_OF, household(), [first, second]);
     expect(d.burden12m).toBe('100.00');
-    expect(d.warnings).toEqual([{ code: 'CLAIM_CONFLICT', claimId: 'C-1', message: expect.stringContaining('first version is kept') }]);
+    expect(d.warnings).toEqual([
+      { code: 'CLAIM_CONFLICT', claimId: 'C-1', message: expect.stringContaining('first version is kept') },
+    ]);
   });
 
   it('a reversal after its original cancels it; a reversal of an absent claim has no effect', () => {
     const original = claim({ id: 'C-2', burden: '500.00' });
-    const d = evalCase('shanghai', AS_OF, household(), [original, reversalOf(original), reversalOf(claim({ id: 'C-X' }), 'R-X')]);
+    const d = evalCase('shanghai', AS_OF, household(), [
+      original,
+      reversalOf(original),
+      reversalOf(claim({ id: 'C-X' }), 'R-X'),
+    ]);
     expect(d.burden12m).toBe('0.00');
     expect(d.warnings.map((w) => [w.code, w.claimId])).toEqual([['REVERSAL_WITHOUT_ORIGINAL', 'R-X']]);
   });
@@ -25,7 +31,12 @@ describe('evaluateCase', () => {
     const original = claim({ id: 'C-3', burden: '500.00', date: '2024-03-01' });
     const partial = { ...reversalOf(claim({ id: 'C-3', burden: '200.00', date: '2024-05-01' })), claimId: 'C-3-R' };
     const over = { ...reversalOf(claim({ id: 'C-4', burden: '900.00' })), claimId: 'C-4-R' };
-    const d = evalCase('shanghai', AS_OF, household(), [original, partial, claim({ id: 'C-4', burden: '100.00' }), over]);
+    const d = evalCase('shanghai', AS_OF, household(), [
+      original,
+      partial,
+      claim({ id: 'C-4', burden: '100.00' }),
+      over,
+    ]);
     expect(d.burden12m).toBe('300.00');
     expect(d.warnings.map((w) => w.code)).toEqual(['REVERSAL_MISMATCH', 'REVERSAL_MISMATCH']);
   });
@@ -42,7 +53,10 @@ describe('evaluateCase', () => {
   it('claims of a non-member do not count; identity numbers match case-insensitively', () => {
     const lowerX = '11010519491231002x';
     const h = household({ members: [{ personId: '11010519491231002X' }] });
-    const d = evalCase('shanghai', AS_OF, h, [claim({ person: lowerX, burden: '100.00' }), claim({ id: 'C-N', person: P2, burden: '900.00' })]);
+    const d = evalCase('shanghai', AS_OF, h, [
+      claim({ person: lowerX, burden: '100.00' }),
+      claim({ id: 'C-N', person: P2, burden: '900.00' }),
+    ]);
     expect(d.burden12m).toBe('100.00');
     expect(d.warnings.map((w) => [w.code, w.claimId])).toEqual([['CLAIM_NOT_A_MEMBER', 'C-N']]);
   });
@@ -54,14 +68,27 @@ describe('evaluateCase', () => {
   });
 
   it('aggregateClaims gives the usage the accumulator would keep', () => {
-    const { usage: u } = aggregateClaims([claim({ burden: '1000.00', selfPay: '800.00', visit: 'emergency', date: '2024-02-29' })], () => true);
-    expect(u).toEqual([{ personId: P1, month: '2024-02', visitClass: 'outpatient', personalBurden: '1000.00', selfPay: '800.00' }]);
+    const { usage: u } = aggregateClaims(
+      [claim({ burden: '1000.00', selfPay: '800.00', visit: 'emergency', date: '2024-02-29' })],
+      () => true,
+    );
+    expect(u).toEqual([
+      { personId: P1, month: '2024-02', visitClass: 'outpatient', personalBurden: '1000.00', selfPay: '800.00' },
+    ]);
   });
 });
 
 describe('evaluateHousehold (the accumulator path)', () => {
   const rs = getRuleSet('shanghai', AS_OF);
-  const h = { householdId: 'p_0123456789abcdef0123456789abcdef', streetCode: null, districtCode: null, members: [{ personId: 'p_a' }], annualDisposableIncome: '60000.00', categories: [], assetTestPassed: true };
+  const h = {
+    householdId: 'p_0123456789abcdef0123456789abcdef',
+    streetCode: null,
+    districtCode: null,
+    members: [{ personId: 'p_a' }],
+    annualDisposableIncome: '60000.00',
+    categories: [],
+    assetTestPassed: true,
+  };
 
   it('sums buckets, ignores other persons and months outside the window, floors a negative net bucket', () => {
     const d = evaluateHousehold(rs, {
@@ -82,18 +109,30 @@ describe('evaluateHousehold (the accumulator path)', () => {
   });
 
   it('bad input: RulesError INVALID_INPUT listing every problem', () => {
-    const bad = { household: { ...h, annualDisposableIncome: 'lots' }, asOf: '2024-02-30', usage: [usage('p_a', '2024-13', '1.234')] };
+    const bad = {
+      household: { ...h, annualDisposableIncome: 'lots' },
+      asOf: '2024-02-30',
+      usage: [usage('p_a', '2024-13', '1.234')],
+    };
     try {
       evaluateHousehold(rs, bad);
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(RulesError);
       expect((error as RulesError).code).toBe('INVALID_INPUT');
-      expect((error as RulesError).problems.map((p) => p.field).sort()).toEqual(['asOf', 'household.annualDisposableIncome', 'usage.0.month', 'usage.0.personalBurden', 'usage.0.selfPay']);
+      expect((error as RulesError).problems.map((p) => p.field).sort()).toEqual([
+        'asOf',
+        'household.annualDisposableIncome',
+        'usage.0.month',
+        'usage.0.personalBurden',
+        'usage.0.selfPay',
+      ]);
     }
   });
 
   it('a rule set not yet in force on asOf is refused', () => {
-    expect(() => evaluateHousehold(rs, { household: h, asOf: '2023-06-30', usage: [] })).toThrow(RuleSetNotEffectiveError);
+    expect(() => evaluateHousehold(rs, { household: h, asOf: '2023-06-30', usage: [] })).toThrow(
+      RuleSetNotEffectiveError,
+    );
   });
 });

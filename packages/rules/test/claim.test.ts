@@ -8,8 +8,14 @@ const contractExample = {
   visitType: 'inpatient' as const,
   serviceDate: '2024-03-15',
   amounts: {
-    total: '12000.00', policyScope: '10000.00', basicFund: '6500.00', criticalIllness: '500.00',
-    supplementary: '0.00', assistance: '0.00', personalAccount: '1000.00', cash: '4000.00',
+    total: '12000.00',
+    policyScope: '10000.00',
+    basicFund: '6500.00',
+    criticalIllness: '500.00',
+    supplementary: '0.00',
+    assistance: '0.00',
+    personalAccount: '1000.00',
+    cash: '4000.00',
   },
 };
 
@@ -33,7 +39,12 @@ describe('deriveClaim', () => {
   });
 
   it('emergency and pharmacy are outpatient for assistance (沪府办规〔2022〕19号 二(二)3-4: 门急诊)', () => {
-    expect(VISIT_CLASS).toEqual({ inpatient: 'inpatient', outpatient: 'outpatient', emergency: 'outpatient', pharmacy: 'outpatient' });
+    expect(VISIT_CLASS).toEqual({
+      inpatient: 'inpatient',
+      outpatient: 'outpatient',
+      emergency: 'outpatient',
+      pharmacy: 'outpatient',
+    });
     expect(deriveClaim(claim({ visit: 'pharmacy' })).visitClass).toBe('outpatient');
   });
 
@@ -52,7 +63,9 @@ describe('deriveClaim', () => {
   it('every problem is listed', () => {
     const bad = { ...contractExample.amounts, cash: '4000.01', policyScope: '12000.01' };
     expect(claimAmountProblems(bad).map((p) => p.code)).toEqual(['AMOUNT_IDENTITY', 'POLICY_SCOPE_EXCEEDS_TOTAL']);
-    expect(claimAmountProblems({ ...contractExample.amounts, total: '-1', cash: '1.234' }).map((p) => [p.code, p.field])).toEqual([
+    expect(
+      claimAmountProblems({ ...contractExample.amounts, total: '-1', cash: '1.234' }).map((p) => [p.code, p.field]),
+    ).toEqual([
       ['INVALID_MONEY', 'amounts.total'],
       ['INVALID_MONEY', 'amounts.cash'],
     ]);

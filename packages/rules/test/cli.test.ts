@@ -28,13 +28,20 @@ describe('warnline rules eval', () => {
     const t = io(caseJson);
     expect(await run(['rules', 'eval', '--rule-set', 'shanghai', '--as-of', '2024-06-30'], t.cli)).toBe(0);
     const decision = JSON.parse(t.out());
-    expect(decision).toMatchObject({ ruleSet: 'shanghai@2023-07-01', level: 'action', burdenRatio: '0.4000', window: { from: '2023-07', to: '2024-06' } });
+    expect(decision).toMatchObject({
+      ruleSet: 'shanghai@2023-07-01',
+      level: 'action',
+      burdenRatio: '0.4000',
+      window: { from: '2023-07', to: '2024-06' },
+    });
     expect(t.err()).toBe('');
   });
 
   it('reads --input FILE', async () => {
     const t = io('', { 'case.json': caseJson });
-    expect(await run(['rules', 'eval', '--rule-set', 'rizhao', '--as-of', '2024-06-30', '--input', 'case.json'], t.cli)).toBe(0);
+    expect(
+      await run(['rules', 'eval', '--rule-set', 'rizhao', '--as-of', '2024-06-30', '--input', 'case.json'], t.cli),
+    ).toBe(0);
     expect(JSON.parse(t.out()).ruleSet).toBe('rizhao@2022-02-28');
   });
 
@@ -74,7 +81,9 @@ describe('warnline rules eval', () => {
     expect(t.err()).toContain('RULE_SET_NOT_EFFECTIVE');
 
     t = io();
-    expect(await run(['rules', 'eval', '--rule-set', 'shanghai', '--as-of', '2024-06-30', '--input', 'missing.json'], t.cli)).toBe(2);
+    expect(
+      await run(['rules', 'eval', '--rule-set', 'shanghai', '--as-of', '2024-06-30', '--input', 'missing.json'], t.cli),
+    ).toBe(2);
     expect(t.err()).toContain('--input: UNREADABLE');
 
     t = io();
@@ -121,12 +130,18 @@ describe('bin/warnline.js as a process', () => {
   const nodes = [process.execPath, '/usr/bin/node'].filter((p, i, all) => existsSync(p) && all.indexOf(p) === i);
 
   it.each(nodes)('%s: case on stdin → decision on stdout, exit 0', (node) => {
-    const stdout = execFileSync(node, [bin, 'rules', 'eval', '--rule-set', 'shanghai', '--as-of', '2024-06-30'], { input: caseJson, encoding: 'utf8' });
+    const stdout = execFileSync(node, [bin, 'rules', 'eval', '--rule-set', 'shanghai', '--as-of', '2024-06-30'], {
+      input: caseJson,
+      encoding: 'utf8',
+    });
     expect(JSON.parse(stdout).level).toBe('action');
   });
 
   it('bad input exits 2 with reasons, no stack trace', () => {
-    const r = spawnSync(process.execPath, [bin, 'rules', 'eval', '--rule-set', 'shanghai', '--as-of', '2024-06-30'], { input: '[]', encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [bin, 'rules', 'eval', '--rule-set', 'shanghai', '--as-of', '2024-06-30'], {
+      input: '[]',
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('NOT_AN_OBJECT');
     expect(r.stderr).not.toMatch(/\n\s+at /);

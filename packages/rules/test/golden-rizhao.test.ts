@@ -8,25 +8,38 @@ const AS_OF = '2024-06-30';
 
 describe('日医保发〔2022〕7号 附件2 二(三)4.2: deductibles, ratios, cap', () => {
   it('低保/特困: no deductible, 70% (the floor)', () => {
-    const d = evalCase('rizhao', AS_OF, household({ categories: ['extreme-poverty'] }), [claim({ selfPay: '10000.00', burden: '10000.00' })]);
+    const d = evalCase('rizhao', AS_OF, household({ categories: ['extreme-poverty'] }), [
+      claim({ selfPay: '10000.00', burden: '10000.00' }),
+    ]);
     expect(d.ruleSet).toBe('rizhao@2022-02-28');
-    expect(d.assistance).toMatchObject({ total: '7000.00', class: 'subsistence', deductiblePerPerson: '0.00', capPerPerson: '10000.00' });
+    expect(d.assistance).toMatchObject({
+      total: '7000.00',
+      class: 'subsistence',
+      deductiblePerPerson: '0.00',
+      capPerPerson: '10000.00',
+    });
   });
 
   it('低收入: deductible 10% of 39890 = 3989, then 65% (setting)', () => {
-    const d = evalCase('rizhao', AS_OF, household({ categories: ['low-income'] }), [claim({ selfPay: '10000.00', burden: '10000.00' })]);
+    const d = evalCase('rizhao', AS_OF, household({ categories: ['low-income'] }), [
+      claim({ selfPay: '10000.00', burden: '10000.00' }),
+    ]);
     expect(d.assistance.deductiblePerPerson).toBe('3989.00');
     expect(d.assistance.total).toBe('3907.15'); // (10000 − 3989) × 0.65
   });
 
   it('因病致贫重病患者: deductible 25% of 39890 = 9972.50, then 65%', () => {
-    const d = evalCase('rizhao', AS_OF, household({ categories: ['expenditure-poverty-2'] }), [claim({ selfPay: '20000.00', burden: '20000.00' })]);
+    const d = evalCase('rizhao', AS_OF, household({ categories: ['expenditure-poverty-2'] }), [
+      claim({ selfPay: '20000.00', burden: '20000.00' }),
+    ]);
     expect(d.assistance.deductiblePerPerson).toBe('9972.50');
     expect(d.assistance.total).toBe('6517.88'); // 10027.50 × 0.65 = 6517.875, half up
   });
 
   it('a self-pay below the deductible gets nothing', () => {
-    const d = evalCase('rizhao', AS_OF, household({ categories: ['low-income'] }), [claim({ selfPay: '3989.00', burden: '3989.00' })]);
+    const d = evalCase('rizhao', AS_OF, household({ categories: ['low-income'] }), [
+      claim({ selfPay: '3989.00', burden: '3989.00' }),
+    ]);
     expect(d.assistance.total).toBe('0.00');
   });
 
@@ -59,14 +72,18 @@ describe('日医保发〔2022〕7号 附件2 二(三)4.2: deductibles, ratios, c
 
 describe('rizhao: no expenditure-type poverty test in its documents', () => {
   it('a burden of 50% of income raises no EXPENDITURE_POVERTY finding and asks for no precondition', () => {
-    const d = evalCase('rizhao', AS_OF, household({ annualDisposableIncome: '40000.00', assetTestPassed: null }), [claim({ burden: '20000.00' })]);
+    const d = evalCase('rizhao', AS_OF, household({ annualDisposableIncome: '40000.00', assetTestPassed: null }), [
+      claim({ burden: '20000.00' }),
+    ]);
     expect(d.burdenRatio).toBe('0.5000');
     expect(codes(d)).toEqual([]); // and 20000 is below the non-target line of 39890
     expect(d.level).toBe('none');
   });
 
   it('HIGH_BURDEN for a target at 50% of 39890 = 19945; charity when assistance does not reach it', () => {
-    const d = evalCase('rizhao', AS_OF, household({ categories: ['low-income'] }), [claim({ burden: '19945.00', selfPay: '0.00' })]);
+    const d = evalCase('rizhao', AS_OF, household({ categories: ['low-income'] }), [
+      claim({ burden: '19945.00', selfPay: '0.00' }),
+    ]);
     expect(finding(d, 'HIGH_BURDEN')!.citation).toBe('日医保发〔2022〕7号 附件2 二(三)4.3');
     expect(finding(d, 'CHARITY_REFERRAL')!.citation).toBe('日医保发〔2022〕7号 三(三)');
     expect(d.level).toBe('watch');

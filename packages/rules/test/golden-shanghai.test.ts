@@ -25,32 +25,45 @@ describe('沪府办规〔2022〕19号 四, second kind: burden ≥ 40% of annual
   });
 
   it('approaching starts at exactly 30% of income', () => {
-    expect(codes(evalCase('shanghai', AS_OF, household(), [claim({ burden: '18000.00' })]))).toEqual(['APPROACHING_EXPENDITURE_POVERTY']);
+    expect(codes(evalCase('shanghai', AS_OF, household(), [claim({ burden: '18000.00' })]))).toEqual([
+      'APPROACHING_EXPENDITURE_POVERTY',
+    ]);
     const below = evalCase('shanghai', AS_OF, household(), [claim({ burden: '17999.99' })]);
     expect(codes(below)).toEqual([]);
     expect(below.level).toBe('none');
   });
 
-  it('precondition: per-capita income must be below (低于) last year\'s city average', () => {
+  it("precondition: per-capita income must be below (低于) last year's city average", () => {
     // 84834 is not below 84834: a known failed precondition gives no finding at all.
-    const equal = evalCase('shanghai', AS_OF, household({ annualDisposableIncome: '84834.00' }), [claim({ burden: '40000.00' })]);
+    const equal = evalCase('shanghai', AS_OF, household({ annualDisposableIncome: '84834.00' }), [
+      claim({ burden: '40000.00' }),
+    ]);
     expect(codes(equal)).toEqual([]);
-    const below = evalCase('shanghai', AS_OF, household({ annualDisposableIncome: '84833.99' }), [claim({ burden: '40000.00' })]);
+    const below = evalCase('shanghai', AS_OF, household({ annualDisposableIncome: '84833.99' }), [
+      claim({ burden: '40000.00' }),
+    ]);
     expect(codes(below)).toEqual(['EXPENDITURE_POVERTY_2']);
   });
 
   it('per-capita income divides by all current members', () => {
     // Two members, 120000: 60000 each, below 84834. One member with 120000 would be above.
     const two = household({ members: [{ personId: P1 }, { personId: P2 }], annualDisposableIncome: '120000.00' });
-    const d = evalCase('shanghai', AS_OF, two, [claim({ person: P1, burden: '30000.00' }), claim({ person: P2, burden: '18000.00' })]);
+    const d = evalCase('shanghai', AS_OF, two, [
+      claim({ person: P1, burden: '30000.00' }),
+      claim({ person: P2, burden: '18000.00' }),
+    ]);
     expect(d.burden12m).toBe('48000.00');
     expect(codes(d)).toContain('EXPENDITURE_POVERTY_2');
-    const one = evalCase('shanghai', AS_OF, household({ annualDisposableIncome: '120000.00' }), [claim({ burden: '48000.00' })]);
+    const one = evalCase('shanghai', AS_OF, household({ annualDisposableIncome: '120000.00' }), [
+      claim({ burden: '48000.00' }),
+    ]);
     expect(codes(one)).not.toContain('EXPENDITURE_POVERTY_2');
   });
 
   it('precondition: assets failed gives nothing, assets unknown gives PRECONDITION_UNVERIFIED naming it', () => {
-    expect(codes(evalCase('shanghai', AS_OF, household({ assetTestPassed: false }), [claim({ burden: '30000.00' })]))).toEqual([]);
+    expect(
+      codes(evalCase('shanghai', AS_OF, household({ assetTestPassed: false }), [claim({ burden: '30000.00' })])),
+    ).toEqual([]);
     const d = evalCase('shanghai', AS_OF, household({ assetTestPassed: null }), [claim({ burden: '30000.00' })]);
     expect(codes(d)).toEqual(['PRECONDITION_UNVERIFIED']);
     const f = finding(d, 'PRECONDITION_UNVERIFIED')!;
@@ -77,7 +90,10 @@ describe('沪府办规〔2022〕19号 四, second kind: burden ≥ 40% of annual
 
 describe('沪府办规〔2022〕19号 四, first kind: the burden pushes monthly per-capita income below the subsistence line', () => {
   // Three members, income 72000: 2000 per person per month before; the line is 1510 until 2024-06-30.
-  const three = household({ members: [{ personId: P1 }, { personId: P2 }, { personId: P3 }], annualDisposableIncome: '72000.00' });
+  const three = household({
+    members: [{ personId: P1 }, { personId: P2 }, { personId: P3 }],
+    annualDisposableIncome: '72000.00',
+  });
 
   it('(72000 − 17640) / 36 = 1510 is not below the line; one fen more is', () => {
     expect(codes(evalCase('shanghai', AS_OF, three, [claim({ burden: '17640.00' })]))).toEqual([]);
@@ -135,7 +151,10 @@ describe('reversals and duplicates (contracts.md)', () => {
 });
 
 describe('assistance (沪府办规〔2022〕19号 二(二)4): ratios, 就高不重复 (二(一)), no deductible, yearly cap', () => {
-  const twoVisits = [claim({ selfPay: '10000.00', burden: '12000.00' }), claim({ visit: 'emergency', selfPay: '2000.00', burden: '2000.00' })];
+  const twoVisits = [
+    claim({ selfPay: '10000.00', burden: '12000.00' }),
+    claim({ visit: 'emergency', selfPay: '2000.00', burden: '2000.00' }),
+  ];
 
   it('低保: 90% inpatient, 60% outpatient/emergency, from the first yuan', () => {
     const d = evalCase('shanghai', AS_OF, household({ categories: ['subsistence'] }), twoVisits);
@@ -148,7 +167,12 @@ describe('assistance (沪府办规〔2022〕19号 二(二)4): ratios, 就高不�
   it('several categories: the single highest class only (低保 over 低收入), never both', () => {
     const d = evalCase('shanghai', AS_OF, household({ categories: ['low-income', 'subsistence'] }), twoVisits);
     expect(d.assistance.total).toBe('10200.00');
-    const low = evalCase('shanghai', AS_OF, household({ categories: ['expenditure-poverty-2', 'low-income'] }), twoVisits);
+    const low = evalCase(
+      'shanghai',
+      AS_OF,
+      household({ categories: ['expenditure-poverty-2', 'low-income'] }),
+      twoVisits,
+    );
     expect(low.assistance.class).toBe('low-income');
     expect(low.assistance.total).toBe('9000.00'); // 8000 + 1000
   });
@@ -176,7 +200,9 @@ describe('assistance (沪府办规〔2022〕19号 二(二)4): ratios, 就高不�
   });
 
   it('cap reached in the year of asOf leaves nothing', () => {
-    const d = evalCase('shanghai', AS_OF, household({ categories: ['subsistence'] }), [claim({ selfPay: '100000.00', burden: '100000.00' })]);
+    const d = evalCase('shanghai', AS_OF, household({ categories: ['subsistence'] }), [
+      claim({ selfPay: '100000.00', burden: '100000.00' }),
+    ]);
     expect(d.assistance.total).toBe('80000.00');
     expect(d.assistance.capRemaining).toBe('0.00');
   });
@@ -192,7 +218,11 @@ describe('monitoring (沪府办规〔2022〕19号 二(三)) and charity referral
   it('HIGH_BURDEN for an assistance target at 50% of 84834 = 42417 per person', () => {
     const target = household({ categories: ['low-income'], annualDisposableIncome: null });
     const at = evalCase('shanghai', AS_OF, target, [claim({ burden: '42417.00', selfPay: '0.00' })]);
-    expect(finding(at, 'HIGH_BURDEN')).toMatchObject({ level: 'watch', members: 1, citation: '沪府办规〔2022〕19号 二(三)' });
+    expect(finding(at, 'HIGH_BURDEN')).toMatchObject({
+      level: 'watch',
+      members: 1,
+      citation: '沪府办规〔2022〕19号 二(三)',
+    });
     // Nothing of it in scope: assistance does not reach it, so also a charity referral.
     expect(finding(at, 'CHARITY_REFERRAL')).toMatchObject({ citation: '沪府办规〔2022〕19号 二(四)1' });
     const below = evalCase('shanghai', AS_OF, target, [claim({ burden: '42416.99', selfPay: '0.00' })]);
@@ -212,8 +242,15 @@ describe('monitoring (沪府办规〔2022〕19号 二(三)) and charity referral
   });
 
   it('the line for non-targets is 100% of 84834, per person not per household', () => {
-    const two = household({ members: [{ personId: P1 }, { personId: P2 }], annualDisposableIncome: null, assetTestPassed: null });
-    const split = evalCase('shanghai', AS_OF, two, [claim({ person: P1, burden: '50000.00' }), claim({ person: P2, burden: '50000.00' })]);
+    const two = household({
+      members: [{ personId: P1 }, { personId: P2 }],
+      annualDisposableIncome: null,
+      assetTestPassed: null,
+    });
+    const split = evalCase('shanghai', AS_OF, two, [
+      claim({ person: P1, burden: '50000.00' }),
+      claim({ person: P2, burden: '50000.00' }),
+    ]);
     expect(codes(split)).not.toContain('HIGH_BURDEN');
     const one = evalCase('shanghai', AS_OF, two, [claim({ person: P1, burden: '84834.00' })]);
     expect(finding(one, 'HIGH_BURDEN')!.members).toBe(1);
@@ -224,7 +261,11 @@ describe('monitoring (沪府办规〔2022〕19号 二(三)) and charity referral
 
 describe('a household of one (no registry record)', () => {
   it('income unknown: PRECONDITION_UNVERIFIED names annualDisposableIncome and assetTestPassed, level none', () => {
-    const one = household({ householdId: 'p_0123456789abcdef0123456789abcdef', annualDisposableIncome: null, assetTestPassed: null });
+    const one = household({
+      householdId: 'p_0123456789abcdef0123456789abcdef',
+      annualDisposableIncome: null,
+      assetTestPassed: null,
+    });
     const d = evalCase('shanghai', AS_OF, one, [claim({ burden: '5000.00' })]);
     expect(d.income).toBeNull();
     expect(d.burdenRatio).toBeNull();
@@ -233,7 +274,9 @@ describe('a household of one (no registry record)', () => {
       ['PRECONDITION_UNVERIFIED', 'assetTestPassed', 'none'],
     ]);
     expect(finding(d, 'PRECONDITION_UNVERIFIED', 'annualDisposableIncome')!.tests).toEqual([
-      'EXPENDITURE_POVERTY_1', 'EXPENDITURE_POVERTY_2', 'APPROACHING_EXPENDITURE_POVERTY',
+      'EXPENDITURE_POVERTY_1',
+      'EXPENDITURE_POVERTY_2',
+      'APPROACHING_EXPENDITURE_POVERTY',
     ]);
     expect(d.level).toBe('none');
   });

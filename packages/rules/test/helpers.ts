@@ -67,7 +67,13 @@ export function claim(spec: ClaimSpec = {}): Claim {
 
 /** The reversal of `original`: its own id, repeating date, visit type, institution and amounts. */
 export function reversalOf(original: Claim, id = `${original.claimId}-R`): Claim {
-  return { ...original, claimId: id, type: 'reversal', reversedClaimId: original.claimId, amounts: { ...original.amounts } };
+  return {
+    ...original,
+    claimId: id,
+    type: 'reversal',
+    reversedClaimId: original.claimId,
+    amounts: { ...original.amounts },
+  };
 }
 
 export function household(over: Partial<Household> = {}): Household {
@@ -97,6 +103,12 @@ export function finding(d: Decision, code: string, input?: string): Finding | un
   return d.findings.find((f) => f.code === code && (input === undefined || f.input === input));
 }
 
-export function usage(personId: string, month: string, personalBurden: string, selfPay = personalBurden, visitClass: Usage['visitClass'] = 'inpatient'): Usage {
+export function usage(
+  personId: string,
+  month: string,
+  personalBurden: string,
+  selfPay = personalBurden,
+  visitClass: Usage['visitClass'] = 'inpatient',
+): Usage {
   return { personId, month, visitClass, personalBurden, selfPay };
 }

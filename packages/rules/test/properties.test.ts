@@ -3,7 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CATEGORIES, fenToYuan, levelRank, type Claim, type Household } from '@warnline/contracts';
-import { aggregateClaims, estimateAssistance, evaluateCase, evaluateHousehold, evaluateValidatedHousehold, getRuleSet, windowOf, type Decision } from '../src/index.ts';
+import {
+  aggregateClaims,
+  estimateAssistance,
+  evaluateCase,
+  evaluateHousehold,
+  evaluateValidatedHousehold,
+  getRuleSet,
+  windowOf,
+  type Decision,
+} from '../src/index.ts';
 import { household, P1, P2, P3, reversalOf } from './helpers.ts';
 import { Dec } from '../src/money.ts';
 
@@ -13,7 +22,14 @@ const dateArb = fc.integer({ min: 0, max: 608 }).map((d) => new Date(START + d *
 const fen = (max: number) => fc.integer({ min: 0, max });
 
 const amountsArb = fc
-  .record({ basicFund: fen(3_000_000), criticalIllness: fen(500_000), supplementary: fen(200_000), assistance: fen(200_000), personalAccount: fen(300_000), cash: fen(4_000_000) })
+  .record({
+    basicFund: fen(3_000_000),
+    criticalIllness: fen(500_000),
+    supplementary: fen(200_000),
+    assistance: fen(200_000),
+    personalAccount: fen(300_000),
+    cash: fen(4_000_000),
+  })
   .chain((p) => {
     const total = p.basicFund + p.criticalIllness + p.supplementary + p.assistance + p.personalAccount + p.cash;
     return fen(total).map((policyScope) => {
@@ -37,20 +53,30 @@ const settlementArb: fc.Arbitrary<SettlementSpec> = fc.record({
 });
 
 function toClaim(s: SettlementSpec, i: number): Claim {
-  return { claimId: `C-${i}`, type: 'settlement', institution: { code: 'H1', level: 2 }, settledAt: `${s.serviceDate}T23:00:00+08:00`, ...s };
+  return {
+    claimId: `C-${i}`,
+    type: 'settlement',
+    institution: { code: 'H1', level: 2 },
+    settledAt: `${s.serviceDate}T23:00:00+08:00`,
+    ...s,
+  };
 }
 
 /** Settlements with unique ids, and reversals of some of them. */
 const claimsArb = fc
   .array(settlementArb, { maxLength: 10 })
   .map((list) => list.map(toClaim))
-  .chain((settlements) => fc.subarray(settlements).map((reversed) => [...settlements, ...reversed.map((c) => reversalOf(c))]));
+  .chain((settlements) =>
+    fc.subarray(settlements).map((reversed) => [...settlements, ...reversed.map((c) => reversalOf(c))]),
+  );
 
-const householdArb: fc.Arbitrary<Household> = fc.record({
-  annualDisposableIncome: fc.option(fen(20_000_000).map(fenToYuan), { nil: null }),
-  categories: fc.subarray([...CATEGORIES]),
-  assetTestPassed: fc.constantFrom(true, false, null),
-}).map((over) => household({ ...over, members: [{ personId: P1 }, { personId: P2 }] }));
+const householdArb: fc.Arbitrary<Household> = fc
+  .record({
+    annualDisposableIncome: fc.option(fen(20_000_000).map(fenToYuan), { nil: null }),
+    categories: fc.subarray([...CATEGORIES]),
+    assetTestPassed: fc.constantFrom(true, false, null),
+  })
+  .map((over) => household({ ...over, members: [{ personId: P1 }, { personId: P2 }] }));
 
 const ruleSetArb = fc.constantFrom('shanghai', 'rizhao');
 const asOfArb = fc.constantFrom('2023-12-31', '2024-01-15', '2024-06-30', '2024-07-01', '2024-08-31');
@@ -60,7 +86,7 @@ function decide(name: string, asOf: string, h: Household, claims: Claim[]): Deci
 }
 
 describe('properties', () => {
-  it('the accumulator\'s unvalidated entry decides exactly as the validating one', () => {
+  it("the accumulator's unvalidated entry decides exactly as the validating one", () => {
     fc.assert(
       fc.property(ruleSetArb, asOfArb, householdArb, claimsArb, (name, asOf, h, claims) => {
         const usage = aggregateClaims(claims, (p) => p === P1 || p === P2).usage;
@@ -73,14 +99,29 @@ describe('properties', () => {
 
   it('claim order never changes the decision', () => {
     fc.assert(
-      fc.property(ruleSetArb, asOfArb, householdArb, claimsArb.chain((c) => fc.tuple(fc.constant(c), fc.shuffledSubarray(c, { minLength: c.length }))), (name, asOf, h, [claims, shuffled]) => {
-        expect(decide(name, asOf, h, shuffled)).toEqual(decide(name, asOf, h, claims));
-      }),
+      fc.property(
+        ruleSetArb,
+        asOfArb,
+        householdArb,
+        claimsArb.chain((c) => fc.tuple(fc.constant(c), fc.shuffledSubarray(c, { minLength: c.length }))),
+        (name, asOf, h, [claims, shuffled]) => {
+          expect(decide(name, asOf, h, shuffled)).toEqual(decide(name, asOf, h, claims));
+        },
+      ),
     );
   });
 
   it('duplicate delivery never changes the decision', () => {
-    const withDuplicates = claimsArb.chain((c) => fc.tuple(fc.constant(c), fc.subarray(c).chain((d) => fc.shuffledSubarray([...c, ...d.map((x) => structuredClone(x))], { minLength: c.length + d.length }))));
+    const withDuplicates = claimsArb.chain((c) =>
+      fc.tuple(
+        fc.constant(c),
+        fc
+          .subarray(c)
+          .chain((d) =>
+            fc.shuffledSubarray([...c, ...d.map((x) => structuredClone(x))], { minLength: c.length + d.length }),
+          ),
+      ),
+    );
     fc.assert(
       fc.property(ruleSetArb, asOfArb, householdArb, withDuplicates, (name, asOf, h, [claims, delivered]) => {
         expect(decide(name, asOf, h, delivered)).toEqual(decide(name, asOf, h, claims));
@@ -100,32 +141,38 @@ describe('properties', () => {
     );
   });
 
-  it('assistance never exceeds the self-pay, nor a member\'s cap in a calendar year', () => {
+  it("assistance never exceeds the self-pay, nor a member's cap in a calendar year", () => {
     fc.assert(
-      fc.property(ruleSetArb, fc.constantFrom('2024-06-30', '2024-12-31'), householdArb, claimsArb, (name, asOf, h, claims) => {
-        const d = decide(name, asOf, h, claims);
-        expect(new Dec(d.assistance.total).lessThanOrEqualTo(d.selfPaid12m)).toBe(true);
-        expect(new Dec(d.assistance.capRemaining).greaterThanOrEqualTo(0)).toBe(true);
-        // A December asOf makes the window one calendar year: each member's assistance is within the cap.
-        if (asOf === '2024-12-31') {
-          const rs = getRuleSet(name, asOf);
-          const members = [P1, P2];
-          const { usage } = aggregateClaims(claims, (k) => members.includes(k));
-          const byPerson = new Map<string, Map<string, Partial<Record<'inpatient' | 'outpatient', Dec>>>>();
-          for (const u of usage) {
-            const months = byPerson.get(u.personId) ?? new Map();
-            byPerson.set(u.personId, months);
-            const row = months.get(u.month) ?? {};
-            row[u.visitClass] = (row[u.visitClass] ?? new Dec(0)).plus(u.selfPay);
-            months.set(u.month, row);
+      fc.property(
+        ruleSetArb,
+        fc.constantFrom('2024-06-30', '2024-12-31'),
+        householdArb,
+        claimsArb,
+        (name, asOf, h, claims) => {
+          const d = decide(name, asOf, h, claims);
+          expect(new Dec(d.assistance.total).lessThanOrEqualTo(d.selfPaid12m)).toBe(true);
+          expect(new Dec(d.assistance.capRemaining).greaterThanOrEqualTo(0)).toBe(true);
+          // A December asOf makes the window one calendar year: each member's assistance is within the cap.
+          if (asOf === '2024-12-31') {
+            const rs = getRuleSet(name, asOf);
+            const members = [P1, P2];
+            const { usage } = aggregateClaims(claims, (k) => members.includes(k));
+            const byPerson = new Map<string, Map<string, Partial<Record<'inpatient' | 'outpatient', Dec>>>>();
+            for (const u of usage) {
+              const months = byPerson.get(u.personId) ?? new Map();
+              byPerson.set(u.personId, months);
+              const row = months.get(u.month) ?? {};
+              row[u.visitClass] = (row[u.visitClass] ?? new Dec(0)).plus(u.selfPay);
+              months.set(u.month, row);
+            }
+            const estimate = estimateAssistance(rs, h.categories, members, byPerson, asOf, windowOf(asOf));
+            for (const paid of estimate.perPerson.values()) {
+              expect(paid.lessThanOrEqualTo(estimate.capPerPerson ?? 0)).toBe(true);
+            }
+            expect(estimate.total.toFixed(2)).toBe(d.assistance.total);
           }
-          const estimate = estimateAssistance(rs, h.categories, members, byPerson, asOf, windowOf(asOf));
-          for (const paid of estimate.perPerson.values()) {
-            expect(paid.lessThanOrEqualTo(estimate.capPerPerson ?? 0)).toBe(true);
-          }
-          expect(estimate.total.toFixed(2)).toBe(d.assistance.total);
-        }
-      }),
+        },
+      ),
     );
   });
 });

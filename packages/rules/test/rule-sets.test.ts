@@ -1,13 +1,25 @@
 // The rule sets as data: valid, cited by document number and section, settings explained, dated lookups.
 import { describe, expect, it } from 'vitest';
 import {
-  entryAt, getRuleSet, levelRank, LEVELS, listRuleSets, pickClass, RuleSetSchema, RuleSetNotEffectiveError,
-  ruleSetNames, UnknownRuleSetError, validateRuleSet, dayBefore, type RuleSet,
+  entryAt,
+  getRuleSet,
+  levelRank,
+  LEVELS,
+  listRuleSets,
+  pickClass,
+  RuleSetSchema,
+  RuleSetNotEffectiveError,
+  ruleSetNames,
+  UnknownRuleSetError,
+  validateRuleSet,
+  dayBefore,
+  type RuleSet,
 } from '../src/index.ts';
 import type { RulesError } from '../src/index.ts';
 import { shanghai20230701 } from '../src/rule-sets/shanghai.ts';
 
-const CITATION = /^(沪府办规〔2022〕19号|沪府办规〔2021〕18号|日医保发〔2022〕7号)( [^;]+)?(; (沪府办规〔2022〕19号|日医保发〔2022〕7号)( [^;]+)?)*$/;
+const CITATION =
+  /^(沪府办规〔2022〕19号|沪府办规〔2021〕18号|日医保发〔2022〕7号)( [^;]+)?(; (沪府办规〔2022〕19号|日医保发〔2022〕7号)( [^;]+)?)*$/;
 
 function walk(value: unknown, visit: (node: Record<string, unknown>, path: string) => void, path = ''): void {
   if (Array.isArray(value)) value.forEach((v, i) => walk(v, visit, `${path}[${i}]`));
@@ -23,7 +35,8 @@ describe.each(all)('rule set $id@$version', (rs) => {
   it('cites documents by number and section, never by file name', () => {
     const citations: string[] = [];
     walk(rs, (node) => {
-      for (const [k, v] of Object.entries(node)) if (k.toLowerCase().endsWith('citation') && typeof v === 'string') citations.push(v);
+      for (const [k, v] of Object.entries(node))
+        if (k.toLowerCase().endsWith('citation') && typeof v === 'string') citations.push(v);
     });
     expect(citations.length).toBeGreaterThan(10);
     for (const c of citations) expect(c).toMatch(CITATION);
@@ -50,7 +63,13 @@ describe.each(all)('rule set $id@$version', (rs) => {
 describe('registry', () => {
   it('lists rule sets with versions and effective dates', () => {
     expect(listRuleSets()).toEqual([
-      expect.objectContaining({ id: 'shanghai', version: '2023-07-01', ref: 'shanghai@2023-07-01', effectiveFrom: '2023-07-01', effectiveUntil: null }),
+      expect.objectContaining({
+        id: 'shanghai',
+        version: '2023-07-01',
+        ref: 'shanghai@2023-07-01',
+        effectiveFrom: '2023-07-01',
+        effectiveUntil: null,
+      }),
       expect.objectContaining({ id: 'rizhao', version: '2022-02-28', ref: 'rizhao@2022-02-28', effectiveUntil: null }),
     ]);
     expect(ruleSetNames()).toEqual(['shanghai', 'rizhao']);
@@ -99,14 +118,28 @@ describe('the schema refuses bad rule-set data', () => {
     const result = RuleSetSchema.safeParse(bad);
     expect(result.success).toBe(false);
     const paths = result.error!.issues.map((i) => i.path.join('.'));
-    expect(paths).toEqual(expect.arrayContaining(['assistance.classes.1.categories', 'cityPerCapitaIncome.table', 'subsistenceLineMonthly']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'assistance.classes.1.categories',
+        'cityPerCapitaIncome.table',
+        'subsistenceLineMonthly',
+      ]),
+    );
   });
 
   it('validateRuleSet throws RULE_SET_INVALID with every problem', () => {
     const bad = structuredClone(shanghai20230701);
     bad.version = '2023-02-30';
     bad.assistance.classes[0]!.inpatient.value = '90%';
-    expect(() => validateRuleSet(bad)).toThrow(expect.objectContaining({ code: 'RULE_SET_INVALID', problems: expect.arrayContaining([expect.objectContaining({ field: 'version' }), expect.objectContaining({ field: 'assistance.classes.0.inpatient.value' })]) }));
+    expect(() => validateRuleSet(bad)).toThrow(
+      expect.objectContaining({
+        code: 'RULE_SET_INVALID',
+        problems: expect.arrayContaining([
+          expect.objectContaining({ field: 'version' }),
+          expect.objectContaining({ field: 'assistance.classes.0.inpatient.value' }),
+        ]),
+      }),
+    );
     expect(dayBefore('2024-03-01')).toBe('2024-02-29');
     expect(dayBefore('2024-01-01')).toBe('2023-12-31');
   });

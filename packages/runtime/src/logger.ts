@@ -6,9 +6,21 @@ export type { Logger };
 
 /** Paths pino censors wherever they appear (one and two levels deep, arrays included). */
 export const REDACT_PATHS = [
-  'personId', '*.personId', '*.*.personId', 'members[*].personId', '*.members[*].personId',
-  'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization',
-  'token', '*.token', 'pseudonymKey', '*.pseudonymKey', 'tokens', '*.tokens',
+  'personId',
+  '*.personId',
+  '*.*.personId',
+  'members[*].personId',
+  '*.members[*].personId',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'token',
+  '*.token',
+  'pseudonymKey',
+  '*.pseudonymKey',
+  'tokens',
+  '*.tokens',
 ];
 
 export function createLogger(service: string, level = 'info'): Logger {

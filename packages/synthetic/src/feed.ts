@@ -31,7 +31,17 @@ export interface RawClaimOut {
   visitType: 'inpatient' | 'outpatient' | 'emergency' | 'pharmacy';
   serviceDate: string;
   settledAt: string;
-  amounts: Record<'total' | 'policyScope' | 'basicFund' | 'criticalIllness' | 'supplementary' | 'assistance' | 'personalAccount' | 'cash', string>;
+  amounts: Record<
+    | 'total'
+    | 'policyScope'
+    | 'basicFund'
+    | 'criticalIllness'
+    | 'supplementary'
+    | 'assistance'
+    | 'personalAccount'
+    | 'cash',
+    string
+  >;
 }
 
 export interface RawHouseholdOut {
@@ -49,8 +59,32 @@ export interface RawHouseholdOut {
 /** Shanghai's per-capita disposable income of residents, 2023 (上海市统计局): 84,834 yuan. */
 const SHANGHAI_PER_CAPITA_INCOME = 84_834;
 /** Shanghai district codes (GB/T 2260). */
-const DISTRICTS = ['310101', '310104', '310105', '310106', '310107', '310109', '310110', '310112', '310113', '310114', '310115', '310116', '310117', '310118', '310120', '310151'];
-const TARGET_CATEGORIES: Category[][] = [['subsistence'], ['low-income'], ['low-income'], ['extreme-poverty'], ['orphan'], ['subsistence', 'child-in-distress']];
+const DISTRICTS = [
+  '310101',
+  '310104',
+  '310105',
+  '310106',
+  '310107',
+  '310109',
+  '310110',
+  '310112',
+  '310113',
+  '310114',
+  '310115',
+  '310116',
+  '310117',
+  '310118',
+  '310120',
+  '310151',
+];
+const TARGET_CATEGORIES: Category[][] = [
+  ['subsistence'],
+  ['low-income'],
+  ['low-income'],
+  ['extreme-poverty'],
+  ['orphan'],
+  ['subsistence', 'child-in-distress'],
+];
 
 const fen = (n: number) => Math.max(0, Math.round(n));
 const yuan = (f: number) => `${Math.trunc(f / 100)}.${String(f % 100).padStart(2, '0')}`;
@@ -72,8 +106,14 @@ function amounts(r: Random, totalFen: number, visitType: RawClaimOut['visitType'
   const personalAccount = Math.min(rest, visitType === 'inpatient' ? 0 : fen(rest * r.next() * 0.5));
   const cash = rest - personalAccount;
   return {
-    total: yuan(totalFen), policyScope: yuan(policyScope), basicFund: yuan(basicFund), criticalIllness: yuan(criticalIllness),
-    supplementary: '0.00', assistance: '0.00', personalAccount: yuan(personalAccount), cash: yuan(cash),
+    total: yuan(totalFen),
+    policyScope: yuan(policyScope),
+    basicFund: yuan(basicFund),
+    criticalIllness: yuan(criticalIllness),
+    supplementary: '0.00',
+    assistance: '0.00',
+    personalAccount: yuan(personalAccount),
+    cash: yuan(cash),
   };
 }
 
@@ -99,21 +139,29 @@ export function* generateClaims(options: FeedOptions, households: RawHouseholdOu
         const lastDay = month === endMonth ? Number(options.endDate.slice(8, 10)) : 28;
         const serviceDate = `${month}-${String(r.int(1, lastDay)).padStart(2, '0')}`;
         const inpatient = r.chance(0.04);
-        const visitType: RawClaimOut['visitType'] = inpatient ? 'inpatient' : r.pick(['outpatient', 'outpatient', 'outpatient', 'emergency', 'pharmacy']);
+        const visitType: RawClaimOut['visitType'] = inpatient
+          ? 'inpatient'
+          : r.pick(['outpatient', 'outpatient', 'outpatient', 'emergency', 'pharmacy']);
         const level = r.pick([1, 2, 3] as const);
         const totalFen = fen(inpatient ? r.logNormal(1_500_000, 1.0) : r.logNormal(25_000, 0.9)) + 1;
         const institution = `H${hh.districtCode}${String(level)}${String(r.int(0, 99)).padStart(4, '0')}`;
         const claimId = `${institution}-${serviceDate.replaceAll('-', '')}-${String(serial++).padStart(8, '0')}`;
         const settlement: RawClaimOut = {
-          claimId, type: 'settlement', personId: member.personId, institution: { code: institution, level }, visitType,
-          serviceDate, settledAt: `${serviceDate}T${String(r.int(8, 21)).padStart(2, '0')}:${String(r.int(10, 59))}:00+08:00`,
+          claimId,
+          type: 'settlement',
+          personId: member.personId,
+          institution: { code: institution, level },
+          visitType,
+          serviceDate,
+          settledAt: `${serviceDate}T${String(r.int(8, 21)).padStart(2, '0')}:${String(r.int(10, 59))}:00+08:00`,
           amounts: amounts(r, totalFen, visitType, level),
         };
         const reversal: RawClaimOut | null = r.chance(reversalRate)
           ? { ...settlement, claimId: `${claimId}-R`, type: 'reversal', reversedClaimId: claimId }
           : null;
         // A reversal sometimes overtakes its original on the way (different HIS queues).
-        const order = reversal && r.chance(0.3) ? [reversal, settlement] : reversal ? [settlement, reversal] : [settlement];
+        const order =
+          reversal && r.chance(0.3) ? [reversal, settlement] : reversal ? [settlement, reversal] : [settlement];
         for (const c of order) {
           yield c;
           if (r.chance(duplicateRate)) yield c;
@@ -151,7 +199,9 @@ export function generateHouseholds(options: FeedOptions): RawHouseholdOut[] {
     const size = r.pick([1, 2, 2, 3, 3, 3, 4, 5]);
     const target = r.chance(targetShare);
     // Targets' incomes are far below the average; others spread log-normally around it.
-    const perCapita = target ? r.logNormal(SHANGHAI_PER_CAPITA_INCOME * 0.2, 0.3) : r.logNormal(SHANGHAI_PER_CAPITA_INCOME * 0.85, 0.5);
+    const perCapita = target
+      ? r.logNormal(SHANGHAI_PER_CAPITA_INCOME * 0.2, 0.3)
+      : r.logNormal(SHANGHAI_PER_CAPITA_INCOME * 0.85, 0.5);
     const members = Array.from({ length: size }, () => ({ personId: uniqueResidentId(district) }));
     const incomeKnown = !r.chance(0.03);
     households.push({

@@ -10,7 +10,10 @@ export interface CountedClaim {
   type: 'settlement' | 'reversal';
   personId: string;
   serviceDate: string;
-  amounts: Record<'policyScope' | 'basicFund' | 'criticalIllness' | 'supplementary' | 'assistance' | 'personalAccount' | 'cash', string>;
+  amounts: Record<
+    'policyScope' | 'basicFund' | 'criticalIllness' | 'supplementary' | 'assistance' | 'personalAccount' | 'cash',
+    string
+  >;
 }
 
 export interface FenTotals {
@@ -25,7 +28,14 @@ export function claimFen(amounts: CountedClaim['amounts']): FenTotals {
   const f = yuanToFen;
   return {
     burdenFen: f(amounts.personalAccount) + f(amounts.cash),
-    selfPayFen: Math.max(0, f(amounts.policyScope) - f(amounts.basicFund) - f(amounts.criticalIllness) - f(amounts.supplementary) - f(amounts.assistance)),
+    selfPayFen: Math.max(
+      0,
+      f(amounts.policyScope) -
+        f(amounts.basicFund) -
+        f(amounts.criticalIllness) -
+        f(amounts.supplementary) -
+        f(amounts.assistance),
+    ),
   };
 }
 
@@ -75,7 +85,8 @@ export class NetTotals {
   /** A person's net per month (months whose claims cancelled out are kept with 0). */
   months(personId: string): ReadonlyMap<string, FenTotals> {
     const out = new Map<string, FenTotals>();
-    for (const [month, [burdenFen, selfPayFen]] of this.byPerson.get(personId) ?? []) out.set(month, { burdenFen, selfPayFen });
+    for (const [month, [burdenFen, selfPayFen]] of this.byPerson.get(personId) ?? [])
+      out.set(month, { burdenFen, selfPayFen });
     return out;
   }
 

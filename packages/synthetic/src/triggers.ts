@@ -31,21 +31,41 @@ export function generateTriggers(options: TriggerOptions): Trigger[] {
   return Array.from({ length: options.count }, (_, i) => {
     // Birth dates walk from 1950-01-01 by the tag and index, so every (tag, i) has its own identity number.
     const n = options.tag * 100_000 + i;
-    const birth = new Date(Date.UTC(1950, 0, 1) + (Math.floor(n / 1000) % 20_000) * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+    const birth = new Date(Date.UTC(1950, 0, 1) + (Math.floor(n / 1000) % 20_000) * 86_400_000)
+      .toISOString()
+      .slice(0, 10)
+      .replaceAll('-', '');
     const first17 = `${districtCode}${birth}${String(n % 1000).padStart(3, '0')}`;
     const personId = first17 + residentIdCheckChar(first17);
     const householdId = `HHT${options.tag}x${String(i).padStart(6, '0')}`;
     const household: RawHouseholdOut = {
-      householdId, streetCode, districtCode, members: [{ personId }], annualDisposableIncome: '20000.00',
-      categories: [], assetTestPassed: true, version: 1, updatedAt: `${options.serviceDate}T00:00:00+08:00`,
+      householdId,
+      streetCode,
+      districtCode,
+      members: [{ personId }],
+      annualDisposableIncome: '20000.00',
+      categories: [],
+      assetTestPassed: true,
+      version: 1,
+      updatedAt: `${options.serviceDate}T00:00:00+08:00`,
     };
     const claim: RawClaimOut = {
       claimId: `${institution}-${day}-T${options.tag}x${String(i).padStart(6, '0')}`,
-      type: 'settlement', personId, institution: { code: institution, level: 3 }, visitType: 'inpatient',
-      serviceDate: options.serviceDate, settledAt: `${options.serviceDate}T09:00:00+08:00`,
+      type: 'settlement',
+      personId,
+      institution: { code: institution, level: 3 },
+      visitType: 'inpatient',
+      serviceDate: options.serviceDate,
+      settledAt: `${options.serviceDate}T09:00:00+08:00`,
       amounts: {
-        total: '30000.00', policyScope: '30000.00', basicFund: '18000.00', criticalIllness: '0.00', supplementary: '0.00',
-        assistance: '0.00', personalAccount: '0.00', cash: '12000.00',
+        total: '30000.00',
+        policyScope: '30000.00',
+        basicFund: '18000.00',
+        criticalIllness: '0.00',
+        supplementary: '0.00',
+        assistance: '0.00',
+        personalAccount: '0.00',
+        cash: '12000.00',
       },
     };
     return { household, claim, level: 'action' as const };

@@ -5,8 +5,19 @@ import { NetTotals, claimFen, generateFeed, generateHouseholds, generateTriggers
 
 describe('net totals oracle', () => {
   const base = {
-    claimId: 'C1', type: 'settlement' as const, personId: 'p1', serviceDate: '2026-03-15',
-    amounts: { policyScope: '900.00', basicFund: '500.00', criticalIllness: '50.00', supplementary: '0.00', assistance: '0.00', personalAccount: '100.00', cash: '250.50' },
+    claimId: 'C1',
+    type: 'settlement' as const,
+    personId: 'p1',
+    serviceDate: '2026-03-15',
+    amounts: {
+      policyScope: '900.00',
+      basicFund: '500.00',
+      criticalIllness: '50.00',
+      supplementary: '0.00',
+      assistance: '0.00',
+      personalAccount: '100.00',
+      cash: '250.50',
+    },
   };
 
   it('derives burden and in-scope self-pay as contracts.md does, in fen', () => {
@@ -35,7 +46,10 @@ describe('net totals oracle', () => {
     const rules = getRuleSet('shanghai', '2026-11-20');
     for (const h of feed.households.slice(0, 10)) {
       const members = new Set(h.members.map((m) => m.personId));
-      const decision = evaluateCase(rules, '2026-11-20', { household: h, claims: feed.claims.filter((c) => members.has(c.personId)) });
+      const decision = evaluateCase(rules, '2026-11-20', {
+        household: h,
+        claims: feed.claims.filter((c) => members.has(c.personId)),
+      });
       const burden = [...members].reduce((sum, p) => sum + t.total(p).burdenFen, 0);
       expect(decision.burden12m).toBe(fenToYuan(burden));
     }

@@ -39,18 +39,25 @@ const END = '2024-06-30';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 // 1. The feed: about 36 claims per household (12 per person a year, heavy-tailed), pseudonymised as ingest does.
-const pseudonym = (id: string) => `p_${createHmac('sha256', 'bench-key').update(`resident\u0000${id}`).digest('hex').slice(0, 32)}`;
+const pseudonym = (id: string) =>
+  `p_${createHmac('sha256', 'bench-key').update(`resident\u0000${id}`).digest('hex').slice(0, 32)}`;
 const options = { seed: 20240630, households: Math.ceil(target / 30), endDate: END };
 const rawHouseholds = generateHouseholds(options);
 const receivedAt = new Date().toISOString();
-const households: HouseholdEvent[] = rawHouseholds.map((h) => ({ ...h, members: h.members.map((m) => ({ personId: pseudonym(m.personId) })), receivedAt }));
+const households: HouseholdEvent[] = rawHouseholds.map((h) => ({
+  ...h,
+  members: h.members.map((m) => ({ personId: pseudonym(m.personId) })),
+  receivedAt,
+}));
 let claims: ClaimEvent[] = [];
 for (const c of generateClaims(options, rawHouseholds)) {
   claims.push({ ...c, personId: pseudonym(c.personId), receivedAt } as ClaimEvent);
   if (claims.length >= target) break;
 }
 if (args.shuffle) claims = shuffled(claims, 99);
-say(`[bench] ${claims.length} claims, ${households.length} households, ${args.partitions} partitions, shuffle=${args.shuffle}`);
+say(
+  `[bench] ${claims.length} claims, ${households.length} households, ${args.partitions} partitions, shuffle=${args.shuffle}`,
+);
 
 // 2. Pre-fill.
 const topics = topicNames(uniqueNamespace());
@@ -61,11 +68,21 @@ await producer.connect();
 const fillStart = performance.now();
 // Registry first, so the claims count for their households (the consumer reads both topics).
 for (let i = 0; i < households.length; i += 1000) {
-  await producer.send({ topic: topics.households, acks: 1, messages: households.slice(i, i + 1000).map((h) => ({ key: h.householdId, value: JSON.stringify(h) })) });
+  await producer.send({
+    topic: topics.households,
+    acks: 1,
+    messages: households.slice(i, i + 1000).map((h) => ({ key: h.householdId, value: JSON.stringify(h) })),
+  });
 }
 const sends: Promise<unknown>[] = [];
 for (let i = 0; i < claims.length; i += 2000) {
-  sends.push(producer.send({ topic: topics.claims, acks: 1, messages: claims.slice(i, i + 2000).map((c) => ({ key: c.personId, value: JSON.stringify(c) })) }));
+  sends.push(
+    producer.send({
+      topic: topics.claims,
+      acks: 1,
+      messages: claims.slice(i, i + 2000).map((c) => ({ key: c.personId, value: JSON.stringify(c) })),
+    }),
+  );
   if (sends.length >= 8) await Promise.all(sends.splice(0));
 }
 await Promise.all(sends);
@@ -77,11 +94,25 @@ const group = uniqueId('bench');
 const prefix = uniqueId('wlb');
 const queuePrefix = uniqueId('wlbq');
 const port = await freePort();
-const service = await startService('accumulator', {
-  KAFKA_BROKERS: brokers.join(','), REDIS_URL: redisUrl, TOPIC_NAMESPACE: topics.claims.slice(0, -'claims.v1'.length),
-  TOPIC_PARTITIONS: args.partitions, CONSUMER_GROUP: group, REDIS_PREFIX: prefix, QUEUE_PREFIX: queuePrefix, AS_OF: END,
-  PARTITIONS_CONSUMED_CONCURRENTLY: args.concurrency, NODE_OPTIONS: `${args['node-options']}${args.profile ? ` --cpu-prof --cpu-prof-dir=${args.profile}` : ''}`, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', ROLLOVER_ENABLED: 'false', ACCUMULATOR_PORT: String(port),
-}, port);
+const service = await startService(
+  'accumulator',
+  {
+    KAFKA_BROKERS: brokers.join(','),
+    REDIS_URL: redisUrl,
+    TOPIC_NAMESPACE: topics.claims.slice(0, -'claims.v1'.length),
+    TOPIC_PARTITIONS: args.partitions,
+    CONSUMER_GROUP: group,
+    REDIS_PREFIX: prefix,
+    QUEUE_PREFIX: queuePrefix,
+    AS_OF: END,
+    PARTITIONS_CONSUMED_CONCURRENTLY: args.concurrency,
+    NODE_OPTIONS: `${args['node-options']}${args.profile ? ` --cpu-prof --cpu-prof-dir=${args.profile}` : ''}`,
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    ROLLOVER_ENABLED: 'false',
+    ACCUMULATOR_PORT: String(port),
+  },
+  port,
+);
 // Timed from the first committed batch (the group join of a fresh consumer is not throughput) to lag 0.
 const ready = performance.now();
 const total = claims.length + households.length;
@@ -102,10 +133,19 @@ while (lag > 0) {
   }
 }
 const seconds = (performance.now() - started) / 1000;
-say(`[bench] first commit ${((started - ready) / 1000).toFixed(1)} s after ready; then ${startLag} messages in ${seconds.toFixed(2)} s`);
-say(`[bench] accumulator: ${Math.round(startLag / seconds)} claims/s (one instance, ${args.partitions} partitions, concurrency ${args.concurrency}, ${claims.length} claims)`);
+say(
+  `[bench] first commit ${((started - ready) / 1000).toFixed(1)} s after ready; then ${startLag} messages in ${seconds.toFixed(2)} s`,
+);
+say(
+  `[bench] accumulator: ${Math.round(startLag / seconds)} claims/s (one instance, ${args.partitions} partitions, concurrency ${args.concurrency}, ${claims.length} claims)`,
+);
 if (process.env.BENCH_LOG_LEVEL === 'debug') {
-  for (const line of service.output().split('\n').filter((l) => l.includes('batch done')).slice(-12)) say(line);
+  for (const line of service
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('batch done'))
+    .slice(-12))
+    say(line);
 }
 await service.stop();
 

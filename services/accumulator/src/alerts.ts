@@ -2,12 +2,21 @@
 // household of one, which has no street: a heavy burden is never dropped for want of a registry record.
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { alertJobId, alertPriority, streetQueueName, UNROUTED_ALERT_QUEUE, type AlertJobData } from '@warnline/contracts';
+import {
+  alertJobId,
+  alertPriority,
+  streetQueueName,
+  UNROUTED_ALERT_QUEUE,
+  type AlertJobData,
+} from '@warnline/contracts';
 
 export class AlertPublisher {
   private readonly queues = new Map<string, Queue>();
 
-  constructor(private readonly connection: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+  ) {}
 
   private queue(name: string): Queue {
     let queue = this.queues.get(name);

@@ -29,7 +29,12 @@ export function monthIndex(month: string): number {
 }
 
 /** `floor`: the oldest month kept (YYYY-MM); older claims get code -2 and change nothing. */
-export async function applyClaims(redis: Redis, keys: Keys, claims: readonly ClaimEvent[], floor: string): Promise<BatchOutcome> {
+export async function applyClaims(
+  redis: Redis,
+  keys: Keys,
+  claims: readonly ClaimEvent[],
+  floor: string,
+): Promise<BatchOutcome> {
   const byPerson = new Map<string, number[]>();
   claims.forEach((claim, i) => {
     const list = byPerson.get(claim.personId);
@@ -47,7 +52,9 @@ export async function applyClaims(redis: Redis, keys: Keys, claims: readonly Cla
       months[i] = monthIndex(d.month);
       // One argument per claim, fields separated by spaces (no field can hold one): far fewer arguments for
       // the client to encode than eight per claim.
-      argv.push(`${claim.claimId} ${claim.type === 'settlement' ? 's' : 'r'} ${claim.reversedClaimId ?? ''} ${d.month} ${d.visitClass} ${d.burdenFen} ${d.selfPayFen} ${fingerprint(claim, fen)}`);
+      argv.push(
+        `${claim.claimId} ${claim.type === 'settlement' ? 's' : 'r'} ${claim.reversedClaimId ?? ''} ${d.month} ${d.visitClass} ${d.burdenFen} ${d.selfPayFen} ${fingerprint(claim, fen)}`,
+      );
     }
     pipeline.applyClaims(keys.person(person), keys.personClaims(person), ...argv);
   }

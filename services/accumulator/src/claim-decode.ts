@@ -3,14 +3,31 @@
 // 50,000 claims/s. The fast check only ever accepts what the schema accepts (a property test holds it to
 // that); anything it does not accept goes through the schema, which either accepts it or says why not.
 import {
-  ClaimEventSchema, isCalendarDate, isInstant, isYuan, PSEUDONYM_PATTERN, toRejections, VISIT_TYPES, yuanToFen,
-  type ClaimEvent, type Rejection,
+  ClaimEventSchema,
+  isCalendarDate,
+  isInstant,
+  isYuan,
+  PSEUDONYM_PATTERN,
+  toRejections,
+  VISIT_TYPES,
+  yuanToFen,
+  type ClaimEvent,
+  type Rejection,
 } from '@warnline/contracts';
 
 export type DecodedClaim = { ok: true; claim: ClaimEvent } | { ok: false; rejections: Rejection[]; input: unknown };
 
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
-const AMOUNT_FIELDS = ['total', 'policyScope', 'basicFund', 'criticalIllness', 'supplementary', 'assistance', 'personalAccount', 'cash'] as const;
+const AMOUNT_FIELDS = [
+  'total',
+  'policyScope',
+  'basicFund',
+  'criticalIllness',
+  'supplementary',
+  'assistance',
+  'personalAccount',
+  'cash',
+] as const;
 const VISITS: ReadonlySet<unknown> = new Set(VISIT_TYPES);
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 
@@ -20,10 +37,22 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** The claim when it certainly satisfies ClaimEventSchema (unknown fields dropped, as the schema does), else null. */
 export function fastClaim(value: unknown): ClaimEvent | null {
   if (!isObject(value)) return null;
-  const { claimId, type, reversedClaimId, institution, visitType, serviceDate, settledAt, amounts, personId, receivedAt } = value;
+  const {
+    claimId,
+    type,
+    reversedClaimId,
+    institution,
+    visitType,
+    serviceDate,
+    settledAt,
+    amounts,
+    personId,
+    receivedAt,
+  } = value;
   if (!isId(claimId)) return null;
   if (type !== 'settlement' && type !== 'reversal') return null;
-  if (type === 'reversal' ? !isId(reversedClaimId) || reversedClaimId === claimId : reversedClaimId !== undefined) return null;
+  if (type === 'reversal' ? !isId(reversedClaimId) || reversedClaimId === claimId : reversedClaimId !== undefined)
+    return null;
   if (!isObject(institution) || !isId(institution.code)) return null;
   const level = institution.level;
   if (level !== 1 && level !== 2 && level !== 3) return null;
@@ -40,7 +69,16 @@ export function fastClaim(value: unknown): ClaimEvent | null {
     a[field] = v;
   }
   const fen = yuanToFen;
-  if (fen(a.basicFund) + fen(a.criticalIllness) + fen(a.supplementary) + fen(a.assistance) + fen(a.personalAccount) + fen(a.cash) !== fen(a.total)) return null;
+  if (
+    fen(a.basicFund) +
+      fen(a.criticalIllness) +
+      fen(a.supplementary) +
+      fen(a.assistance) +
+      fen(a.personalAccount) +
+      fen(a.cash) !==
+    fen(a.total)
+  )
+    return null;
   if (fen(a.policyScope) > fen(a.total)) return null;
   if (new Date(Date.parse(settledAt) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10) < serviceDate) return null;
   return {

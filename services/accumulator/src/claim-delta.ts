@@ -20,7 +20,16 @@ export type AmountsFen = readonly [number, number, number, number, number, numbe
 /** Converted once per claim: the delta and the fingerprint both need them (hot path). */
 export function amountsFen(claim: ClaimEvent): AmountsFen {
   const a = claim.amounts;
-  return [a.total, a.policyScope, a.basicFund, a.criticalIllness, a.supplementary, a.assistance, a.personalAccount, a.cash].map(yuanToFen) as unknown as AmountsFen;
+  return [
+    a.total,
+    a.policyScope,
+    a.basicFund,
+    a.criticalIllness,
+    a.supplementary,
+    a.assistance,
+    a.personalAccount,
+    a.cash,
+  ].map(yuanToFen) as unknown as AmountsFen;
 }
 
 /** contracts.md "Derived per claim", in integer fen; packages/rules' deriveClaim in Decimal gives the same. */

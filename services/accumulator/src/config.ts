@@ -21,7 +21,11 @@ export const ConfigSchema = z.object({
    * Most bytes fetched per partition in one fetch: bigger batches let one evaluation cover more claims of the
    * same household. Default 4194304 (4 MiB).
    */
-  KAFKA_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(65_536).default(4 * 1024 * 1024),
+  KAFKA_MAX_BYTES_PER_PARTITION: z.coerce
+    .number()
+    .int()
+    .min(65_536)
+    .default(4 * 1024 * 1024),
   /**
    * Kafka consumer session timeout: how long a crashed instance holds its partitions before the group moves
    * them. Default 30000 ms.
@@ -49,7 +53,10 @@ export const ConfigSchema = z.object({
    */
   ROLLOVER_CRON: z.string().default('5 0 1 * *'),
   /** Whether this instance registers the roll-over scheduler and works its jobs. Default true. */
-  ROLLOVER_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  ROLLOVER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Shards of the index of persons with burden (one sorted set each, for Redis Cluster). Default 16. */
   ACTIVE_INDEX_SHARDS: z.coerce.number().int().min(1).max(4096).default(16),
   /** Households evaluated per round trip group; the consumer heartbeats between groups. Default 2000. */

@@ -1,6 +1,12 @@
 // Dead letters of the accumulator, in the DeadLetter shape ingest writes (packages/contracts), on
 // claims.dlq.v1 and households.dlq.v1: the partition keeps moving, an operator sees why and where from.
-import { maskIdentityNumbersIn, REJECTION_CODES, type DeadLetter, type Rejection, type RejectionCode } from '@warnline/contracts';
+import {
+  maskIdentityNumbersIn,
+  REJECTION_CODES,
+  type DeadLetter,
+  type Rejection,
+  type RejectionCode,
+} from '@warnline/contracts';
 import type { KafkaMessage, Message } from 'kafkajs';
 
 /** A dead letter copies at most this much of the input (one absurd message must not make an absurd one). */
@@ -16,7 +22,13 @@ export function rejection(code: RejectionCode, field = '(item)', message: string
 }
 
 /** The dead letter of one message; `input` is the parsed value when it was JSON. */
-export function deadLetter(kind: DeadLetter['kind'], message: KafkaMessage, origin: Origin, rejections: readonly Rejection[], input: unknown): Message {
+export function deadLetter(
+  kind: DeadLetter['kind'],
+  message: KafkaMessage,
+  origin: Origin,
+  rejections: readonly Rejection[],
+  input: unknown,
+): Message {
   const first = rejections[0] ?? rejection('UNPARSEABLE_MESSAGE');
   let copied: Record<string, unknown> | null = null;
   if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
@@ -25,7 +37,10 @@ export function deadLetter(kind: DeadLetter['kind'], message: KafkaMessage, orig
     const text = maskIdentityNumbersIn(JSON.stringify(input));
     copied = text.length <= MAX_INPUT_CHARS ? (JSON.parse(text) as Record<string, unknown>) : null;
   }
-  const institution = copied && typeof copied.institution === 'object' && copied.institution !== null ? (copied.institution as { code?: unknown }).code : null;
+  const institution =
+    copied && typeof copied.institution === 'object' && copied.institution !== null
+      ? (copied.institution as { code?: unknown }).code
+      : null;
   const letter: DeadLetter = {
     kind,
     code: first.code,

@@ -76,7 +76,8 @@ export class Evaluator {
       let pending = unique.slice(i, i + this.deps.chunk);
       let force = false;
       for (let round = 0; pending.length > 0; round++) {
-        if (round === MAX_ROUNDS) throw new Error(`households kept being re-evaluated concurrently: ${pending.length} left`);
+        if (round === MAX_ROUNDS)
+          throw new Error(`households kept being re-evaluated concurrently: ${pending.length} left`);
         pending = await this.round(pending, asOf, force, stats);
         force = true;
       }
@@ -115,12 +116,20 @@ export class Evaluator {
     const decided = work.map((w) => {
       let decision: Decision | null = null;
       if (w.record) {
-        decision = evaluateValidatedHousehold(ruleSet, { household: evaluationHousehold(w.record), usage: householdUsage(w.record.householdId, w.members, hashes), asOf });
+        decision = evaluateValidatedHousehold(ruleSet, {
+          household: evaluationHousehold(w.record),
+          usage: householdUsage(w.record.householdId, w.members, hashes),
+          asOf,
+        });
       } else if (w.target.kind === 'solo') {
         const hash = hashes.get(w.target.person) ?? {};
         // A person in a registry household, or without burden left, has no household of one (any more).
         if (hash.h === undefined && hasBuckets(hash)) {
-          decision = evaluateValidatedHousehold(ruleSet, { household: soloHousehold(w.target.person), usage: usageOf(w.target.person, hash), asOf });
+          decision = evaluateValidatedHousehold(ruleSet, {
+            household: soloHousehold(w.target.person),
+            usage: usageOf(w.target.person, hash),
+            asOf,
+          });
         }
       }
       stats.evaluated++;
@@ -130,7 +139,15 @@ export class Evaluator {
     for (const d of decided) {
       const solo = d.target.kind === 'solo';
       const key = statusKey(d.target);
-      record.recordDecision(key, solo ? keys.person((d.target as { person: string }).person) : key, d.seq, d.digest, d.decision?.level ?? 'none', force ? '1' : '0', solo ? '1' : '0');
+      record.recordDecision(
+        key,
+        solo ? keys.person((d.target as { person: string }).person) : key,
+        d.seq,
+        d.digest,
+        d.decision?.level ?? 'none',
+        force ? '1' : '0',
+        solo ? '1' : '0',
+      );
     }
     const recorded = (await record.exec()) ?? [];
 
@@ -138,30 +155,48 @@ export class Evaluator {
     const toPublish: { d: (typeof decided)[number]; acked: Level; tombstone: boolean }[] = [];
     decided.forEach((d, i) => {
       const [verdict, acked, digest] = reply<[number, string?, string?]>(recorded[i]);
-      if (verdict === RECORD.publish) toPublish.push({ d, acked: (acked ?? 'none') as Level, tombstone: digest === '~' || !d.decision });
+      if (verdict === RECORD.publish)
+        toPublish.push({ d, acked: (acked ?? 'none') as Level, tombstone: digest === '~' || !d.decision });
     });
     if (toPublish.length === 0) return [];
     const raisedAt = new Date().toISOString();
-    const alerts = toPublish.filter((p) => !p.tombstone && p.d.decision!.level !== 'none' && levelRank(p.d.decision!.level) > levelRank(p.acked));
-    await Promise.all(alerts.map(({ d }) => this.deps.alerts.raise({
-      householdId: d.decision!.householdId,
-      streetCode: d.record?.streetCode ?? '',
-      districtCode: d.record?.districtCode ?? null,
-      level: d.decision!.level,
-      findings: d.decision!.findings.map((f) => ({ ...f })),
-      burden12m: d.decision!.burden12m,
-      income: d.decision!.income,
-      burdenRatio: d.decision!.burdenRatio,
-      window: d.decision!.window,
-      assistance: d.decision!.assistance,
-      ruleSet: d.decision!.ruleSet,
-      raisedAt,
-    })));
+    const alerts = toPublish.filter(
+      (p) => !p.tombstone && p.d.decision!.level !== 'none' && levelRank(p.d.decision!.level) > levelRank(p.acked),
+    );
+    await Promise.all(
+      alerts.map(({ d }) =>
+        this.deps.alerts.raise({
+          householdId: d.decision!.householdId,
+          streetCode: d.record?.streetCode ?? '',
+          districtCode: d.record?.districtCode ?? null,
+          level: d.decision!.level,
+          findings: d.decision!.findings.map((f) => ({ ...f })),
+          burden12m: d.decision!.burden12m,
+          income: d.decision!.income,
+          burdenRatio: d.decision!.burdenRatio,
+          window: d.decision!.window,
+          assistance: d.decision!.assistance,
+          ruleSet: d.decision!.ruleSet,
+          raisedAt,
+        }),
+      ),
+    );
     stats.alerts += alerts.length;
-    await sendInOrder(this.deps.producer, this.deps.statusTopic, toPublish.map(({ d, acked, tombstone }) => ({
-      key: d.target.kind === 'household' ? d.target.id : d.target.person,
-      value: tombstone ? null : JSON.stringify({ ...d.decision!, previousLevel: acked, stateSeq: d.seq, publishedAt: raisedAt } satisfies StatusMessage),
-    })));
+    await sendInOrder(
+      this.deps.producer,
+      this.deps.statusTopic,
+      toPublish.map(({ d, acked, tombstone }) => ({
+        key: d.target.kind === 'household' ? d.target.id : d.target.person,
+        value: tombstone
+          ? null
+          : JSON.stringify({
+              ...d.decision!,
+              previousLevel: acked,
+              stateSeq: d.seq,
+              publishedAt: raisedAt,
+            } satisfies StatusMessage),
+      })),
+    );
     stats.published += toPublish.length;
     const confirm = redis.pipeline();
     for (const { d } of toPublish) confirm.confirmPublished(statusKey(d.target), d.seq);

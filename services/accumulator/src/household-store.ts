@@ -6,15 +6,25 @@ import type { Keys } from './keys.ts';
 import { PUT, reply } from './scripts.ts';
 import type { Target } from './evaluator.ts';
 
-export type DecodedHousehold = { ok: true; household: HouseholdEvent } | { ok: false; rejections: Rejection[]; input: unknown };
+export type DecodedHousehold =
+  { ok: true; household: HouseholdEvent } | { ok: false; rejections: Rejection[]; input: unknown };
 
 export function decodeHousehold(value: Buffer | null): DecodedHousehold {
-  if (!value || value.length === 0) return { ok: false, rejections: [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: 'empty message' }], input: undefined };
+  if (!value || value.length === 0)
+    return {
+      ok: false,
+      rejections: [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: 'empty message' }],
+      input: undefined,
+    };
   let json: unknown;
   try {
     json = JSON.parse(value.toString('utf8'));
   } catch {
-    return { ok: false, rejections: [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: 'the message is not JSON' }], input: undefined };
+    return {
+      ok: false,
+      rejections: [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: 'the message is not JSON' }],
+      input: undefined,
+    };
   }
   const parsed = HouseholdEventSchema.safeParse(json);
   if (!parsed.success) return { ok: false, rejections: toRejections(parsed.error.issues, json), input: json };
@@ -26,11 +36,20 @@ export function decodeHousehold(value: Buffer | null): DecodedHousehold {
  * members, and returns what must be evaluated: each stored household, the households its new members left,
  * and the households of one that end (a person joined) or begin (a person left and joined nobody).
  */
-export async function putHouseholds(redis: Redis, keys: Keys, households: readonly HouseholdEvent[]): Promise<Target[]> {
+export async function putHouseholds(
+  redis: Redis,
+  keys: Keys,
+  households: readonly HouseholdEvent[],
+): Promise<Target[]> {
   if (households.length === 0) return [];
   const put = redis.pipeline();
   for (const h of households) {
-    put.putHousehold(keys.household(h.householdId), h.version, JSON.stringify(h), JSON.stringify(h.members.map((m) => m.personId)));
+    put.putHousehold(
+      keys.household(h.householdId),
+      h.version,
+      JSON.stringify(h),
+      JSON.stringify(h.members.map((m) => m.personId)),
+    );
   }
   const putReplies = (await put.exec()) ?? [];
   const links = redis.pipeline();

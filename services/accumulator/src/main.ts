@@ -31,7 +31,16 @@ const keys = createKeys(config.REDIS_PREFIX, config.ACTIVE_INDEX_SHARDS);
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
 await producer.connect();
 
-const evaluator = new Evaluator({ redis, keys, producer, alerts, logger, statusTopic: topics.householdStatus, ruleSet: config.RULE_SET, chunk: config.EVALUATION_CHUNK });
+const evaluator = new Evaluator({
+  redis,
+  keys,
+  producer,
+  alerts,
+  logger,
+  statusTopic: topics.householdStatus,
+  ruleSet: config.RULE_SET,
+  chunk: config.EVALUATION_CHUNK,
+});
 // Fail at start-up, not per batch, when the rule set is unknown or not in force (a restart cannot help).
 try {
   evaluator.ruleSetAt(asOf());
@@ -39,16 +48,43 @@ try {
   logger.fatal({ err, ruleSet: config.RULE_SET, asOf: asOf() }, 'no rule set to evaluate with');
   process.exit(78);
 }
-const processor = new Processor({ redis, keys, producer, evaluator, logger, topics, retentionMonths: config.RETENTION_MONTHS, asOf });
+const processor = new Processor({
+  redis,
+  keys,
+  producer,
+  evaluator,
+  logger,
+  topics,
+  retentionMonths: config.RETENTION_MONTHS,
+  asOf,
+});
 
 const rollover = config.ROLLOVER_ENABLED
-  ? await startRollover({ redis, keys, evaluator, logger, retentionMonths: config.RETENTION_MONTHS, asOf, chunk: config.EVALUATION_CHUNK, queueConnection: queueRedis, workerConnection: workerRedis, prefix: config.QUEUE_PREFIX, cron: config.ROLLOVER_CRON })
+  ? await startRollover({
+      redis,
+      keys,
+      evaluator,
+      logger,
+      retentionMonths: config.RETENTION_MONTHS,
+      asOf,
+      chunk: config.EVALUATION_CHUNK,
+      queueConnection: queueRedis,
+      workerConnection: workerRedis,
+      prefix: config.QUEUE_PREFIX,
+      cron: config.ROLLOVER_CRON,
+    })
   : null;
 
 const health = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true });
 health.get('/healthz', async () => ({ status: 'ok' }));
 
-const consumer = kafka.consumer({ groupId: config.CONSUMER_GROUP, sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS, heartbeatInterval: Math.min(3000, config.KAFKA_SESSION_TIMEOUT_MS / 3), maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION, maxBytes: Math.max(config.KAFKA_MAX_BYTES_PER_PARTITION * 4, 10 * 1024 * 1024) });
+const consumer = kafka.consumer({
+  groupId: config.CONSUMER_GROUP,
+  sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+  heartbeatInterval: Math.min(3000, config.KAFKA_SESSION_TIMEOUT_MS / 3),
+  maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
+  maxBytes: Math.max(config.KAFKA_MAX_BYTES_PER_PARTITION * 4, 10 * 1024 * 1024),
+});
 // kafkajs restarts the consumer after retriable failures (Redis or Kafka down: the batch is retried from the
 // last commit). After a failure it will not restart from, exit so the supervisor starts a fresh process
 // rather than leaving a healthy-looking instance that consumes nothing.
@@ -71,14 +107,18 @@ await consumer.run({
     const started = performance.now();
     // A thrown error (Redis or Kafka down) leaves the offsets where they were: kafkajs retries the batch,
     // then restarts the consumer from the last commit. Every step is idempotent, so a replay is harmless.
-    const stats = batch.topic === topics.households
-      ? await processor.households(batch.messages, origin, heartbeat)
-      : await processor.claims(batch.messages, origin, heartbeat);
+    const stats =
+      batch.topic === topics.households
+        ? await processor.households(batch.messages, origin, heartbeat)
+        : await processor.claims(batch.messages, origin, heartbeat);
     // Offsets move only after every Redis, Kafka and BullMQ write above is done.
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary();
     await heartbeat();
-    logger.debug({ ...origin, messages: batch.messages.length, ms: Math.round(performance.now() - started), ...stats }, 'batch done');
+    logger.debug(
+      { ...origin, messages: batch.messages.length, ms: Math.round(performance.now() - started), ...stats },
+      'batch done',
+    );
   },
 });
 
@@ -97,6 +137,13 @@ closeOnSignals(logger, [
 // /healthz answers only once SIGTERM is handled: a supervisor (or a test) that stops the service as soon as
 // it is healthy gets a clean shutdown.
 await health.listen({ port: config.ACCUMULATOR_PORT, host: config.ACCUMULATOR_HOST });
-logger.info({ group: config.CONSUMER_GROUP, topics: [topics.claims, topics.households], retentionMonths: config.RETENTION_MONTHS, ruleSet: config.RULE_SET, asOf: config.AS_OF ?? 'clock' }, 'accumulator consuming');
-
-
+logger.info(
+  {
+    group: config.CONSUMER_GROUP,
+    topics: [topics.claims, topics.households],
+    retentionMonths: config.RETENTION_MONTHS,
+    ruleSet: config.RULE_SET,
+    asOf: config.AS_OF ?? 'clock',
+  },
+  'accumulator consuming',
+);

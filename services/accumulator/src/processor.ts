@@ -40,12 +40,21 @@ export interface ClaimBatchStats extends EvaluationStats {
 }
 
 /** Codes after which the person's household is evaluated: anything that is (or may have been) applied. */
-const EVALUATE_AFTER: ReadonlySet<ApplyCode> = new Set([APPLY.applied, APPLY.recorded, APPLY.appliedPendingMismatch, APPLY.duplicate]);
+const EVALUATE_AFTER: ReadonlySet<ApplyCode> = new Set([
+  APPLY.applied,
+  APPLY.recorded,
+  APPLY.appliedPendingMismatch,
+  APPLY.duplicate,
+]);
 
 export class Processor {
   constructor(private readonly deps: ProcessorDeps) {}
 
-  async claims(messages: readonly KafkaMessage[], origin: Origin, heartbeat: () => Promise<void>): Promise<ClaimBatchStats> {
+  async claims(
+    messages: readonly KafkaMessage[],
+    origin: Origin,
+    heartbeat: () => Promise<void>,
+  ): Promise<ClaimBatchStats> {
     const { redis, keys, logger } = this.deps;
     const started = performance.now();
     const asOf = this.deps.asOf();
@@ -58,7 +67,9 @@ export class Processor {
       if (!decoded.ok) {
         dead.push(deadLetter('claim', message, origin, decoded.rejections, decoded.input));
       } else if (decoded.claim.serviceDate.slice(0, 7) < floor) {
-        dead.push(deadLetter('claim', message, origin, [rejection('SERVICE_DATE_TOO_OLD', 'serviceDate')], decoded.claim));
+        dead.push(
+          deadLetter('claim', message, origin, [rejection('SERVICE_DATE_TOO_OLD', 'serviceDate')], decoded.claim),
+        );
       } else {
         claims.push(decoded.claim);
         sources.push(message);
@@ -68,12 +79,35 @@ export class Processor {
     const t0 = performance.now();
     const { claims: outcomes, persons } = await applyClaims(redis, keys, claims, floor);
     const t1 = performance.now();
-    const stats: ClaimBatchStats = { claims: messages.length, applied: 0, duplicates: 0, deadLettered: 0, evaluated: 0, published: 0, alerts: 0 };
+    const stats: ClaimBatchStats = {
+      claims: messages.length,
+      applied: 0,
+      duplicates: 0,
+      deadLettered: 0,
+      evaluated: 0,
+      published: 0,
+      alerts: 0,
+    };
     const touched = new Set<string>();
     const latest = new Map<string, number>();
     outcomes.forEach(({ claim, code, monthIndex: month }, i) => {
       const notice = NOTICES[code];
-      if (notice) dead.push(deadLetter('claim', sources[i]!, origin, [rejection(notice, notice === 'SERVICE_DATE_TOO_OLD' ? 'serviceDate' : '(item)', noticeText(notice, claim))], claim));
+      if (notice)
+        dead.push(
+          deadLetter(
+            'claim',
+            sources[i]!,
+            origin,
+            [
+              rejection(
+                notice,
+                notice === 'SERVICE_DATE_TOO_OLD' ? 'serviceDate' : '(item)',
+                noticeText(notice, claim),
+              ),
+            ],
+            claim,
+          ),
+        );
       if (code === APPLY.applied || code === APPLY.appliedPendingMismatch || code === APPLY.recorded) {
         stats.applied++;
         latest.set(claim.personId, Math.max(latest.get(claim.personId) ?? 0, month));
@@ -93,7 +127,11 @@ export class Processor {
       }
       const index = redis.pipeline();
       for (const [shard, args] of byShard) index.zadd(keys.activeShard(shard), 'GT', ...args);
-      await index.exec().then((r) => r?.forEach(([err]) => { if (err) throw err; }));
+      await index.exec().then((r) =>
+        r?.forEach(([err]) => {
+          if (err) throw err;
+        }),
+      );
     }
     await heartbeat();
 
@@ -103,17 +141,30 @@ export class Processor {
     });
     const t2 = performance.now();
     const evaluation = await this.deps.evaluator.run(targets, asOf, heartbeat);
-    Object.assign(stats, evaluation, { claims: messages.length, msDecode: Math.round(t0 - started), msApply: Math.round(t1 - t0), msIndex: Math.round(t2 - t1), msEvaluate: Math.round(performance.now() - t2) });
+    Object.assign(stats, evaluation, {
+      claims: messages.length,
+      msDecode: Math.round(t0 - started),
+      msApply: Math.round(t1 - t0),
+      msIndex: Math.round(t2 - t1),
+      msEvaluate: Math.round(performance.now() - t2),
+    });
 
     if (dead.length > 0) {
-      logger.warn({ count: dead.length, codes: countCodes(dead), topic: origin.topic, partition: origin.partition }, 'claims dead-lettered');
+      logger.warn(
+        { count: dead.length, codes: countCodes(dead), topic: origin.topic, partition: origin.partition },
+        'claims dead-lettered',
+      );
       await sendInOrder(this.deps.producer, this.deps.topics.claimsDlq, dead);
     }
     stats.deadLettered = dead.length;
     return stats;
   }
 
-  async households(messages: readonly KafkaMessage[], origin: Origin, heartbeat: () => Promise<void>): Promise<EvaluationStats> {
+  async households(
+    messages: readonly KafkaMessage[],
+    origin: Origin,
+    heartbeat: () => Promise<void>,
+  ): Promise<EvaluationStats> {
     const dead: Message[] = [];
     const records: HouseholdEvent[] = [];
     for (const message of messages) {
@@ -124,7 +175,10 @@ export class Processor {
     const targets = await putHouseholds(this.deps.redis, this.deps.keys, records);
     const stats = await this.deps.evaluator.run(targets, this.deps.asOf(), heartbeat);
     if (dead.length > 0) {
-      this.deps.logger.warn({ count: dead.length, codes: countCodes(dead), topic: origin.topic }, 'households dead-lettered');
+      this.deps.logger.warn(
+        { count: dead.length, codes: countCodes(dead), topic: origin.topic },
+        'households dead-lettered',
+      );
       await sendInOrder(this.deps.producer, this.deps.topics.householdsDlq, dead);
     }
     return stats;
@@ -132,7 +186,9 @@ export class Processor {
 }
 
 /** Outcomes of the apply script that go to the dead-letter topic. */
-const NOTICES: Partial<Record<ApplyCode, 'CLAIM_CONFLICT' | 'SERVICE_DATE_TOO_OLD' | 'REVERSAL_MISMATCH' | 'REVERSAL_ALREADY_APPLIED'>> = {
+const NOTICES: Partial<
+  Record<ApplyCode, 'CLAIM_CONFLICT' | 'SERVICE_DATE_TOO_OLD' | 'REVERSAL_MISMATCH' | 'REVERSAL_ALREADY_APPLIED'>
+> = {
   [APPLY.conflict]: 'CLAIM_CONFLICT',
   [APPLY.tooOld]: 'SERVICE_DATE_TOO_OLD',
   [APPLY.reversalMismatch]: 'REVERSAL_MISMATCH',
@@ -142,12 +198,16 @@ const NOTICES: Partial<Record<ApplyCode, 'CLAIM_CONFLICT' | 'SERVICE_DATE_TOO_OL
 
 function noticeText(code: string, claim: ClaimEvent): string {
   switch (code) {
-    case 'CLAIM_CONFLICT': return `claimId ${claim.claimId} was applied before with different content; the first version is kept`;
-    case 'REVERSAL_MISMATCH': return claim.type === 'reversal'
-      ? `reversal ${claim.claimId} does not repeat the serviceDate, visitType, institution and amounts of ${claim.reversedClaimId}; it has no effect`
-      : `settlement ${claim.claimId} counts: the reversal that named it earlier does not repeat it and has no effect`;
-    case 'REVERSAL_ALREADY_APPLIED': return `${claim.reversedClaimId} is already reversed by another reversal; ${claim.claimId} has no effect`;
-    default: return 'serviceDate is older than the months the accumulator keeps';
+    case 'CLAIM_CONFLICT':
+      return `claimId ${claim.claimId} was applied before with different content; the first version is kept`;
+    case 'REVERSAL_MISMATCH':
+      return claim.type === 'reversal'
+        ? `reversal ${claim.claimId} does not repeat the serviceDate, visitType, institution and amounts of ${claim.reversedClaimId}; it has no effect`
+        : `settlement ${claim.claimId} counts: the reversal that named it earlier does not repeat it and has no effect`;
+    case 'REVERSAL_ALREADY_APPLIED':
+      return `${claim.reversedClaimId} is already reversed by another reversal; ${claim.claimId} has no effect`;
+    default:
+      return 'serviceDate is older than the months the accumulator keeps';
   }
 }
 
@@ -159,4 +219,3 @@ function countCodes(dead: readonly Message[]): Record<string, number> {
   }
   return counts;
 }
-

@@ -39,7 +39,11 @@ export interface RolloverDeps {
 }
 
 /** Re-evaluates every household with burden as of `asOf`. Idempotent: a second run changes nothing. */
-export async function rollOver(deps: RolloverDeps, asOf: string, progress?: () => Promise<void>): Promise<RolloverResult> {
+export async function rollOver(
+  deps: RolloverDeps,
+  asOf: string,
+  progress?: () => Promise<void>,
+): Promise<RolloverResult> {
   const { redis, keys, evaluator } = deps;
   const floor = oldestRetainedMonth(asOf, deps.retentionMonths);
   const result: RolloverResult = { asOf, persons: 0, removed: 0, evaluated: 0, published: 0, alerts: 0 };
@@ -73,21 +77,31 @@ export async function rollOver(deps: RolloverDeps, asOf: string, progress?: () =
 }
 
 /** The scheduler (idempotent across instances: one scheduler id) and the worker of the roll-over jobs. */
-export async function startRollover(deps: RolloverDeps & { queueConnection: Redis; workerConnection: Redis; prefix: string; cron: string }): Promise<{ queue: Queue; worker: Worker }> {
+export async function startRollover(
+  deps: RolloverDeps & { queueConnection: Redis; workerConnection: Redis; prefix: string; cron: string },
+): Promise<{ queue: Queue; worker: Worker }> {
   const queue = new Queue<RolloverJobData>(ROLLOVER_QUEUE, { connection: deps.queueConnection, prefix: deps.prefix });
-  await queue.upsertJobScheduler(ROLLOVER_SCHEDULER_ID, { pattern: deps.cron, tz: 'Asia/Shanghai' }, {
-    name: 'rollover',
-    data: {},
-    opts: { removeOnComplete: 24, removeOnFail: 24, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } },
-  });
-  const worker = new Worker<RolloverJobData, RolloverResult>(ROLLOVER_QUEUE, async (job: Job<RolloverJobData>) => {
-    const asOf = job.data.asOf ?? deps.asOf();
-    if (!isCalendarDate(asOf)) throw new Error(`roll-over job ${job.id}: asOf is not a calendar date`);
-    deps.logger.info({ asOf, job: job.id }, 'month roll-over started');
-    const result = await rollOver(deps, asOf, () => job.updateProgress({ asOf }));
-    deps.logger.info(result, 'month roll-over done');
-    return result;
-  }, { connection: deps.workerConnection, prefix: deps.prefix, concurrency: 1 });
+  await queue.upsertJobScheduler(
+    ROLLOVER_SCHEDULER_ID,
+    { pattern: deps.cron, tz: 'Asia/Shanghai' },
+    {
+      name: 'rollover',
+      data: {},
+      opts: { removeOnComplete: 24, removeOnFail: 24, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } },
+    },
+  );
+  const worker = new Worker<RolloverJobData, RolloverResult>(
+    ROLLOVER_QUEUE,
+    async (job: Job<RolloverJobData>) => {
+      const asOf = job.data.asOf ?? deps.asOf();
+      if (!isCalendarDate(asOf)) throw new Error(`roll-over job ${job.id}: asOf is not a calendar date`);
+      deps.logger.info({ asOf, job: job.id }, 'month roll-over started');
+      const result = await rollOver(deps, asOf, () => job.updateProgress({ asOf }));
+      deps.logger.info(result, 'month roll-over done');
+      return result;
+    },
+    { connection: deps.workerConnection, prefix: deps.prefix, concurrency: 1 },
+  );
   worker.on('failed', (job, err) => deps.logger.error({ err, job: job?.id }, 'month roll-over failed'));
   return { queue, worker };
 }

@@ -32,7 +32,15 @@ declare module 'ioredis' {
     linkMember(person: string, soloStatus: string, householdId: string): Result<[string | null, number], Context>;
     unlinkMember(person: string, householdId: string): Result<number, Context>;
     beginEvaluation(status: string): Result<[number, string | null], Context>;
-    recordDecision(status: string, personOrStatus: string, seq: number, digest: string, level: string, force: '0' | '1', solo: '0' | '1'): Result<[number, string?, string?], Context>;
+    recordDecision(
+      status: string,
+      personOrStatus: string,
+      seq: number,
+      digest: string,
+      level: string,
+      force: '0' | '1',
+      solo: '0' | '1',
+    ): Result<[number, string?, string?], Context>;
     confirmPublished(status: string, seq: number): Result<number, Context>;
     prunePerson(person: string, claims: string, floor: string): Result<[string | null, number], Context>;
   }

@@ -33,7 +33,11 @@ export function hasBuckets(hash: Record<string, string>): boolean {
  * The usage of a registry household: only members whose pointer is this household count, so a person listed
  * by two records (one not yet updated after a move) counts once, in the household they joined last.
  */
-export function householdUsage(householdId: string, members: readonly string[], hashes: ReadonlyMap<string, Record<string, string>>): Usage[] {
+export function householdUsage(
+  householdId: string,
+  members: readonly string[],
+  hashes: ReadonlyMap<string, Record<string, string>>,
+): Usage[] {
   const rows: Usage[] = [];
   for (const person of members) {
     const hash = hashes.get(person);
@@ -57,7 +61,15 @@ export function evaluationHousehold(record: HouseholdEvent): EvaluationHousehold
 
 /** A person with claims and no registry record: a household of one, keyed by the pseudonym (contracts.md). */
 export function soloHousehold(person: string): EvaluationHousehold {
-  return { householdId: person, streetCode: null, districtCode: null, members: [{ personId: person }], annualDisposableIncome: null, categories: [], assetTestPassed: null };
+  return {
+    householdId: person,
+    streetCode: null,
+    districtCode: null,
+    members: [{ personId: person }],
+    annualDisposableIncome: null,
+    categories: [],
+    assetTestPassed: null,
+  };
 }
 
 /**
@@ -74,7 +86,10 @@ export function materialDigest(decision: Decision): string {
     decision.income ?? '',
     decision.members,
     decision.assistance.class ?? '',
-    decision.findings.map((f) => `${f.code}/${f.level}/${f.input ?? ''}`).sort().join(','),
+    decision.findings
+      .map((f) => `${f.code}/${f.level}/${f.input ?? ''}`)
+      .sort()
+      .join(','),
   ].join('|');
   return createHash('sha256').update(material).digest('base64url').slice(0, 10);
 }

@@ -27,7 +27,9 @@ export function settlement(spec: ClaimSpec): ClaimEvent {
   const total = basic + cash + account;
   const institution = spec.institution ?? 'H31011500012';
   return {
-    claimId: spec.claimId ?? `${institution}-${spec.serviceDate.replaceAll('-', '')}-${process.pid}${String(serial++).padStart(7, '0')}`,
+    claimId:
+      spec.claimId ??
+      `${institution}-${spec.serviceDate.replaceAll('-', '')}-${process.pid}${String(serial++).padStart(7, '0')}`,
     type: 'settlement',
     personId: spec.person,
     institution: { code: institution, level: 3 },
@@ -50,10 +52,23 @@ export function settlement(spec: ClaimSpec): ClaimEvent {
 
 /** The reversal of a settlement, repeating it as contracts.md requires. */
 export function reversalOf(original: ClaimEvent, claimId = `${original.claimId}-R`): ClaimEvent {
-  return { ...original, claimId, type: 'reversal', reversedClaimId: original.claimId, receivedAt: new Date().toISOString() };
+  return {
+    ...original,
+    claimId,
+    type: 'reversal',
+    reversedClaimId: original.claimId,
+    receivedAt: new Date().toISOString(),
+  };
 }
 
-export function registryHousehold(spec: { householdId: string; members: string[]; income?: string | null; version?: number; streetCode?: string; categories?: HouseholdEvent['categories'] }): HouseholdEvent {
+export function registryHousehold(spec: {
+  householdId: string;
+  members: string[];
+  income?: string | null;
+  version?: number;
+  streetCode?: string;
+  categories?: HouseholdEvent['categories'];
+}): HouseholdEvent {
   return {
     householdId: spec.householdId,
     streetCode: spec.streetCode ?? '310115101',
@@ -115,7 +130,11 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
   let s = seed >>> 0 || 1;
   for (let i = out.length - 1; i > 0; i--) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     const j = s % (i + 1);
     [out[i], out[j]] = [out[j]!, out[i]!];
   }

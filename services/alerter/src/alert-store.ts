@@ -3,12 +3,22 @@
 // history and outbox together), so a crash never leaves an alert half-changed.
 import type { Redis } from 'ioredis';
 import {
-  AlertAuditEventSchema, ALERT_STATES, type AlertAuditEvent, type AlertJobData, type AlertState, type Breach,
+  AlertAuditEventSchema,
+  ALERT_STATES,
+  type AlertAuditEvent,
+  type AlertJobData,
+  type AlertState,
+  type Breach,
 } from '@warnline/contracts';
 import { ALERT_LEVELS, formatAlertId, streetOfAlert, type Keys } from './keys.ts';
 import { TRANSITIONS, nextStates, type TransitionRequest } from './lifecycle.ts';
 import {
-  breachResult, ingestResult, transitionResult, type BreachResult, type IngestResult, type TransitionResult,
+  breachResult,
+  ingestResult,
+  transitionResult,
+  type BreachResult,
+  type IngestResult,
+  type TransitionResult,
 } from './scripts.ts';
 
 export interface Actor {
@@ -38,7 +48,10 @@ export interface AlertView {
   /** The transitions a caseworker may make now. */
   next: string[];
   /** The latest (highest-level) decision: findings with citations, burden, income, window, assistance. */
-  decision: Pick<AlertJobData, 'findings' | 'burden12m' | 'income' | 'burdenRatio' | 'window' | 'assistance' | 'ruleSet' | 'raisedAt'>;
+  decision: Pick<
+    AlertJobData,
+    'findings' | 'burden12m' | 'income' | 'burdenRatio' | 'window' | 'assistance' | 'ruleSet' | 'raisedAt'
+  >;
 }
 
 export type ListFilter = AlertState | 'overdue';
@@ -54,10 +67,19 @@ export function districtOf(data: Pick<AlertJobData, 'districtCode' | 'streetCode
 }
 
 export class AlertStore {
-  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
 
   /** Records a street-queue job; redelivery-safe (the job id is remembered forever). */
-  async ingestJob(jobId: string, data: AlertJobData, level: (typeof ALERT_LEVELS)[number], now: Date, limits: Limits): Promise<IngestResult> {
+  async ingestJob(
+    jobId: string,
+    data: AlertJobData,
+    level: (typeof ALERT_LEVELS)[number],
+    now: Date,
+    limits: Limits,
+  ): Promise<IngestResult> {
     const street = this.keys.street(data.streetCode);
     const district = districtOf(data);
     await this.redis.hset(this.keys.streets, data.streetCode, district);
@@ -68,10 +90,25 @@ export class AlertStore {
       const alertId = open ?? formatAlertId(data.streetCode, await this.redis.incr(street.seq));
       const k = this.keys.alert(alertId);
       const reply = await this.redis.alerterIngestJob(
-        street.jobs, street.open, k.alert, k.history, street.outbox, street.state.new,
-        street.openLevel.watch, street.openLevel.warning, street.openLevel.action,
-        jobId, data.householdId, alertId, open === null ? 'new' : 'existing', level, JSON.stringify(data),
-        now.toISOString(), String(now.getTime()), data.streetCode, district,
+        street.jobs,
+        street.open,
+        k.alert,
+        k.history,
+        street.outbox,
+        street.state.new,
+        street.openLevel.watch,
+        street.openLevel.warning,
+        street.openLevel.action,
+        jobId,
+        data.householdId,
+        alertId,
+        open === null ? 'new' : 'existing',
+        level,
+        JSON.stringify(data),
+        now.toISOString(),
+        String(now.getTime()),
+        data.streetCode,
+        district,
         new Date(now.getTime() + limits.acknowledgeWithinMs).toISOString(),
         new Date(now.getTime() + limits.closeWithinMs).toISOString(),
       );
@@ -88,11 +125,27 @@ export class AlertStore {
     const k = this.keys.alert(alertId);
     const t = TRANSITIONS[request.to];
     const reply = await this.redis.alerterTransition(
-      k.alert, k.history, s.outbox, s.open, s.overdue,
-      s.state.new, s.state.acknowledged, s.state.investigating, s.state.closed,
-      s.openLevel.watch, s.openLevel.warning, s.openLevel.action,
-      alertId, t.from, request.to, t.action, request.outcome ?? '', request.note?.trim() ?? '',
-      actor.name, actor.role, now.toISOString(),
+      k.alert,
+      k.history,
+      s.outbox,
+      s.open,
+      s.overdue,
+      s.state.new,
+      s.state.acknowledged,
+      s.state.investigating,
+      s.state.closed,
+      s.openLevel.watch,
+      s.openLevel.warning,
+      s.openLevel.action,
+      alertId,
+      t.from,
+      request.to,
+      t.action,
+      request.outcome ?? '',
+      request.note?.trim() ?? '',
+      actor.name,
+      actor.role,
+      now.toISOString(),
     );
     return transitionResult(reply);
   }
@@ -102,7 +155,9 @@ export class AlertStore {
     if (street === null) return { kind: 'not-found' };
     const k = this.keys.alert(alertId);
     const s = this.keys.street(street);
-    return breachResult(await this.redis.alerterBreach(k.alert, k.history, s.outbox, s.overdue, alertId, breach, now.toISOString()));
+    return breachResult(
+      await this.redis.alerterBreach(k.alert, k.history, s.outbox, s.overdue, alertId, breach, now.toISOString()),
+    );
   }
 
   async get(alertId: string): Promise<AlertView | null> {
@@ -118,14 +173,22 @@ export class AlertStore {
   }
 
   /** One page of a street's alerts in a state (or open and overdue), oldest first. */
-  async list(streetCode: string, filter: ListFilter, offset: number, limit: number): Promise<{ total: number; alerts: AlertView[] }> {
+  async list(
+    streetCode: string,
+    filter: ListFilter,
+    offset: number,
+    limit: number,
+  ): Promise<{ total: number; alerts: AlertView[] }> {
     const s = this.keys.street(streetCode);
     const key = filter === 'overdue' ? s.overdue : s.state[filter];
     const [total, ids] = await Promise.all([this.redis.zcard(key), this.redis.zrange(key, offset, offset + limit - 1)]);
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(this.keys.alert(id).alert);
     const replies = (await pipeline.exec()) ?? [];
-    const alerts = replies.map(([, h]) => h as Record<string, string>).filter((h) => h.state).map(toView);
+    const alerts = replies
+      .map(([, h]) => h as Record<string, string>)
+      .filter((h) => h.state)
+      .map(toView);
     return { total, alerts };
   }
 

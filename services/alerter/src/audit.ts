@@ -6,7 +6,10 @@ import type { AlertAuditEvent } from '@warnline/contracts';
 export class AuditLog {
   private readonly producer: Producer;
 
-  constructor(kafka: Kafka, private readonly topic: string) {
+  constructor(
+    kafka: Kafka,
+    private readonly topic: string,
+  ) {
     this.producer = kafka.producer({ allowAutoTopicCreation: false });
   }
 

@@ -59,8 +59,11 @@ export function createAuthenticator(entries: readonly TokenEntry[]): Authenticat
 /** May the principal see and change the alerts of a street (in that district)? */
 export function mayAccessStreet(principal: Principal, streetCode: string, districtCode: string): boolean {
   switch (principal.role) {
-    case 'admin': return true;
-    case 'district': return principal.district === districtCode;
-    case 'street': return principal.street === streetCode;
+    case 'admin':
+      return true;
+    case 'district':
+      return principal.district === districtCode;
+    case 'street':
+      return principal.street === streetCode;
   }
 }

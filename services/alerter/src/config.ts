@@ -10,24 +10,30 @@ const districtCode = z.string().regex(/^\d{6}$/, 'a district code is 6 digits');
  * One bearer token of ALERTER_TOKENS, with its scope: a street office (its own alerts), a district (the
  * alerts of its streets) or admin (everything, and bull-board).
  */
-export const TokenEntrySchema = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('street'), street: streetCode }),
-  z.object({ role: z.literal('district'), district: districtCode }),
-  z.object({ role: z.literal('admin') }),
-]).and(z.object({
-  /** Shown in history, audit and logs instead of the token. Required: it is the "who" of the audit. */
-  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'name must be 1-64 characters of [A-Za-z0-9._-]'),
-  /** The secret. At least 16 characters, so it cannot be guessed online. */
-  token: z.string().min(16, 'token must be at least 16 characters').max(512),
-}));
+export const TokenEntrySchema = z
+  .discriminatedUnion('role', [
+    z.object({ role: z.literal('street'), street: streetCode }),
+    z.object({ role: z.literal('district'), district: districtCode }),
+    z.object({ role: z.literal('admin') }),
+  ])
+  .and(
+    z.object({
+      /** Shown in history, audit and logs instead of the token. Required: it is the "who" of the audit. */
+      name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'name must be 1-64 characters of [A-Za-z0-9._-]'),
+      /** The secret. At least 16 characters, so it cannot be guessed online. */
+      token: z.string().min(16, 'token must be at least 16 characters').max(512),
+    }),
+  );
 export type TokenEntry = z.infer<typeof TokenEntrySchema>;
 
 const TokenListSchema = z.array(TokenEntrySchema).superRefine((list, ctx) => {
   const tokens = new Set<string>();
   const names = new Set<string>();
   list.forEach((t, i) => {
-    if (tokens.has(t.token)) ctx.addIssue({ code: 'custom', path: [i, 'token'], message: 'the same token is listed twice' });
-    if (names.has(t.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'the same name is listed twice' });
+    if (tokens.has(t.token))
+      ctx.addIssue({ code: 'custom', path: [i, 'token'], message: 'the same token is listed twice' });
+    if (names.has(t.name))
+      ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'the same name is listed twice' });
     tokens.add(t.token);
     names.add(t.name);
   });
@@ -64,11 +70,18 @@ export const ConfigSchema = z
      * Street codes whose queues are consumed from the start, comma-separated. Default: none; streets are
      * then found by discovery (ALERTER_DISCOVERY_INTERVAL_MS) and remembered in Redis.
      */
-    ALERTER_STREETS: z.string().default('').transform((s, ctx) => {
-      const list = s.split(',').map((x) => x.trim()).filter(Boolean);
-      for (const code of list) if (!/^\d{9}$/.test(code)) ctx.addIssue({ code: 'custom', message: 'a street code is 9 digits' });
-      return list;
-    }),
+    ALERTER_STREETS: z
+      .string()
+      .default('')
+      .transform((s, ctx) => {
+        const list = s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
+        for (const code of list)
+          if (!/^\d{9}$/.test(code)) ctx.addIssue({ code: 'custom', message: 'a street code is 9 digits' });
+        return list;
+      }),
     /**
      * How often to look for street queues not consumed yet (a SCAN for `<QUEUE_PREFIX>:alerts.street.*:meta`).
      * Default 30000 ms; 0 turns discovery off (then only ALERTER_STREETS and remembered streets are consumed).
@@ -89,7 +102,11 @@ export const ConfigSchema = z
     const tokens = loadTokens(env.ALERTER_TOKENS, env.ALERTER_TOKENS_FILE, ctx);
     const { ALERTER_TOKENS: _inline, ALERTER_TOKENS_FILE: _file, ...rest } = env;
     if (rest.ALERT_CLOSE_WITHIN_SECONDS < rest.ALERT_ACK_WITHIN_SECONDS) {
-      ctx.addIssue({ code: 'custom', path: ['ALERT_CLOSE_WITHIN_SECONDS'], message: 'must not be shorter than ALERT_ACK_WITHIN_SECONDS' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALERT_CLOSE_WITHIN_SECONDS'],
+        message: 'must not be shorter than ALERT_ACK_WITHIN_SECONDS',
+      });
     }
     return { ...rest, tokens };
   });
@@ -99,7 +116,11 @@ export type Config = z.infer<typeof ConfigSchema>;
 /** Parses the token list. Error messages never quote the input: it is a secret. */
 function loadTokens(inline: string | undefined, file: string | undefined, ctx: z.RefinementCtx): TokenEntry[] {
   if (inline !== undefined && file !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['ALERTER_TOKENS'], message: 'set ALERTER_TOKENS or ALERTER_TOKENS_FILE, not both' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ALERTER_TOKENS'],
+      message: 'set ALERTER_TOKENS or ALERTER_TOKENS_FILE, not both',
+    });
     return [];
   }
   const name = file === undefined ? 'ALERTER_TOKENS' : 'ALERTER_TOKENS_FILE';
@@ -123,7 +144,8 @@ function loadTokens(inline: string | undefined, file: string | undefined, ctx: z
   }
   const parsed = TokenListSchema.safeParse(json);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: [name, ...issue.path.map(String)], message: issue.message });
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: 'custom', path: [name, ...issue.path.map(String)], message: issue.message });
     return [];
   }
   return parsed.data;

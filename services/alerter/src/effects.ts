@@ -8,8 +8,16 @@
 //   every event                 → alerts.audit.v1 (consumers dedup on eventId)
 import type { Logger } from 'pino';
 import {
-  AlertAuditEventSchema, AlertJobDataSchema, alertPriority, CHARITY_QUEUE, CHARITY_REFERRAL_CITATION, districtQueueName,
-  type AlertAuditEvent, type Breach, type CharityReferralJobData, type EscalationJobData,
+  AlertAuditEventSchema,
+  AlertJobDataSchema,
+  alertPriority,
+  CHARITY_QUEUE,
+  CHARITY_REFERRAL_CITATION,
+  districtQueueName,
+  type AlertAuditEvent,
+  type Breach,
+  type CharityReferralJobData,
+  type EscalationJobData,
 } from '@warnline/contracts';
 import type { AlertStore } from './alert-store.ts';
 import type { AuditLog } from './audit.ts';
@@ -51,9 +59,16 @@ export class Effects {
     const record = await this.deps.store.record(event.alertId);
     const timers = this.deps.queues.get(TIMER_QUEUE);
     const now = Date.now();
-    for (const [breach, due] of [['acknowledge', record.acknowledgeDueAt], ['close', record.closeDueAt]] as const) {
+    for (const [breach, due] of [
+      ['acknowledge', record.acknowledgeDueAt],
+      ['close', record.closeDueAt],
+    ] as const) {
       const data: TimerJobData = { alertId: event.alertId, breach };
-      await timers.add(breach, data, { jobId: `${event.alertId}|${breach}`, delay: Math.max(0, Date.parse(due ?? '') - now), ...KEEP });
+      await timers.add(breach, data, {
+        jobId: `${event.alertId}|${breach}`,
+        delay: Math.max(0, Date.parse(due ?? '') - now),
+        ...KEEP,
+      });
     }
   }
 
@@ -109,7 +124,9 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
-  constructor(private readonly deps: { store: AlertStore; effects: Effects; logger: Logger; intervalMs: number; graceMs: number }) {}
+  constructor(
+    private readonly deps: { store: AlertStore; effects: Effects; logger: Logger; intervalMs: number; graceMs: number },
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => {

@@ -42,7 +42,11 @@ const TransitionBody = z.strictObject({
 });
 
 class ApiError extends Error {
-  constructor(readonly code: AlertApiErrorCode, readonly extra: Record<string, unknown> = {}, message: string = ALERT_API_ERRORS[code].message) {
+  constructor(
+    readonly code: AlertApiErrorCode,
+    readonly extra: Record<string, unknown> = {},
+    message: string = ALERT_API_ERRORS[code].message,
+  ) {
     super(message);
   }
 }
@@ -58,7 +62,11 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 export function buildHttp(deps: HttpDeps): FastifyInstance {
   const { store, auth } = deps;
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 64 * 1024 });
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 64 * 1024,
+  });
 
   // Authentication for everything under /v1 and /admin; /healthz and /metrics are open (counts only).
   app.addHook('onRequest', async (request, reply) => {
@@ -69,13 +77,15 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       return sendError(reply, new ApiError('UNAUTHENTICATED'));
     }
     principals.set(request, principal);
-    if (request.url.startsWith('/admin') && principal.role !== 'admin') return sendError(reply, new ApiError('FORBIDDEN'));
+    if (request.url.startsWith('/admin') && principal.role !== 'admin')
+      return sendError(reply, new ApiError('FORBIDDEN'));
   });
 
   app.setErrorHandler((err: unknown, request, reply) => {
     if (err instanceof ApiError) return sendError(reply, err);
     const status = (err as { statusCode?: number }).statusCode;
-    if (status !== undefined && status >= 400 && status < 500) return sendError(reply, new ApiError('BAD_REQUEST', {}, (err as Error).message));
+    if (status !== undefined && status >= 400 && status < 500)
+      return sendError(reply, new ApiError('BAD_REQUEST', {}, (err as Error).message));
     request.log.error({ err }, 'request failed');
     return sendError(reply, new ApiError('INTERNAL'));
   });
@@ -142,8 +152,11 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     if (result.kind === 'not-found') throw new ApiError('NOT_FOUND');
     if (result.kind === 'wrong-state') {
       const state = result.state as (typeof ALERT_STATES)[number];
-      throw new ApiError('INVALID_TRANSITION', { state, to: body.to, allowed: nextStates(state) },
-        `the alert is ${state}; ${body.to} needs it to be ${TRANSITIONS[body.to].from}`);
+      throw new ApiError(
+        'INVALID_TRANSITION',
+        { state, to: body.to, allowed: nextStates(state) },
+        `the alert is ${state}; ${body.to} needs it to be ${TRANSITIONS[body.to].from}`,
+      );
     }
     const event = await deps.effects.run(result.event).catch((err: unknown) => {
       // The transition is stored (with its event in the outbox); the relay finishes the side effects.

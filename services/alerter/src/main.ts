@@ -26,7 +26,10 @@ registerScripts(redis);
 
 const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'warnline-alerter', logger });
 const topics = topicNames(config.TOPIC_NAMESPACE);
-await ensureTopics(kafka, topicSpecs(topics, 1).filter((t) => t.topic === topics.alertsAudit));
+await ensureTopics(
+  kafka,
+  topicSpecs(topics, 1).filter((t) => t.topic === topics.alertsAudit),
+);
 const audit = new AuditLog(kafka, topics.alertsAudit);
 await audit.connect();
 
@@ -35,17 +38,41 @@ const queues = new QueueSet(bullConnection, config.QUEUE_PREFIX);
 queues.get(CHARITY_QUEUE);
 queues.get(TIMER_QUEUE);
 const effects = new Effects({ store, queues, audit, logger });
-const limits = { acknowledgeWithinMs: config.ALERT_ACK_WITHIN_SECONDS * 1000, closeWithinMs: config.ALERT_CLOSE_WITHIN_SECONDS * 1000 };
+const limits = {
+  acknowledgeWithinMs: config.ALERT_ACK_WITHIN_SECONDS * 1000,
+  closeWithinMs: config.ALERT_CLOSE_WITHIN_SECONDS * 1000,
+};
 const metrics = createMetrics(store, async () => [...(await store.knownStreets()).keys()]);
 
-const relay = new OutboxRelay({ store, effects, logger, intervalMs: config.ALERTER_OUTBOX_INTERVAL_MS, graceMs: config.ALERTER_OUTBOX_INTERVAL_MS });
+const relay = new OutboxRelay({
+  store,
+  effects,
+  logger,
+  intervalMs: config.ALERTER_OUTBOX_INTERVAL_MS,
+  graceMs: config.ALERTER_OUTBOX_INTERVAL_MS,
+});
 // Whatever a previous run left in the outboxes (a crash between a change and its side effects) first.
 await relay.drain();
 relay.start();
-const timerWorker = startTimerWorker({ connection: bullConnection, prefix: config.QUEUE_PREFIX, store, effects, logger });
+const timerWorker = startTimerWorker({
+  connection: bullConnection,
+  prefix: config.QUEUE_PREFIX,
+  store,
+  effects,
+  logger,
+});
 const streets = new StreetConsumers({
-  connection: bullConnection, redis, prefix: config.QUEUE_PREFIX, store, effects, queues, metrics, logger, limits,
-  configured: config.ALERTER_STREETS, discoveryIntervalMs: config.ALERTER_DISCOVERY_INTERVAL_MS,
+  connection: bullConnection,
+  redis,
+  prefix: config.QUEUE_PREFIX,
+  store,
+  effects,
+  queues,
+  metrics,
+  logger,
+  limits,
+  configured: config.ALERTER_STREETS,
+  discoveryIntervalMs: config.ALERTER_DISCOVERY_INTERVAL_MS,
 });
 await streets.start();
 

@@ -6,7 +6,20 @@ import type { AlertStore } from './alert-store.ts';
 import { ALERT_LEVELS } from './keys.ts';
 
 // Seconds: from minutes (tests, same-day handling) to beyond the 48-hour and 15-day limits.
-const DURATION_BUCKETS = [1, 10, 60, 600, 3600, 6 * 3600, 24 * 3600, 48 * 3600, 72 * 3600, 7 * 86_400, 15 * 86_400, 30 * 86_400];
+const DURATION_BUCKETS = [
+  1,
+  10,
+  60,
+  600,
+  3600,
+  6 * 3600,
+  24 * 3600,
+  48 * 3600,
+  72 * 3600,
+  7 * 86_400,
+  15 * 86_400,
+  30 * 86_400,
+];
 
 export interface Metrics {
   registry: Registry;
@@ -43,7 +56,12 @@ export function createMetrics(store: AlertStore, streets: () => Promise<string[]
       for (const street of await streets()) this.set({ street }, (await store.counts(street)).overdue);
     },
   });
-  const events = new Counter({ name: 'warnline_alert_events_total', help: 'Alert events recorded by this instance, by action', labelNames: ['action'], registers: [registry] });
+  const events = new Counter({
+    name: 'warnline_alert_events_total',
+    help: 'Alert events recorded by this instance, by action',
+    labelNames: ['action'],
+    registers: [registry],
+  });
   const toAck = new Histogram({
     name: 'warnline_alert_time_to_acknowledge_seconds',
     help: 'From an alert opened to acknowledged',

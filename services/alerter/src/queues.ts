@@ -11,7 +11,10 @@ export class QueueSet {
   private readonly queues = new Map<string, Queue>();
   private readonly listeners: ((queue: Queue) => void)[] = [];
 
-  constructor(private readonly connection: Redis, readonly prefix: string) {}
+  constructor(
+    private readonly connection: Redis,
+    readonly prefix: string,
+  ) {}
 
   get(name: string): Queue {
     let queue = this.queues.get(name);

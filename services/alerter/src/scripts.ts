@@ -29,27 +29,35 @@ export type IngestResult =
 export function ingestResult(reply: Reply): IngestResult {
   const [code, alertId, event] = reply;
   switch (Number(code)) {
-    case 0: return { kind: 'duplicate', alertId: String(alertId) };
-    case -1: return { kind: 'stale' };
-    case 1: return { kind: 'opened', alertId: String(alertId), event: String(event) };
-    case 2: return { kind: 'level-raised', alertId: String(alertId), event: String(event) };
-    case 3: return { kind: 're-raised', alertId: String(alertId), event: String(event) };
-    default: throw new Error(`ingest-job returned an unknown code ${String(code)}`);
+    case 0:
+      return { kind: 'duplicate', alertId: String(alertId) };
+    case -1:
+      return { kind: 'stale' };
+    case 1:
+      return { kind: 'opened', alertId: String(alertId), event: String(event) };
+    case 2:
+      return { kind: 'level-raised', alertId: String(alertId), event: String(event) };
+    case 3:
+      return { kind: 're-raised', alertId: String(alertId), event: String(event) };
+    default:
+      throw new Error(`ingest-job returned an unknown code ${String(code)}`);
   }
 }
 
 export type TransitionResult =
-  | { kind: 'not-found' }
-  | { kind: 'wrong-state'; state: string }
-  | { kind: 'done'; event: string; openedAtMs: number };
+  { kind: 'not-found' } | { kind: 'wrong-state'; state: string } | { kind: 'done'; event: string; openedAtMs: number };
 
 export function transitionResult(reply: Reply): TransitionResult {
   const [code, a, b] = reply;
   switch (Number(code)) {
-    case -2: return { kind: 'not-found' };
-    case -1: return { kind: 'wrong-state', state: String(a) };
-    case 1: return { kind: 'done', event: String(a), openedAtMs: Number(b) };
-    default: throw new Error(`transition returned an unknown code ${String(code)}`);
+    case -2:
+      return { kind: 'not-found' };
+    case -1:
+      return { kind: 'wrong-state', state: String(a) };
+    case 1:
+      return { kind: 'done', event: String(a), openedAtMs: Number(b) };
+    default:
+      throw new Error(`transition returned an unknown code ${String(code)}`);
   }
 }
 
@@ -58,9 +66,13 @@ export type BreachResult = { kind: 'not-found' } | { kind: 'in-time' } | { kind:
 export function breachResult(reply: Reply): BreachResult {
   const [code, event] = reply;
   switch (Number(code)) {
-    case -2: return { kind: 'not-found' };
-    case 0: return { kind: 'in-time' };
-    case 1: return { kind: 'overdue', event: String(event) };
-    default: throw new Error(`breach returned an unknown code ${String(code)}`);
+    case -2:
+      return { kind: 'not-found' };
+    case 0:
+      return { kind: 'in-time' };
+    case 1:
+      return { kind: 'overdue', event: String(event) };
+    default:
+      throw new Error(`breach returned an unknown code ${String(code)}`);
   }
 }

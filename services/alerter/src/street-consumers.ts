@@ -75,21 +75,37 @@ export class StreetConsumers {
       concurrency: 1,
     });
     worker.on('error', (err) => this.deps.logger.warn({ err, street }, 'street worker error'));
-    worker.on('failed', (job, err) => this.deps.logger.error({ err, street, jobId: job?.id }, 'street job refused for good'));
+    worker.on('failed', (job, err) =>
+      this.deps.logger.error({ err, street, jobId: job?.id }, 'street job refused for good'),
+    );
     this.workers.set(street, worker);
     this.deps.logger.info({ street, queue: name }, 'consuming street queue');
   }
 
-  private async process(street: string, job: Job<AlertJobData, StreetJobResult>, token: string | undefined): Promise<StreetJobResult> {
+  private async process(
+    street: string,
+    job: Job<AlertJobData, StreetJobResult>,
+    token: string | undefined,
+  ): Promise<StreetJobResult> {
     // Parse at the edge: a malformed job fails for good (kept in the failed set for an operator), never a loop.
     const parsed = AlertJobDataSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`job data does not match the alert contract: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    if (!parsed.success)
+      throw new UnrecoverableError(
+        `job data does not match the alert contract: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+      );
     const data = parsed.data;
     if (data.streetCode !== street) throw new UnrecoverableError('job data names another street than its queue');
-    if (!(ALERT_LEVELS as readonly string[]).includes(data.level)) throw new UnrecoverableError(`level ${data.level} raises no alert`);
+    if (!(ALERT_LEVELS as readonly string[]).includes(data.level))
+      throw new UnrecoverableError(`level ${data.level} raises no alert`);
     if (job.id === undefined) throw new UnrecoverableError('job without id');
     try {
-      const result = await this.deps.store.ingestJob(job.id, data, data.level as AlertLevel, new Date(), this.deps.limits);
+      const result = await this.deps.store.ingestJob(
+        job.id,
+        data,
+        data.level as AlertLevel,
+        new Date(),
+        this.deps.limits,
+      );
       if (result.kind === 'stale') throw new Error('unreachable: stale is retried in the store');
       if (result.kind !== 'duplicate') {
         this.deps.metrics.event(result.kind);

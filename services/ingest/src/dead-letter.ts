@@ -2,8 +2,11 @@
 // contract's fields with every identity number pseudonymised (valid) or masked (invalid). Nothing outside
 // the contract is kept, since an unknown field may hold anything (a name, an address, a raw number).
 import {
-  maskIdentityNumbersIn, maskPersonId, residentIdProblem,
-  type DeadLetter, type Rejection,
+  maskIdentityNumbersIn,
+  maskPersonId,
+  residentIdProblem,
+  type DeadLetter,
+  type Rejection,
 } from '@warnline/contracts';
 import type { PersonIdType, Pseudonymise } from './pseudonym.ts';
 
@@ -17,10 +20,40 @@ export interface Origin {
 
 type Kind = DeadLetter['kind'];
 
-const CLAIM_FIELDS = ['claimId', 'type', 'reversedClaimId', 'personIdType', 'personId', 'institution', 'visitType', 'serviceDate', 'settledAt', 'amounts'];
-const HOUSEHOLD_FIELDS = ['householdId', 'streetCode', 'districtCode', 'members', 'annualDisposableIncome', 'categories', 'assetTestPassed', 'version', 'updatedAt'];
+const CLAIM_FIELDS = [
+  'claimId',
+  'type',
+  'reversedClaimId',
+  'personIdType',
+  'personId',
+  'institution',
+  'visitType',
+  'serviceDate',
+  'settledAt',
+  'amounts',
+];
+const HOUSEHOLD_FIELDS = [
+  'householdId',
+  'streetCode',
+  'districtCode',
+  'members',
+  'annualDisposableIncome',
+  'categories',
+  'assetTestPassed',
+  'version',
+  'updatedAt',
+];
 const INSTITUTION_FIELDS = ['code', 'level'];
-const AMOUNT_FIELDS = ['total', 'policyScope', 'basicFund', 'criticalIllness', 'supplementary', 'assistance', 'personalAccount', 'cash'];
+const AMOUNT_FIELDS = [
+  'total',
+  'policyScope',
+  'basicFund',
+  'criticalIllness',
+  'supplementary',
+  'assistance',
+  'personalAccount',
+  'cash',
+];
 const MEMBER_FIELDS = ['personIdType', 'personId'];
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /** Bounds on what a dead letter copies, so one absurd input cannot make an absurd Kafka message. */
@@ -47,7 +80,11 @@ function scrubScalar(v: unknown): unknown {
   return `<${jsonType(v)}>`;
 }
 
-function scrubObject(v: unknown, fields: readonly string[], scrub: (key: string, value: unknown) => unknown = (_k, x) => scrubScalar(x)): unknown {
+function scrubObject(
+  v: unknown,
+  fields: readonly string[],
+  scrub: (key: string, value: unknown) => unknown = (_k, x) => scrubScalar(x),
+): unknown {
   if (!isRecord(v)) return scrubScalar(v);
   const out: Record<string, unknown> = {};
   for (const key of fields) if (Object.hasOwn(v, key)) out[key] = scrub(key, v[key]);
@@ -80,10 +117,14 @@ function droppedFields(v: Record<string, unknown>, fields: readonly string[]): s
 function sanitiseClaim(v: Record<string, unknown>, p: Pseudonymise): Record<string, unknown> {
   return scrubObject(v, CLAIM_FIELDS, (key, value) => {
     switch (key) {
-      case 'personId': return personRef(value, v.personIdType, p);
-      case 'institution': return scrubObject(value, INSTITUTION_FIELDS);
-      case 'amounts': return scrubObject(value, AMOUNT_FIELDS);
-      default: return scrubScalar(value);
+      case 'personId':
+        return personRef(value, v.personIdType, p);
+      case 'institution':
+        return scrubObject(value, INSTITUTION_FIELDS);
+      case 'amounts':
+        return scrubObject(value, AMOUNT_FIELDS);
+      default:
+        return scrubScalar(value);
     }
   }) as Record<string, unknown>;
 }
@@ -92,8 +133,13 @@ function sanitiseHousehold(v: Record<string, unknown>, p: Pseudonymise): Record<
   return scrubObject(v, HOUSEHOLD_FIELDS, (key, value) => {
     if (key === 'members') {
       if (!Array.isArray(value)) return scrubScalar(value);
-      return value.slice(0, MAX_MEMBERS).map((m) =>
-        scrubObject(m, MEMBER_FIELDS, (k, x) => (k === 'personId' ? personRef(x, isRecord(m) ? m.personIdType : undefined, p) : scrubScalar(x))));
+      return value
+        .slice(0, MAX_MEMBERS)
+        .map((m) =>
+          scrubObject(m, MEMBER_FIELDS, (k, x) =>
+            k === 'personId' ? personRef(x, isRecord(m) ? m.personIdType : undefined, p) : scrubScalar(x),
+          ),
+        );
     }
     if (key === 'categories') return Array.isArray(value) ? value.slice(0, 20).map(scrubScalar) : scrubScalar(value);
     return scrubScalar(value);
@@ -110,7 +156,13 @@ function institutionOf(kind: Kind, input: unknown): string | null {
 export type RefusedInput = { json: unknown } | { undecodableBytes: number };
 
 /** The dead letter of one refused input. */
-export function deadLetter(kind: Kind, refused: RefusedInput, rejections: readonly Rejection[], origin: Origin, pseudonymise: Pseudonymise): DeadLetter {
+export function deadLetter(
+  kind: Kind,
+  refused: RefusedInput,
+  rejections: readonly Rejection[],
+  origin: Origin,
+  pseudonymise: Pseudonymise,
+): DeadLetter {
   const first = rejections[0] ?? { code: 'UNPROCESSABLE_ITEM', field: '(item)', message: 'no reason recorded' };
   const input = 'json' in refused ? refused.json : undefined;
   const record = isRecord(input) ? input : null;
@@ -127,7 +179,12 @@ export function deadLetter(kind: Kind, refused: RefusedInput, rejections: readon
     kafka: origin.kafka ?? null,
     inputType: 'json' in refused ? jsonType(input) : 'bytes',
     inputBytes: 'undecodableBytes' in refused ? refused.undecodableBytes : null,
-    input: record === null ? null : kind === 'claim' ? sanitiseClaim(record, pseudonymise) : sanitiseHousehold(record, pseudonymise),
+    input:
+      record === null
+        ? null
+        : kind === 'claim'
+          ? sanitiseClaim(record, pseudonymise)
+          : sanitiseHousehold(record, pseudonymise),
     droppedFields: record === null ? [] : droppedFields(record, kind === 'claim' ? CLAIM_FIELDS : HOUSEHOLD_FIELDS),
   };
 }

@@ -1,7 +1,13 @@
 // The HTTP API: POST /v1/claims (hospital tokens) and /v1/households (registry tokens), one item or an
 // array; GET /healthz and /metrics. Per-item problems answer 202 with the item's rejection (and a dead
 // letter); whole-request problems answer a status with a stable REQUEST_ERRORS code.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { REQUEST_ERRORS, type Rejection, type RequestErrorCode } from '@warnline/contracts';
 import { mayClaimFor, type Authenticator, type Principal, type Role } from './auth.ts';
@@ -45,7 +51,10 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** The item's own id, echoed so the sender can match answers to items; only when it is a well-formed id. */
 function idField(input: unknown, name: string): string | undefined {
-  const value = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>)[name] : undefined;
+  const value =
+    input !== null && typeof input === 'object' && !Array.isArray(input)
+      ? (input as Record<string, unknown>)[name]
+      : undefined;
   return typeof value === 'string' && SAFE_ID.test(value) ? value : undefined;
 }
 
@@ -107,7 +116,12 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   app.setNotFoundHandler((_request, reply) => sendError(reply, 'NOT_FOUND', metrics));
 
   app.addHook('onResponse', async (request, reply) => {
-    metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
+    metrics.observeRequest(
+      request.routeOptions.url ?? 'unmatched',
+      request.method,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -121,7 +135,10 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     const principal = deps.authenticator.authenticate(request.headers.authorization);
     if (principal === null) return sendError(reply, 'UNAUTHENTICATED', metrics);
     if (principal.role !== role) {
-      request.log.warn({ principal: principal.name, route: request.routeOptions.url }, 'token used on the wrong endpoint');
+      request.log.warn(
+        { principal: principal.name, route: request.routeOptions.url },
+        'token used on the wrong endpoint',
+      );
       return sendError(reply, 'FORBIDDEN_ROLE', metrics);
     }
     request.principal = principal;
@@ -154,7 +171,10 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       try {
         await deps.publisher.write(out);
       } catch (err) {
-        request.log.error({ err: { name: (err as Error).name, message: (err as Error).message }, items: items.length }, 'kafka write failed: answering 503');
+        request.log.error(
+          { err: { name: (err as Error).name, message: (err as Error).message }, items: items.length },
+          'kafka write failed: answering 503',
+        );
         return sendError(reply, 'KAFKA_UNAVAILABLE', metrics);
       }
       countWritten(metrics, 'http', out);
@@ -164,8 +184,12 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   }
 
   batchRoute('/v1/claims', 'hospital', 'claimId', (refused, ctx, principal, out) =>
-    intake.claim(refused, ctx, { source: 'http', principal: principal.name, receivedAt: ctx.receivedAt }, out, (code) => mayClaimFor(principal, code)));
+    intake.claim(refused, ctx, { source: 'http', principal: principal.name, receivedAt: ctx.receivedAt }, out, (code) =>
+      mayClaimFor(principal, code),
+    ),
+  );
   batchRoute('/v1/households', 'registry', 'householdId', (refused, ctx, principal, out) =>
-    intake.household(refused, ctx, { source: 'http', principal: principal.name, receivedAt: ctx.receivedAt }, out));
+    intake.household(refused, ctx, { source: 'http', principal: principal.name, receivedAt: ctx.receivedAt }, out),
+  );
   return app;
 }

@@ -1,8 +1,13 @@
 // One input item, from HTTP or Kafka, to its outcome: an event for claims.v1 / households.v1, or
 // rejections plus a dead letter. The same path for both sources, so both validate the same way.
 import {
-  oldestRetainedMonth, shanghaiDate, REJECTION_CODES,
-  type ClaimEvent, type DeadLetter, type HouseholdEvent, type Rejection,
+  oldestRetainedMonth,
+  shanghaiDate,
+  REJECTION_CODES,
+  type ClaimEvent,
+  type DeadLetter,
+  type HouseholdEvent,
+  type Rejection,
 } from '@warnline/contracts';
 import { deadLetter, type Origin, type RefusedInput } from './dead-letter.ts';
 import { levelLabel, type Metrics, type Source } from './metrics.ts';
@@ -17,7 +22,12 @@ export interface Outbound {
   householdDeadLetters: DeadLetter[];
 }
 
-export const emptyOutbound = (): Outbound => ({ claims: [], households: [], claimDeadLetters: [], householdDeadLetters: [] });
+export const emptyOutbound = (): Outbound => ({
+  claims: [],
+  households: [],
+  claimDeadLetters: [],
+  householdDeadLetters: [],
+});
 
 export type Outcome = { ok: true } | { ok: false; rejections: Rejection[] };
 
@@ -29,19 +39,37 @@ export interface Intake {
    * check (http); a claim it refuses is only FORBIDDEN_INSTITUTION, whatever else is wrong with it.
    * Never throws: an unexpected failure on one item dead-letters that item only.
    */
-  claim(refused: RefusedInput, ctx: ValidationContext, origin: Origin, out: Outbound, allowed?: (institutionCode: string) => boolean): Outcome;
+  claim(
+    refused: RefusedInput,
+    ctx: ValidationContext,
+    origin: Origin,
+    out: Outbound,
+    allowed?: (institutionCode: string) => boolean,
+  ): Outcome;
   household(refused: RefusedInput, ctx: ValidationContext, origin: Origin, out: Outbound): Outcome;
 }
 
-export function createIntake(deps: { pseudonymise: Pseudonymise; retentionMonths: number; onError?: (err: unknown) => void }): Intake {
+export function createIntake(deps: {
+  pseudonymise: Pseudonymise;
+  retentionMonths: number;
+  onError?: (err: unknown) => void;
+}): Intake {
   const { pseudonymise } = deps;
 
-  function guarded(kind: 'claim' | 'household', refused: RefusedInput, origin: Origin, out: Outbound, run: () => Outcome): Outcome {
+  function guarded(
+    kind: 'claim' | 'household',
+    refused: RefusedInput,
+    origin: Origin,
+    out: Outbound,
+    run: () => Outcome,
+  ): Outcome {
     try {
       return run();
     } catch (err) {
       deps.onError?.(err);
-      const rejections: Rejection[] = [{ code: 'UNPROCESSABLE_ITEM', field: '(item)', message: REJECTION_CODES.UNPROCESSABLE_ITEM }];
+      const rejections: Rejection[] = [
+        { code: 'UNPROCESSABLE_ITEM', field: '(item)', message: REJECTION_CODES.UNPROCESSABLE_ITEM },
+      ];
       let letter: DeadLetter;
       try {
         letter = deadLetter(kind, refused, rejections, origin, pseudonymise);
@@ -56,7 +84,12 @@ export function createIntake(deps: { pseudonymise: Pseudonymise; retentionMonths
   return {
     context(now) {
       const today = shanghaiDate(now);
-      return { pseudonymise, receivedAt: now.toISOString(), today, oldestMonth: oldestRetainedMonth(today, deps.retentionMonths) };
+      return {
+        pseudonymise,
+        receivedAt: now.toISOString(),
+        today,
+        oldestMonth: oldestRetainedMonth(today, deps.retentionMonths),
+      };
     },
 
     claim(refused, ctx, origin, out, allowed) {
@@ -64,9 +97,23 @@ export function createIntake(deps: { pseudonymise: Pseudonymise; retentionMonths
         const input = 'json' in refused ? refused.json : undefined;
         const code = institutionCode(input);
         const result: ReturnType<typeof validateClaim> = !('json' in refused)
-          ? { ok: false, rejections: [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: REJECTION_CODES.UNPARSEABLE_MESSAGE }] }
+          ? {
+              ok: false,
+              rejections: [
+                { code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: REJECTION_CODES.UNPARSEABLE_MESSAGE },
+              ],
+            }
           : allowed && code !== undefined && !allowed(code)
-            ? { ok: false, rejections: [{ code: 'FORBIDDEN_INSTITUTION', field: 'institution.code', message: REJECTION_CODES.FORBIDDEN_INSTITUTION }] }
+            ? {
+                ok: false,
+                rejections: [
+                  {
+                    code: 'FORBIDDEN_INSTITUTION',
+                    field: 'institution.code',
+                    message: REJECTION_CODES.FORBIDDEN_INSTITUTION,
+                  },
+                ],
+              }
             : validateClaim(input, ctx);
         if (result.ok) {
           out.claims.push(result.event);
@@ -79,9 +126,15 @@ export function createIntake(deps: { pseudonymise: Pseudonymise; retentionMonths
 
     household(refused, ctx, origin, out) {
       return guarded('household', refused, origin, out, () => {
-        const result: ReturnType<typeof validateHousehold> = 'json' in refused
-          ? validateHousehold(refused.json, ctx)
-          : { ok: false, rejections: [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: REJECTION_CODES.UNPARSEABLE_MESSAGE }] };
+        const result: ReturnType<typeof validateHousehold> =
+          'json' in refused
+            ? validateHousehold(refused.json, ctx)
+            : {
+                ok: false,
+                rejections: [
+                  { code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: REJECTION_CODES.UNPARSEABLE_MESSAGE },
+                ],
+              };
         if (result.ok) {
           out.households.push(result.event);
           return { ok: true };
@@ -96,7 +149,8 @@ export function createIntake(deps: { pseudonymise: Pseudonymise; retentionMonths
 function institutionCode(input: unknown): string | undefined {
   if (input === null || typeof input !== 'object') return undefined;
   const institution = (input as { institution?: unknown }).institution;
-  const code = institution !== null && typeof institution === 'object' ? (institution as { code?: unknown }).code : undefined;
+  const code =
+    institution !== null && typeof institution === 'object' ? (institution as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : undefined;
 }
 

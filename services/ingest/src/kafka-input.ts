@@ -44,7 +44,14 @@ export function createKafkaInput(deps: KafkaInputDeps): KafkaInput {
   const now = deps.now ?? (() => new Date());
   const consumer: Consumer = deps.kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false });
 
-  async function eachBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  async function eachBatch({
+    batch,
+    resolveOffset,
+    commitOffsetsIfNecessary,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const messages: KafkaMessage[] = batch.messages;
     const last = messages[messages.length - 1];
     if (last === undefined || !isRunning() || isStale()) return;
@@ -70,7 +77,11 @@ export function createKafkaInput(deps: KafkaInputDeps): KafkaInput {
     await commitOffsetsIfNecessary();
     await heartbeat();
     const refusedCount = out.claimDeadLetters.length + out.householdDeadLetters.length;
-    if (refusedCount > 0) logger.warn({ topic: batch.topic, partition: batch.partition, refused: refusedCount, of: messages.length }, 'kafka input: items dead-lettered');
+    if (refusedCount > 0)
+      logger.warn(
+        { topic: batch.topic, partition: batch.partition, refused: refusedCount, of: messages.length },
+        'kafka input: items dead-lettered',
+      );
   }
 
   return {

@@ -1,5 +1,13 @@
 // Composition root of ingest: config, then clients, then handlers; SIGTERM drains and closes.
-import { createKafka, createLogger, closeOnSignals, ensureTopics, topicNames, topicSpecs, type Closer } from '@warnline/runtime';
+import {
+  createKafka,
+  createLogger,
+  closeOnSignals,
+  ensureTopics,
+  topicNames,
+  topicSpecs,
+  type Closer,
+} from '@warnline/runtime';
 import { createAuthenticator } from './auth.ts';
 import { loadConfig } from './config.ts';
 import { buildHttp } from './http.ts';
@@ -25,23 +33,49 @@ const intake = createIntake({
   pseudonymise: createPseudonymiser(config.PSEUDONYM_KEY),
   retentionMonths: config.RETENTION_MONTHS,
   // The error's name only: its message may quote the input.
-  onError: (err) => logger.error({ err: { name: (err as Error).name } }, 'unexpected failure on one item: dead-lettered'),
+  onError: (err) =>
+    logger.error({ err: { name: (err as Error).name } }, 'unexpected failure on one item: dead-lettered'),
 });
 const authenticator = createAuthenticator(config.tokens);
 if (authenticator.size === 0) logger.warn('no INGEST_TOKENS configured: every POST is refused with 401');
 
 const closers: Closer[] = [];
-const app = buildHttp({ logger, publisher, intake, authenticator, metrics, maxBatch: config.INGEST_MAX_BATCH, bodyLimit: config.INGEST_BODY_LIMIT });
+const app = buildHttp({
+  logger,
+  publisher,
+  intake,
+  authenticator,
+  metrics,
+  maxBatch: config.INGEST_MAX_BATCH,
+  bodyLimit: config.INGEST_BODY_LIMIT,
+});
 closers.push({ name: 'http', close: () => app.close() });
 
 if (config.INGEST_KAFKA_INPUT) {
-  const input = createKafkaInput({ kafka, groupId: config.INGEST_CONSUMER_GROUP, topics, intake, publisher, metrics, logger });
+  const input = createKafkaInput({
+    kafka,
+    groupId: config.INGEST_CONSUMER_GROUP,
+    topics,
+    intake,
+    publisher,
+    metrics,
+    logger,
+  });
   await input.start();
   closers.push({ name: 'kafka input', close: () => input.stop() });
 }
 closers.push({ name: 'kafka producer', close: () => producer.disconnect() });
 
 await app.listen({ port: config.INGEST_PORT, host: config.INGEST_HOST });
-logger.info({ port: config.INGEST_PORT, topics: topics.claims, tokenCount: authenticator.size, kafkaInput: config.INGEST_KAFKA_INPUT, retentionMonths: config.RETENTION_MONTHS }, 'ingest listening');
+logger.info(
+  {
+    port: config.INGEST_PORT,
+    topics: topics.claims,
+    tokenCount: authenticator.size,
+    kafkaInput: config.INGEST_KAFKA_INPUT,
+    retentionMonths: config.RETENTION_MONTHS,
+  },
+  'ingest listening',
+);
 
 closeOnSignals(logger, closers);

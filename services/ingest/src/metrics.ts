@@ -22,11 +22,36 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ingest_' });
-  const claims = new Counter({ name: 'ingest_claims_accepted_total', help: 'Claims written to claims.v1', labelNames: ['source', 'institution_level'], registers: [registry] });
-  const claimsRejected = new Counter({ name: 'ingest_claims_rejected_total', help: 'Claims refused (dead-lettered), by first rejection code', labelNames: ['source', 'code', 'institution_level'], registers: [registry] });
-  const households = new Counter({ name: 'ingest_households_accepted_total', help: 'Household records written to households.v1', labelNames: ['source'], registers: [registry] });
-  const householdsRejected = new Counter({ name: 'ingest_households_rejected_total', help: 'Household records refused (dead-lettered), by first rejection code', labelNames: ['source', 'code'], registers: [registry] });
-  const refused = new Counter({ name: 'ingest_requests_refused_total', help: 'HTTP requests refused as a whole, by request error code', labelNames: ['route', 'code'], registers: [registry] });
+  const claims = new Counter({
+    name: 'ingest_claims_accepted_total',
+    help: 'Claims written to claims.v1',
+    labelNames: ['source', 'institution_level'],
+    registers: [registry],
+  });
+  const claimsRejected = new Counter({
+    name: 'ingest_claims_rejected_total',
+    help: 'Claims refused (dead-lettered), by first rejection code',
+    labelNames: ['source', 'code', 'institution_level'],
+    registers: [registry],
+  });
+  const households = new Counter({
+    name: 'ingest_households_accepted_total',
+    help: 'Household records written to households.v1',
+    labelNames: ['source'],
+    registers: [registry],
+  });
+  const householdsRejected = new Counter({
+    name: 'ingest_households_rejected_total',
+    help: 'Household records refused (dead-lettered), by first rejection code',
+    labelNames: ['source', 'code'],
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: 'ingest_requests_refused_total',
+    help: 'HTTP requests refused as a whole, by request error code',
+    labelNames: ['route', 'code'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'ingest_http_request_duration_seconds',
     help: 'HTTP request latency, including the wait for Kafka acknowledgements',
@@ -41,7 +66,8 @@ export function createMetrics(): Metrics {
     householdAccepted: (source) => households.inc({ source }),
     householdRejected: (source, code) => householdsRejected.inc({ source, code }),
     requestRefused: (route, code) => refused.inc({ route, code }),
-    observeRequest: (route, method, status, seconds) => latency.observe({ route, method, status: String(status) }, seconds),
+    observeRequest: (route, method, status, seconds) =>
+      latency.observe({ route, method, status: String(status) }, seconds),
   };
 }
 
@@ -49,6 +75,7 @@ export function createMetrics(): Metrics {
 export function levelLabel(input: unknown): LevelLabel {
   if (input === null || typeof input !== 'object') return 'unknown';
   const institution = (input as { institution?: unknown }).institution;
-  const level = institution !== null && typeof institution === 'object' ? (institution as { level?: unknown }).level : undefined;
+  const level =
+    institution !== null && typeof institution === 'object' ? (institution as { level?: unknown }).level : undefined;
   return level === 1 || level === 2 || level === 3 ? (String(level) as LevelLabel) : 'unknown';
 }

@@ -42,19 +42,30 @@ export function createPublisher(producer: Producer, topics: PublisherTopics, tim
         // update) while their claims must not move: the accumulator sums the members' person buckets when
         // it evaluates a household, so the person is the unit that keeps totals exact across partitions,
         // instances and rebalances. Claims of a person with no household need no lookup to be keyed.
-        topicMessages.push({ topic: topics.claims, messages: out.claims.map((e) => ({ key: e.personId, value: JSON.stringify(e) })) });
+        topicMessages.push({
+          topic: topics.claims,
+          messages: out.claims.map((e) => ({ key: e.personId, value: JSON.stringify(e) })),
+        });
       }
       if (out.households.length > 0) {
         // Key = householdId: the topic is compacted, so the latest record per household is kept.
-        topicMessages.push({ topic: topics.households, messages: out.households.map((e) => ({ key: e.householdId, value: JSON.stringify(e) })) });
+        topicMessages.push({
+          topic: topics.households,
+          messages: out.households.map((e) => ({ key: e.householdId, value: JSON.stringify(e) })),
+        });
       }
-      if (out.claimDeadLetters.length > 0) topicMessages.push({ topic: topics.claimsDlq, messages: out.claimDeadLetters.map(deadLetterMessage) });
-      if (out.householdDeadLetters.length > 0) topicMessages.push({ topic: topics.householdsDlq, messages: out.householdDeadLetters.map(deadLetterMessage) });
+      if (out.claimDeadLetters.length > 0)
+        topicMessages.push({ topic: topics.claimsDlq, messages: out.claimDeadLetters.map(deadLetterMessage) });
+      if (out.householdDeadLetters.length > 0)
+        topicMessages.push({ topic: topics.householdsDlq, messages: out.householdDeadLetters.map(deadLetterMessage) });
       if (topicMessages.length === 0) return;
 
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new PublishError(`Kafka did not acknowledge within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new PublishError(`Kafka did not acknowledge within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       });
       try {
         await Promise.race([producer.sendBatch({ topicMessages, acks: -1 }), timeout]);

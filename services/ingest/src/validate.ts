@@ -1,9 +1,20 @@
 // Raw input → pseudonymised events, or rejections with stable codes. Pure: the clock comes in as `today`
 // and the pseudonym key inside `pseudonymise`, so the same input always gives the same output.
 import {
-  RawClaimSchema, RawHouseholdSchema, fenToYuan, isCalendarDate, monthOf, toRejections, yuanToFen,
+  RawClaimSchema,
+  RawHouseholdSchema,
+  fenToYuan,
+  isCalendarDate,
+  monthOf,
+  toRejections,
+  yuanToFen,
   REJECTION_CODES,
-  type Amounts, type ClaimEvent, type HouseholdEvent, type RawClaim, type RawHousehold, type Rejection,
+  type Amounts,
+  type ClaimEvent,
+  type HouseholdEvent,
+  type RawClaim,
+  type RawHousehold,
+  type Rejection,
 } from '@warnline/contracts';
 import type { Pseudonymise } from './pseudonym.ts';
 
@@ -20,19 +31,30 @@ export interface ValidationContext {
 }
 
 /** The service-date rules that need the clock; the schema has already checked the shape. */
-export function serviceDateRejections(serviceDate: unknown, ctx: Pick<ValidationContext, 'today' | 'oldestMonth'>): Rejection[] {
+export function serviceDateRejections(
+  serviceDate: unknown,
+  ctx: Pick<ValidationContext, 'today' | 'oldestMonth'>,
+): Rejection[] {
   if (typeof serviceDate !== 'string' || !isCalendarDate(serviceDate)) return [];
   if (serviceDate > ctx.today) {
     return [{ code: 'SERVICE_DATE_IN_FUTURE', field: 'serviceDate', message: REJECTION_CODES.SERVICE_DATE_IN_FUTURE }];
   }
   if (monthOf(serviceDate) < ctx.oldestMonth) {
-    return [{ code: 'SERVICE_DATE_TOO_OLD', field: 'serviceDate', message: `${REJECTION_CODES.SERVICE_DATE_TOO_OLD} (months before ${ctx.oldestMonth} are not kept)` }];
+    return [
+      {
+        code: 'SERVICE_DATE_TOO_OLD',
+        field: 'serviceDate',
+        message: `${REJECTION_CODES.SERVICE_DATE_TOO_OLD} (months before ${ctx.oldestMonth} are not kept)`,
+      },
+    ];
   }
   return [];
 }
 
 function serviceDateOf(input: unknown): unknown {
-  return input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>).serviceDate : undefined;
+  return input !== null && typeof input === 'object' && !Array.isArray(input)
+    ? (input as Record<string, unknown>).serviceDate
+    : undefined;
 }
 
 export function validateClaim(input: unknown, ctx: ValidationContext): ItemResult<ClaimEvent> {

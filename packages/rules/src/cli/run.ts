@@ -60,7 +60,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   return command === 'list' ? list(rest, io) : evaluate(rest, io);
 }
 
-function parse(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined> } | { error: string } {
+function parse(
+  args: readonly string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+): { values: Record<string, string | boolean | undefined> } | { error: string } {
   try {
     const { values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
     return { values: values as Record<string, string | boolean | undefined> };
@@ -80,14 +83,21 @@ function list(args: readonly string[], io: CliIo): number {
     io.stdout(`${JSON.stringify(sets, null, 2)}\n`);
     return EXIT.OK;
   }
-  const rows = sets.map((s) => `${s.ref.padEnd(22)} ${s.effectiveFrom} .. ${s.effectiveUntil ?? 'current   '}  ${s.region}  [${s.documents.join(', ')}]`);
+  const rows = sets.map(
+    (s) =>
+      `${s.ref.padEnd(22)} ${s.effectiveFrom} .. ${s.effectiveUntil ?? 'current   '}  ${s.region}  [${s.documents.join(', ')}]`,
+  );
   io.stdout(`${['rule set               effective from .. until      region  [documents]', ...rows].join('\n')}\n`);
   return EXIT.OK;
 }
 
 async function evaluate(args: readonly string[], io: CliIo): Promise<number> {
   const reasons: string[] = [];
-  const parsed = parse(args, { 'rule-set': { type: 'string' }, 'as-of': { type: 'string' }, input: { type: 'string' } });
+  const parsed = parse(args, {
+    'rule-set': { type: 'string' },
+    'as-of': { type: 'string' },
+    input: { type: 'string' },
+  });
   if ('error' in parsed) {
     io.stderr(`warnline: ${parsed.error}\n${USAGE}`);
     return EXIT.BAD_INPUT;
@@ -97,7 +107,8 @@ async function evaluate(args: readonly string[], io: CliIo): Promise<number> {
   const inputPath = parsed.values.input as string | undefined;
 
   if (asOf === undefined) reasons.push('--as-of: MISSING_FIELD: required (YYYY-MM-DD)');
-  else if (!isCalendarDate(asOf)) reasons.push(`--as-of: INVALID_DATE: ${JSON.stringify(asOf)} is not a calendar date YYYY-MM-DD`);
+  else if (!isCalendarDate(asOf))
+    reasons.push(`--as-of: INVALID_DATE: ${JSON.stringify(asOf)} is not a calendar date YYYY-MM-DD`);
   if (name === undefined) reasons.push(`--rule-set: MISSING_FIELD: required (one of ${ruleSetNames().join(', ')})`);
 
   let ruleSet: RuleSet | undefined;
@@ -109,14 +120,18 @@ async function evaluate(args: readonly string[], io: CliIo): Promise<number> {
       reasons.push(`--rule-set: ${error.code}: ${error.message}`);
     }
   } else if (name !== undefined && !ruleSetNames().includes(name)) {
-    reasons.push(`--rule-set: RULE_SET_UNKNOWN: unknown rule set ${JSON.stringify(name)}; known: ${ruleSetNames().join(', ')}`);
+    reasons.push(
+      `--rule-set: RULE_SET_UNKNOWN: unknown rule set ${JSON.stringify(name)}; known: ${ruleSetNames().join(', ')}`,
+    );
   }
 
   let text: string | undefined;
   try {
     text = inputPath === undefined ? await io.readStdin() : await io.readFile(inputPath);
   } catch (error) {
-    reasons.push(`--input: UNREADABLE: cannot read ${JSON.stringify(inputPath)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    reasons.push(
+      `--input: UNREADABLE: cannot read ${JSON.stringify(inputPath)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 
   let caseInput: z.infer<typeof CaseSchema> | undefined;
@@ -132,7 +147,9 @@ async function evaluate(args: readonly string[], io: CliIo): Promise<number> {
     if (jsonOk) {
       const result = CaseSchema.safeParse(json);
       if (result.success) caseInput = result.data;
-      else for (const r of toRejections(result.error.issues, json)) reasons.push(`${fieldPath(r.field)}: ${r.code}: ${r.message}`);
+      else
+        for (const r of toRejections(result.error.issues, json))
+          reasons.push(`${fieldPath(r.field)}: ${r.code}: ${r.message}`);
     }
   }
 

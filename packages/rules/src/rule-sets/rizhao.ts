@@ -16,8 +16,12 @@ const incomeSetting = (year: number, value: string) => ({
 
 const capFloor = () => [
   {
-    from: '2022-02-28', value: '10000', citation: ASSIST,
-    setting: { why: '医疗救助年度最高限额不低于1万元: the document sets a floor only; the rule set uses the floor until the Rizhao amount is entered.' },
+    from: '2022-02-28',
+    value: '10000',
+    citation: ASSIST,
+    setting: {
+      why: '医疗救助年度最高限额不低于1万元: the document sets a floor only; the rule set uses the floor until the Rizhao amount is entered.',
+    },
   },
 ];
 
@@ -39,7 +43,11 @@ export const rizhao20220228: RuleSetInput = {
   region: '山东省日照市 Rizhao, Shandong',
   title: '日照市医疗保障待遇清单 (Rizhao treatment list, Shandong 2020 edition)',
   documents: [
-    { number: DOC, title: '日照市贯彻落实山东省医疗保障待遇清单三年行动方案（2021-2023年）; 附件2 山东省医疗保障待遇清单（2020版）', role: 'assistance deductibles, ratios, caps; effective on issue (自印发之日起执行, 2022-02-28)' },
+    {
+      number: DOC,
+      title: '日照市贯彻落实山东省医疗保障待遇清单三年行动方案（2021-2023年）; 附件2 山东省医疗保障待遇清单（2020版）',
+      role: 'assistance deductibles, ratios, caps; effective on issue (自印发之日起执行, 2022-02-28)',
+    },
   ],
   window: {
     months: 12,
@@ -49,7 +57,8 @@ export const rizhao20220228: RuleSetInput = {
       'with the month of asOf) is used for the burden. Deductibles and caps run by calendar year (附件2 二(三): 按医疗年度（自然年度）计算).',
   },
   cityPerCapitaIncome: {
-    description: '统筹地区上年居民人均可支配收入 (per-capita disposable income of residents, previous year), yuan per year',
+    description:
+      '统筹地区上年居民人均可支配收入 (per-capita disposable income of residents, previous year), yuan per year',
     citation: ASSIST,
     table: [
       { from: '2021-01-01', year: 2020, value: '32886', citation: ASSIST, setting: incomeSetting(2020, '32,886') },
@@ -69,15 +78,20 @@ export const rizhao20220228: RuleSetInput = {
       setting: {
         why:
           '4.3 helps targets whose personal burden stays heavy after the three tiers (政策范围内个人负担仍然较重) without a ' +
-          'number. Local warning systems set the line for assistance targets at 50% of last year\'s per-capita disposable income.',
+          "number. Local warning systems set the line for assistance targets at 50% of last year's per-capita disposable income.",
       },
     },
     highBurdenShareOthers: {
       value: '1',
       citation: `${DOC} 附件2 二(三)4.3`,
-      setting: { why: 'For people who are not assistance targets, local warning systems use 100% of last year\'s per-capita disposable income.' },
+      setting: {
+        why: "For people who are not assistance targets, local warning systems use 100% of last year's per-capita disposable income.",
+      },
     },
-    basis: { per: 'person', why: 'Assistance and its caps are per person (附件2 二(三)4.2); the heavy-burden line is tested on each current member\'s 12-month personal burden.' },
+    basis: {
+      per: 'person',
+      why: "Assistance and its caps are per person (附件2 二(三)4.2); the heavy-burden line is tested on each current member's 12-month personal burden.",
+    },
     charityCitation: `${DOC} 三(三)`,
     charityWhy:
       '三(三) asks to lighten burdens the insurance does not reach through charity (鼓励引导慈善捐赠等社会力量). A member is ' +
@@ -101,7 +115,13 @@ export const rizhao20220228: RuleSetInput = {
         key: 'subsistence',
         name: '低保对象、特困人员',
         categories: ['subsistence', 'extreme-poverty'],
-        inpatient: { value: '0.70', citation: ASSIST, setting: { why: '按不低于70%比例给予救助: the document sets a floor; the city ratio is not in the documents, so the floor is used.' } },
+        inpatient: {
+          value: '0.70',
+          citation: ASSIST,
+          setting: {
+            why: '按不低于70%比例给予救助: the document sets a floor; the city ratio is not in the documents, so the floor is used.',
+          },
+        },
         outpatient: chronicOutpatient('0.70'),
         deductibleShare: { value: '0', citation: ASSIST },
         yearlyCap: capFloor(),
@@ -110,7 +130,13 @@ export const rizhao20220228: RuleSetInput = {
         key: 'orphan',
         name: '孤儿、困境儿童 (treated as 低保)',
         categories: ['orphan', 'child-in-distress'],
-        inpatient: { value: '0.70', citation: ASSIST, setting: { why: 'The Shandong list does not name them; they are treated like 低保对象 (as Shanghai does in 沪府办规〔2022〕19号 二(二)4): no deductible, the 70% floor.' } },
+        inpatient: {
+          value: '0.70',
+          citation: ASSIST,
+          setting: {
+            why: 'The Shandong list does not name them; they are treated like 低保对象 (as Shanghai does in 沪府办规〔2022〕19号 二(二)4): no deductible, the 70% floor.',
+          },
+        },
         outpatient: chronicOutpatient('0.70'),
         deductibleShare: { value: '0', citation: ASSIST, setting: { why: 'Treated like 低保对象: no deductible.' } },
         yearlyCap: capFloor(),
@@ -119,18 +145,38 @@ export const rizhao20220228: RuleSetInput = {
         key: 'low-income',
         name: '低收入家庭成员 (and 特殊救济对象, treated alike)',
         categories: ['low-income', 'special-relief'],
-        inpatient: { value: '0.65', citation: ASSIST, setting: { why: '其他救助对象救助水平原则上略低于低保对象, ratio left to the city: 5 points below the 70% used for 低保. 特殊救济对象 is a Shanghai category with no Shandong counterpart; treated as low-income.' } },
+        inpatient: {
+          value: '0.65',
+          citation: ASSIST,
+          setting: {
+            why: '其他救助对象救助水平原则上略低于低保对象, ratio left to the city: 5 points below the 70% used for 低保. 特殊救济对象 is a Shanghai category with no Shandong counterpart; treated as low-income.',
+          },
+        },
         outpatient: chronicOutpatient('0.65'),
-        deductibleShare: { value: '0.10', citation: ASSIST, setting: { why: '按统筹地区上年居民人均可支配收入10%左右确定: "about 10%", the rule set uses exactly 10%.' } },
+        deductibleShare: {
+          value: '0.10',
+          citation: ASSIST,
+          setting: { why: '按统筹地区上年居民人均可支配收入10%左右确定: "about 10%", the rule set uses exactly 10%.' },
+        },
         yearlyCap: capFloor(),
       },
       {
         key: 'illness-impoverished',
         name: '因病致贫家庭重病患者 (expenditure-type poverty categories)',
         categories: ['expenditure-poverty-1', 'expenditure-poverty-2'],
-        inpatient: { value: '0.65', citation: ASSIST, setting: { why: 'Ratio left to the city and "slightly below 低保": 65%, as for low-income. The registry categories expenditure-poverty-1/2 are read as households impoverished by illness.' } },
+        inpatient: {
+          value: '0.65',
+          citation: ASSIST,
+          setting: {
+            why: 'Ratio left to the city and "slightly below 低保": 65%, as for low-income. The registry categories expenditure-poverty-1/2 are read as households impoverished by illness.',
+          },
+        },
         outpatient: chronicOutpatient('0.65'),
-        deductibleShare: { value: '0.25', citation: ASSIST, setting: { why: '因病致贫家庭重病患者按25%左右确定: "about 25%", the rule set uses exactly 25%.' } },
+        deductibleShare: {
+          value: '0.25',
+          citation: ASSIST,
+          setting: { why: '因病致贫家庭重病患者按25%左右确定: "about 25%", the rule set uses exactly 25%.' },
+        },
         yearlyCap: capFloor(),
       },
     ],

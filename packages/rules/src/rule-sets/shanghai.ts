@@ -27,8 +27,16 @@ export const shanghai20230701: RuleSetInput = {
   region: '上海市 Shanghai',
   title: '上海市重特大疾病医疗保险和救助 (Shanghai major and serious illness insurance and assistance)',
   documents: [
-    { number: DOC, title: '关于本市健全重特大疾病医疗保险和救助制度的实施意见', role: 'assistance targets, ratios, early warning, expenditure-type poverty' },
-    { number: OUTPATIENT_DOC, title: '健全上海市职工基本医疗保险门诊共济保障机制实施办法', role: 'employee outpatient/emergency cost sharing from 2023-07-01' },
+    {
+      number: DOC,
+      title: '关于本市健全重特大疾病医疗保险和救助制度的实施意见',
+      role: 'assistance targets, ratios, early warning, expenditure-type poverty',
+    },
+    {
+      number: OUTPATIENT_DOC,
+      title: '健全上海市职工基本医疗保险门诊共济保障机制实施办法',
+      role: 'employee outpatient/emergency cost sharing from 2023-07-01',
+    },
   ],
   window: {
     months: 12,
@@ -39,24 +47,53 @@ export const shanghai20230701: RuleSetInput = {
       'evaluate as of the last day of month M-1 to get exactly the 12 months of 四.',
   },
   cityPerCapitaIncome: {
-    description: '上年度全市居民人均可支配收入 (city per-capita disposable income of residents, previous year), yuan per year',
+    description:
+      '上年度全市居民人均可支配收入 (city per-capita disposable income of residents, previous year), yuan per year',
     citation: `${DOC} 四`,
     table: [
       {
-        from: '2022-01-01', year: 2021, value: '78027', citation: `${DOC} 四`,
-        setting: { why: '四 names the measure; the statistics bureau publishes the figure each January.', source: '上海市2021年国民经济和社会发展统计公报 (78,027 yuan; figure not re-checked against the bulletin here: verify)' },
+        from: '2022-01-01',
+        year: 2021,
+        value: '78027',
+        citation: `${DOC} 四`,
+        setting: {
+          why: '四 names the measure; the statistics bureau publishes the figure each January.',
+          source:
+            '上海市2021年国民经济和社会发展统计公报 (78,027 yuan; figure not re-checked against the bulletin here: verify)',
+        },
       },
       {
-        from: '2023-01-01', year: 2022, value: '79610', citation: `${DOC} 四`,
-        setting: { why: '四 names the measure; the statistics bureau publishes the figure each January.', source: '上海市2022年国民经济和社会发展统计公报 (79,610 yuan; also reported by the Shanghai Information Office, 2023-02-06)' },
+        from: '2023-01-01',
+        year: 2022,
+        value: '79610',
+        citation: `${DOC} 四`,
+        setting: {
+          why: '四 names the measure; the statistics bureau publishes the figure each January.',
+          source:
+            '上海市2022年国民经济和社会发展统计公报 (79,610 yuan; also reported by the Shanghai Information Office, 2023-02-06)',
+        },
       },
       {
-        from: '2024-01-01', year: 2023, value: '84834', citation: `${DOC} 四`,
-        setting: { why: '四 names the measure; the statistics bureau publishes the figure each January.', source: '上海市2023年国民经济和社会发展统计公报 (84,834 yuan; figure not re-checked against the bulletin here: verify)' },
+        from: '2024-01-01',
+        year: 2023,
+        value: '84834',
+        citation: `${DOC} 四`,
+        setting: {
+          why: '四 names the measure; the statistics bureau publishes the figure each January.',
+          source:
+            '上海市2023年国民经济和社会发展统计公报 (84,834 yuan; figure not re-checked against the bulletin here: verify)',
+        },
       },
       {
-        from: '2025-01-01', year: 2024, value: '88366', citation: `${DOC} 四`,
-        setting: { why: '四 names the measure; the statistics bureau publishes the figure each January.', source: '上海市2024年国民经济和社会发展统计公报 (88,366 yuan; figure not re-checked against the bulletin here: verify)' },
+        from: '2025-01-01',
+        year: 2024,
+        value: '88366',
+        citation: `${DOC} 四`,
+        setting: {
+          why: '四 names the measure; the statistics bureau publishes the figure each January.',
+          source:
+            '上海市2024年国民经济和社会发展统计公报 (88,366 yuan; figure not re-checked against the bulletin here: verify)',
+        },
       },
     ],
   },
@@ -64,16 +101,32 @@ export const shanghai20230701: RuleSetInput = {
     description: '本市城乡居民最低生活保障标准 (subsistence line), yuan per person per month',
     table: [
       {
-        from: '2022-07-01', value: '1420', citation: `${DOC} 四`,
-        setting: { why: '四 compares with the city subsistence line; civil affairs adjusts it each July.', source: '上海市民政局 2022 adjustment: 1,420 yuan per person per month from 2022-07-01' },
+        from: '2022-07-01',
+        value: '1420',
+        citation: `${DOC} 四`,
+        setting: {
+          why: '四 compares with the city subsistence line; civil affairs adjusts it each July.',
+          source: '上海市民政局 2022 adjustment: 1,420 yuan per person per month from 2022-07-01',
+        },
       },
       {
-        from: '2023-07-01', value: '1510', citation: `${DOC} 四`,
-        setting: { why: '四 compares with the city subsistence line; civil affairs adjusts it each July.', source: '上海市民政局 2023 adjustment: 1,510 yuan per person per month from 2023-07-01' },
+        from: '2023-07-01',
+        value: '1510',
+        citation: `${DOC} 四`,
+        setting: {
+          why: '四 compares with the city subsistence line; civil affairs adjusts it each July.',
+          source: '上海市民政局 2023 adjustment: 1,510 yuan per person per month from 2023-07-01',
+        },
       },
       {
-        from: '2024-07-01', value: '1550', citation: `${DOC} 四`,
-        setting: { why: '四 compares with the city subsistence line; civil affairs adjusts it each July.', source: '上海市民政局 2024 adjustment: 1,550 yuan per person per month from 2024-07-01 (not re-checked here: verify)' },
+        from: '2024-07-01',
+        value: '1550',
+        citation: `${DOC} 四`,
+        setting: {
+          why: '四 compares with the city subsistence line; civil affairs adjusts it each July.',
+          source:
+            '上海市民政局 2024 adjustment: 1,550 yuan per person per month from 2024-07-01 (not re-checked here: verify)',
+        },
       },
     ],
   },
@@ -100,7 +153,7 @@ export const shanghai20230701: RuleSetInput = {
       setting: {
         why:
           '二(三) watches assistance targets whose yearly personal burden stays heavy after insurance. Local warning ' +
-          'systems set the line for known assistance targets at 50% of last year\'s per-capita disposable income.',
+          "systems set the line for known assistance targets at 50% of last year's per-capita disposable income.",
       },
     },
     highBurdenShareOthers: {
@@ -109,10 +162,13 @@ export const shanghai20230701: RuleSetInput = {
       setting: {
         why:
           '二(三) also watches people at risk of poverty due to illness who are not yet targets. Local warning systems ' +
-          'set their line at 100% of last year\'s per-capita disposable income.',
+          "set their line at 100% of last year's per-capita disposable income.",
       },
     },
-    basis: { per: 'person', why: '二(三) monitors the yearly medical burden of a person (个人年度医疗费用负担): the line is tested on each current member\'s 12-month personal burden.' },
+    basis: {
+      per: 'person',
+      why: "二(三) monitors the yearly medical burden of a person (个人年度医疗费用负担): the line is tested on each current member's 12-month personal burden.",
+    },
     charityCitation: `${DOC} 二(四)1`,
     charityWhy:
       '二(四)1 refers high-cost people found by monitoring who are not covered by assistance or not helped enough to ' +
@@ -147,11 +203,15 @@ export const shanghai20230701: RuleSetInput = {
         name: '特困人员',
         categories: ['extreme-poverty'],
         inpatient: {
-          value: '0.90', citation: `${DOC} 二(一)`,
-          setting: { why: '二(一) leaves 特困人员 to joint handling with civil affairs and sets no ratio; they are at least as needy as 低保对象, so the 低保 ratio of 二(二)4 is used.' },
+          value: '0.90',
+          citation: `${DOC} 二(一)`,
+          setting: {
+            why: '二(一) leaves 特困人员 to joint handling with civil affairs and sets no ratio; they are at least as needy as 低保对象, so the 低保 ratio of 二(二)4 is used.',
+          },
         },
         outpatient: {
-          value: '0.60', citation: `${DOC} 二(一)`,
+          value: '0.60',
+          citation: `${DOC} 二(一)`,
           setting: { why: 'As for inpatient: the 低保 outpatient/emergency ratio of 二(二)4.' },
         },
         deductibleShare: noDeductible,
@@ -162,11 +222,15 @@ export const shanghai20230701: RuleSetInput = {
         name: '特殊救济对象',
         categories: ['special-relief'],
         inpatient: {
-          value: '0.90', citation: `${DOC} 二(二)4`,
-          setting: { why: '二(二)4: their standard is set separately (另行制定), no number published. 二(二)1 and 二(二)2 treat them like 低保对象 (full contribution subsidy, same critical-illness tilt), so the 低保 ratio is used.' },
+          value: '0.90',
+          citation: `${DOC} 二(二)4`,
+          setting: {
+            why: '二(二)4: their standard is set separately (另行制定), no number published. 二(二)1 and 二(二)2 treat them like 低保对象 (full contribution subsidy, same critical-illness tilt), so the 低保 ratio is used.',
+          },
         },
         outpatient: {
-          value: '0.60', citation: `${DOC} 二(二)4`,
+          value: '0.60',
+          citation: `${DOC} 二(二)4`,
           setting: { why: 'As for inpatient: the 低保 outpatient/emergency ratio.' },
         },
         deductibleShare: noDeductible,
@@ -186,12 +250,18 @@ export const shanghai20230701: RuleSetInput = {
         name: '支出型贫困家庭成员 (第一类)',
         categories: ['expenditure-poverty-1'],
         inpatient: {
-          value: '0.70', citation: `${DOC} 二(二)4`,
-          setting: { why: '二(二)4 gives 支出型贫困 50%-70% inpatient. Kind 1 households are below the subsistence line after medical costs (四), the closest to 低保: top of the range.' },
+          value: '0.70',
+          citation: `${DOC} 二(二)4`,
+          setting: {
+            why: '二(二)4 gives 支出型贫困 50%-70% inpatient. Kind 1 households are below the subsistence line after medical costs (四), the closest to 低保: top of the range.',
+          },
         },
         outpatient: {
-          value: '0', citation: `${DOC} 二(二)4`,
-          setting: { why: '二(二)4 sets outpatient/emergency ratios for 低保 and 低收入 only, none for 支出型贫困: the estimate gives none.' },
+          value: '0',
+          citation: `${DOC} 二(二)4`,
+          setting: {
+            why: '二(二)4 sets outpatient/emergency ratios for 低保 and 低收入 only, none for 支出型贫困: the estimate gives none.',
+          },
         },
         deductibleShare: noDeductible,
         yearlyCap: cap(),
@@ -201,12 +271,18 @@ export const shanghai20230701: RuleSetInput = {
         name: '支出型贫困家庭成员 (第二类)',
         categories: ['expenditure-poverty-2'],
         inpatient: {
-          value: '0.50', citation: `${DOC} 二(二)4`,
-          setting: { why: '二(二)4 gives 支出型贫困 50%-70% inpatient. Kind 2 households keep income above the subsistence line: bottom of the range, so the estimate does not promise more than the floor.' },
+          value: '0.50',
+          citation: `${DOC} 二(二)4`,
+          setting: {
+            why: '二(二)4 gives 支出型贫困 50%-70% inpatient. Kind 2 households keep income above the subsistence line: bottom of the range, so the estimate does not promise more than the floor.',
+          },
         },
         outpatient: {
-          value: '0', citation: `${DOC} 二(二)4`,
-          setting: { why: '二(二)4 sets outpatient/emergency ratios for 低保 and 低收入 only, none for 支出型贫困: the estimate gives none.' },
+          value: '0',
+          citation: `${DOC} 二(二)4`,
+          setting: {
+            why: '二(二)4 sets outpatient/emergency ratios for 低保 and 低收入 only, none for 支出型贫困: the estimate gives none.',
+          },
         },
         deductibleShare: noDeductible,
         yearlyCap: cap(),

@@ -15,7 +15,12 @@ function stream(persons: string[], perPerson: number, seed: number): ClaimEvent[
   const out: ClaimEvent[] = [];
   persons.forEach((person, p) => {
     for (let i = 0; i < perPerson; i++) {
-      const c = settlement({ person, serviceDate: `2024-0${1 + ((i + p) % 6)}-${String(1 + ((i * 7 + p) % 28)).padStart(2, '0')}`, cash: `${(p * 31 + i * 17) % 900}.${String((p + i) % 100).padStart(2, '0')}`, visitType: i % 10 === 0 ? 'inpatient' : 'outpatient' });
+      const c = settlement({
+        person,
+        serviceDate: `2024-0${1 + ((i + p) % 6)}-${String(1 + ((i * 7 + p) % 28)).padStart(2, '0')}`,
+        cash: `${(p * 31 + i * 17) % 900}.${String((p + i) % 100).padStart(2, '0')}`,
+        visitType: i % 10 === 0 ? 'inpatient' : 'outpatient',
+      });
       out.push(c);
       if ((p + i) % 20 === 0) out.push(reversalOf(c));
       if ((p + i) % 20 === 7) out.push(c);
@@ -40,7 +45,11 @@ describe('accumulator: crashes and rebalances', () => {
     const env = { KAFKA_MAX_BYTES_PER_PARTITION: '65536' };
     const first = await h.start(env);
     // Kill as soon as some, not all, of the work is done.
-    await waitFor('some claims applied', async () => (await h.redis.exists(...persons.map((p) => h.keys.person(p)))) > 10, { intervalMs: 20 });
+    await waitFor(
+      'some claims applied',
+      async () => (await h.redis.exists(...persons.map((p) => h.keys.person(p)))) > 10,
+      { intervalMs: 20 },
+    );
     await first.kill();
     const lagAtCrash = await consumerLag(h.kafka, h.group, [h.topics.claims]);
     expect(lagAtCrash).toBeGreaterThan(0);
@@ -55,7 +64,13 @@ describe('accumulator: crashes and rebalances', () => {
     const persons = Array.from({ length: 240 }, pseudonymFor);
     // Households spread over partitions: members' claims are processed by different instances.
     // Incomes from 15,000 to 405,000: the households end at every level.
-    const households = Array.from({ length: 40 }, (_, i) => registryHousehold({ householdId: `HH-R${i}-${persons[i]!.slice(2, 8)}`, members: persons.slice(i * 3, i * 3 + 3), income: `${15_000 + i * 10_000}.00` }));
+    const households = Array.from({ length: 40 }, (_, i) =>
+      registryHousehold({
+        householdId: `HH-R${i}-${persons[i]!.slice(2, 8)}`,
+        members: persons.slice(i * 3, i * 3 + 3),
+        income: `${15_000 + i * 10_000}.00`,
+      }),
+    );
     await h.sendHouseholds(households);
     const claims = stream(persons, 20, 7);
     const third = Math.ceil(claims.length / 3);
@@ -76,8 +91,20 @@ describe('accumulator: crashes and rebalances', () => {
     const ruleSet = getRuleSet('shanghai', AS_OF);
     const current = new Map<string, string>();
     for (const hh of households) {
-      const hashes = new Map(await Promise.all(hh.members.map(async (m) => [m.personId, await h.redis.hgetall(h.keys.person(m.personId))] as const)));
-      const decision = evaluateHousehold(ruleSet, { household: evaluationHousehold(hh), usage: householdUsage(hh.householdId, hh.members.map((m) => m.personId), hashes), asOf: AS_OF });
+      const hashes = new Map(
+        await Promise.all(
+          hh.members.map(async (m) => [m.personId, await h.redis.hgetall(h.keys.person(m.personId))] as const),
+        ),
+      );
+      const decision = evaluateHousehold(ruleSet, {
+        household: evaluationHousehold(hh),
+        usage: householdUsage(
+          hh.householdId,
+          hh.members.map((m) => m.personId),
+          hashes,
+        ),
+        asOf: AS_OF,
+      });
       current.set(hh.householdId, materialDigest(decision));
     }
     const last = new Map<string, string>();

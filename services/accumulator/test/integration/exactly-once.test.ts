@@ -20,7 +20,16 @@ describe('accumulator: exactly-once totals', () => {
 
   it('counts every claim once when each is delivered three times', async () => {
     const persons = Array.from({ length: 20 }, pseudonymFor);
-    const claims = persons.flatMap((person, p) => Array.from({ length: 5 }, (_, i) => settlement({ person, serviceDate: `2024-0${1 + (i % 6)}-1${p % 10}`, cash: `${100 + p * 7 + i}.${String(p % 100).padStart(2, '0')}`, visitType: i === 0 ? 'inpatient' : 'pharmacy' })));
+    const claims = persons.flatMap((person, p) =>
+      Array.from({ length: 5 }, (_, i) =>
+        settlement({
+          person,
+          serviceDate: `2024-0${1 + (i % 6)}-1${p % 10}`,
+          cash: `${100 + p * 7 + i}.${String(p % 100).padStart(2, '0')}`,
+          visitType: i === 0 ? 'inpatient' : 'pharmacy',
+        }),
+      ),
+    );
     await h.sendClaims([...claims, ...claims, ...shuffled(claims, 7)]);
     await h.drained();
     const burden = await h.expectTotalsMatch(claims, (a, e) => expect(a).toEqual(e));
@@ -33,7 +42,11 @@ describe('accumulator: exactly-once totals', () => {
 
   it('gives the same totals in any order, reversals before their originals included', async () => {
     const persons = Array.from({ length: 30 }, pseudonymFor);
-    const settlements = persons.flatMap((person, p) => Array.from({ length: 6 }, (_, i) => settlement({ person, serviceDate: `2024-0${1 + i}-0${1 + (p % 9)}`, cash: `${(p + 1) * 13 + i}.0${i}` })));
+    const settlements = persons.flatMap((person, p) =>
+      Array.from({ length: 6 }, (_, i) =>
+        settlement({ person, serviceDate: `2024-0${1 + i}-0${1 + (p % 9)}`, cash: `${(p + 1) * 13 + i}.0${i}` }),
+      ),
+    );
     const reversals = settlements.filter((_, i) => i % 3 === 0).map((s) => reversalOf(s));
     // Reversals first, then everything shuffled once more with duplicates.
     const stream = [...shuffled(reversals, 3), ...shuffled([...settlements, ...reversals.slice(0, 10)], 11)];
@@ -41,7 +54,9 @@ describe('accumulator: exactly-once totals', () => {
     await h.drained();
     await h.expectTotalsMatch(stream, (a, e) => expect(a).toEqual(e));
     // Two thirds of the settlements remain.
-    const remaining = settlements.filter((_, i) => i % 3 !== 0).reduce((s, c) => s + Number(c.amounts.cash.replace('.', '')), 0);
+    const remaining = settlements
+      .filter((_, i) => i % 3 !== 0)
+      .reduce((s, c) => s + Number(c.amounts.cash.replace('.', '')), 0);
     let sum = 0;
     for (const p of persons) sum += (await h.totals(p)).burdenFen;
     expect(sum).toBe(remaining);
@@ -50,7 +65,10 @@ describe('accumulator: exactly-once totals', () => {
   it('keeps the first version of a conflicting claim, counts one of two reversals, ignores an orphan reversal and too-old claims', async () => {
     const person = pseudonymFor();
     const first = settlement({ person, serviceDate: '2024-03-03', cash: '1000.00' });
-    const conflicting: ClaimEvent = { ...first, amounts: { ...first.amounts, cash: '1000.01', total: (Number(first.amounts.total) + 0.01).toFixed(2) } };
+    const conflicting: ClaimEvent = {
+      ...first,
+      amounts: { ...first.amounts, cash: '1000.01', total: (Number(first.amounts.total) + 0.01).toFixed(2) },
+    };
     const reversed = settlement({ person, serviceDate: '2024-04-04', cash: '300.00' });
     const r1 = reversalOf(reversed, `${reversed.claimId}-R1`);
     const r2 = reversalOf(reversed, `${reversed.claimId}-R2`);
@@ -64,19 +82,24 @@ describe('accumulator: exactly-once totals', () => {
     const letters = await h.deadLetters((items) => items.filter((d) => d.input?.personId === person).length >= 4);
     const mine = letters.filter((d) => d.input?.personId === person);
     // A no-effect reversal is dead-lettered again on redelivery (r1 was sent twice): at least once, like the topic.
-    expect([...new Set(mine.map((d) => `${d.code}:${String(d.input?.claimId)}`))].sort()).toEqual([
-      `CLAIM_CONFLICT:${first.claimId}`,
-      `REVERSAL_ALREADY_APPLIED:${r1.claimId}`,
-      `REVERSAL_MISMATCH:${mismatch.claimId}`,
-      `SERVICE_DATE_TOO_OLD:${old.claimId}`,
-    ].sort());
+    expect([...new Set(mine.map((d) => `${d.code}:${String(d.input?.claimId)}`))].sort()).toEqual(
+      [
+        `CLAIM_CONFLICT:${first.claimId}`,
+        `REVERSAL_ALREADY_APPLIED:${r1.claimId}`,
+        `REVERSAL_MISMATCH:${mismatch.claimId}`,
+        `SERVICE_DATE_TOO_OLD:${old.claimId}`,
+      ].sort(),
+    );
     expect(mine.every((d) => d.kafka?.topic === h.topics.claims && d.source === 'kafka')).toBe(true);
   });
 
   it('dead-letters poison messages with a reason and keeps the partition moving', async () => {
     const person = pseudonymFor();
     const good = settlement({ person, serviceDate: '2024-06-01', cash: '123.45' });
-    const broken = { ...settlement({ person, serviceDate: '2024-06-02', cash: '10.00' }), amounts: { ...good.amounts, cash: '1.00' } };
+    const broken = {
+      ...settlement({ person, serviceDate: '2024-06-02', cash: '10.00' }),
+      amounts: { ...good.amounts, cash: '1.00' },
+    };
     await h.sendRaw(h.topics.claims, [
       { key: person, value: '{"claimId": "not json' },
       { key: person, value: JSON.stringify(broken) },
@@ -86,7 +109,11 @@ describe('accumulator: exactly-once totals', () => {
     ]);
     await h.drained();
     expect(await h.totals(person)).toEqual({ burdenFen: 12_345, selfPayFen: 12_345 - 1000 });
-    const letters = await h.deadLetters((items) => items.filter((d) => d.code === 'UNPARSEABLE_MESSAGE').length >= 2 && items.some((d) => d.code === 'AMOUNT_IDENTITY'));
+    const letters = await h.deadLetters(
+      (items) =>
+        items.filter((d) => d.code === 'UNPARSEABLE_MESSAGE').length >= 2 &&
+        items.some((d) => d.code === 'AMOUNT_IDENTITY'),
+    );
     expect(letters.some((d) => d.code === 'AMOUNT_IDENTITY' && d.input?.claimId === broken.claimId)).toBe(true);
     const raw = letters.find((d) => d.input?.claimId === 'raw-id');
     expect(raw?.field).toBe('personId');

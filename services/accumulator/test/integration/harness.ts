@@ -67,7 +67,10 @@ export class Harness {
 
   async sendClaims(claims: readonly ClaimEvent[]): Promise<void> {
     for (let i = 0; i < claims.length; i += 500) {
-      await this.producer!.send({ topic: this.topics.claims, messages: claims.slice(i, i + 500).map((c) => ({ key: c.personId, value: JSON.stringify(c) })) });
+      await this.producer!.send({
+        topic: this.topics.claims,
+        messages: claims.slice(i, i + 500).map((c) => ({ key: c.personId, value: JSON.stringify(c) })),
+      });
     }
   }
 
@@ -76,12 +79,19 @@ export class Harness {
   }
 
   async sendHouseholds(households: readonly HouseholdEvent[]): Promise<void> {
-    await this.producer!.send({ topic: this.topics.households, messages: households.map((h) => ({ key: h.householdId, value: JSON.stringify(h) })) });
+    await this.producer!.send({
+      topic: this.topics.households,
+      messages: households.map((h) => ({ key: h.householdId, value: JSON.stringify(h) })),
+    });
   }
 
   /** Waits until the group has committed every message of both input topics. */
   async drained(timeoutMs = 90_000): Promise<void> {
-    await waitFor('consumer lag 0', async () => (await consumerLag(this.kafka, this.group, [this.topics.claims, this.topics.households])) === 0, { timeoutMs, intervalMs: 250 });
+    await waitFor(
+      'consumer lag 0',
+      async () => (await consumerLag(this.kafka, this.group, [this.topics.claims, this.topics.households])) === 0,
+      { timeoutMs, intervalMs: 250 },
+    );
   }
 
   async totals(person: string): Promise<Totals> {
@@ -89,7 +99,10 @@ export class Harness {
   }
 
   /** Every person's Redis totals equal the oracle's, to the fen (persons without claims: zero). */
-  async expectTotalsMatch(claims: readonly ClaimEvent[], expectFn: (actual: unknown, expected: unknown) => void): Promise<number> {
+  async expectTotalsMatch(
+    claims: readonly ClaimEvent[],
+    expectFn: (actual: unknown, expected: unknown) => void,
+  ): Promise<number> {
     const expected = expectedTotals(claims, oldestRetainedMonth(AS_OF, 14));
     const persons = [...new Set(claims.map((c) => c.personId))];
     const pipeline = this.redis.pipeline();
@@ -102,13 +115,22 @@ export class Harness {
   }
 
   /** Reads a topic from the beginning until `until` holds for what was read. */
-  async readTopic<T>(topic: string, parse: (value: Buffer | null, key: string | null) => T, until: (items: T[]) => boolean, timeoutMs = 60_000): Promise<T[]> {
+  async readTopic<T>(
+    topic: string,
+    parse: (value: Buffer | null, key: string | null) => T,
+    until: (items: T[]) => boolean,
+    timeoutMs = 60_000,
+  ): Promise<T[]> {
     const items: T[] = [];
     const consumer = this.kafka.consumer({ groupId: uniqueId('reader') });
     this.consumers.push(consumer);
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => { items.push(parse(message.value, message.key?.toString() ?? null)); } });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        items.push(parse(message.value, message.key?.toString() ?? null));
+      },
+    });
     try {
       await waitFor(`messages on ${topic}`, () => until(items), { timeoutMs, intervalMs: 200 });
       return items;
@@ -117,8 +139,16 @@ export class Harness {
     }
   }
 
-  async statuses(until: (items: { key: string | null; status: StatusMessage | null }[]) => boolean, timeoutMs?: number) {
-    return this.readTopic(this.topics.householdStatus, (v, key) => ({ key, status: v ? (JSON.parse(v.toString()) as StatusMessage) : null }), until, timeoutMs);
+  async statuses(
+    until: (items: { key: string | null; status: StatusMessage | null }[]) => boolean,
+    timeoutMs?: number,
+  ) {
+    return this.readTopic(
+      this.topics.householdStatus,
+      (v, key) => ({ key, status: v ? (JSON.parse(v.toString()) as StatusMessage) : null }),
+      until,
+      timeoutMs,
+    );
   }
 
   async deadLetters(until: (items: DeadLetter[]) => boolean, timeoutMs?: number) {

@@ -21,7 +21,9 @@ describe('accumulator: households, alerts and the month roll-over', () => {
     return q;
   };
   const jobsOf = async (name: string, householdId: string): Promise<Job<AlertJobData>[]> =>
-    (await queue(name).getJobs(['prioritized', 'waiting', 'active', 'completed', 'failed', 'delayed'])).filter((j) => j.data.householdId === householdId);
+    (await queue(name).getJobs(['prioritized', 'waiting', 'active', 'completed', 'failed', 'delayed'])).filter(
+      (j) => j.data.householdId === householdId,
+    );
   /** The last status of each household, once `done` holds for them. */
   const lastStatuses = async (done: (last: Map<string, StatusMessage | null>) => boolean) => {
     const last = new Map<string, StatusMessage | null>();
@@ -33,20 +35,32 @@ describe('accumulator: households, alerts and the month roll-over', () => {
     return last;
   };
   const stored = (householdId: string, version: number) =>
-    waitFor(`household ${householdId} v${version}`, async () => (await h.redis.hget(h.keys.household(householdId), 'ver')) === String(version));
+    waitFor(
+      `household ${householdId} v${version}`,
+      async () => (await h.redis.hget(h.keys.household(householdId), 'ver')) === String(version),
+    );
 
   beforeAll(async () => {
     await h.setup();
     await h.start();
   });
   afterAll(async () => {
-    await Promise.all(queues.map(async (q) => { await q.close(); }));
+    await Promise.all(
+      queues.map(async (q) => {
+        await q.close();
+      }),
+    );
     expect(await h.teardown()).toEqual([0]);
   });
 
   it('raises an alert once and only once, however often the claim and the household come again', async () => {
     const person = pseudonymFor();
-    const hh = registryHousehold({ householdId: `HH-A-${person.slice(2, 10)}`, members: [person], income: '60000.00', streetCode: STREET });
+    const hh = registryHousehold({
+      householdId: `HH-A-${person.slice(2, 10)}`,
+      members: [person],
+      income: '60000.00',
+      streetCode: STREET,
+    });
     await h.sendHouseholds([hh]);
     await stored(hh.householdId, 1);
     // 30000 of 60000 income: EXPENDITURE_POVERTY_2 (≥ 40%), level action.
@@ -62,7 +76,15 @@ describe('accumulator: households, alerts and the month roll-over', () => {
     const jobs = await jobsOf(streetQueueName(STREET), hh.householdId);
     expect(jobs.map((j) => j.id)).toEqual([alertJobId(hh.householdId, 'action', '2024-06')]);
     expect(jobs[0]!.name).toBe('action');
-    expect(jobs[0]!.data).toMatchObject({ streetCode: STREET, districtCode: '310115', level: 'action', burden12m: '30000.00', income: '60000.00', burdenRatio: '0.5000', window: { from: '2023-07', to: '2024-06' } });
+    expect(jobs[0]!.data).toMatchObject({
+      streetCode: STREET,
+      districtCode: '310115',
+      level: 'action',
+      burden12m: '30000.00',
+      income: '60000.00',
+      burdenRatio: '0.5000',
+      window: { from: '2023-07', to: '2024-06' },
+    });
     expect(jobs[0]!.data.findings.map((f) => f.code)).toContain('EXPENDITURE_POVERTY_2');
   });
 
@@ -72,8 +94,10 @@ describe('accumulator: households, alerts and the month roll-over', () => {
     await h.sendHouseholds([registryHousehold({ householdId: id, members: [b, c], income: '100000.00' })]);
     await stored(id, 1);
     await h.sendClaims([
-      settlement({ person: b, serviceDate: '2024-02-02', cash: '12000.00' }), settlement({ person: b, serviceDate: '2024-03-03', cash: '8000.00' }),
-      settlement({ person: c, serviceDate: '2024-04-04', cash: '14999.99' }), settlement({ person: c, serviceDate: '2024-04-05', cash: '0.01' }),
+      settlement({ person: b, serviceDate: '2024-02-02', cash: '12000.00' }),
+      settlement({ person: b, serviceDate: '2024-03-03', cash: '8000.00' }),
+      settlement({ person: c, serviceDate: '2024-04-04', cash: '14999.99' }),
+      settlement({ person: c, serviceDate: '2024-04-05', cash: '0.01' }),
       settlement({ person: d, serviceDate: '2024-05-05', cash: '5000.00' }),
     ]);
     await h.drained();
@@ -90,7 +114,9 @@ describe('accumulator: households, alerts and the month roll-over', () => {
     // one ends with a tombstone.
     expect(last.has(d)).toBe(true);
     await h.sendHouseholds([registryHousehold({ householdId: id, members: [b, c], income: '100000.00', version: 1 })]);
-    await h.sendHouseholds([registryHousehold({ householdId: id, members: [b, c, d], income: '100000.00', version: 3 })]);
+    await h.sendHouseholds([
+      registryHousehold({ householdId: id, members: [b, c, d], income: '100000.00', version: 3 }),
+    ]);
     last = await lastStatuses((l) => l.get(id)?.level === 'action' && l.get(d) === null && l.get(c) === null);
     expect(last.get(id)?.burden12m).toBe('40000.00');
     expect(await h.redis.hget(h.keys.household(id), 'ver')).toBe('3');
@@ -106,23 +132,38 @@ describe('accumulator: households, alerts and the month roll-over', () => {
       return found.length > 0 ? found : undefined;
     });
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]!.data).toMatchObject({ householdId: person, streetCode: '', districtCode: null, level: 'watch', burden12m: '90000.00' });
+    expect(jobs[0]!.data).toMatchObject({
+      householdId: person,
+      streetCode: '',
+      districtCode: null,
+      level: 'watch',
+      burden12m: '90000.00',
+    });
   });
 
   it('lowers a level at the month roll-over, publishes the fall and raises no alert', async () => {
     const [e, gone] = [pseudonymFor(), pseudonymFor()];
     const id = `HH-O-${e.slice(2, 10)}`;
-    await h.sendHouseholds([registryHousehold({ householdId: id, members: [e], income: '60000.00', streetCode: STREET })]);
+    await h.sendHouseholds([
+      registryHousehold({ householdId: id, members: [e], income: '60000.00', streetCode: STREET }),
+    ]);
     await stored(id, 1);
     // July 2023 is the oldest month of the window as of 2024-06-30; May 2023 only of the retention.
-    await h.sendClaims([settlement({ person: e, serviceDate: '2023-07-20', cash: '30000.00' }), settlement({ person: gone, serviceDate: '2023-05-31', cash: '10.00' })]);
+    await h.sendClaims([
+      settlement({ person: e, serviceDate: '2023-07-20', cash: '30000.00' }),
+      settlement({ person: gone, serviceDate: '2023-05-31', cash: '10.00' }),
+    ]);
     await h.drained();
     await lastStatuses((l) => l.get(id)?.level === 'action');
 
     const job = await queue(ROLLOVER_QUEUE).add('rollover', { asOf: '2024-07-01' });
     await waitFor('roll-over done', async () => (await job.getState()) === 'completed');
     const last = await lastStatuses((l) => l.get(id)?.level === 'none');
-    expect(last.get(id)).toMatchObject({ previousLevel: 'action', burden12m: '0.00', window: { from: '2023-08', to: '2024-07' } });
+    expect(last.get(id)).toMatchObject({
+      previousLevel: 'action',
+      burden12m: '0.00',
+      window: { from: '2023-08', to: '2024-07' },
+    });
     expect((await jobsOf(streetQueueName(STREET), id)).map((j) => j.name)).toEqual(['action']);
     // The person whose only claim left the retention is pruned from Redis and from the index.
     expect(await h.redis.exists(h.keys.person(gone), h.keys.personClaims(gone))).toBe(0);

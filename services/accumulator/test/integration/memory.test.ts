@@ -32,7 +32,9 @@ describe('accumulator: Redis memory per person and per claim', () => {
   it('stays within 1 KB per active person and 100 bytes per claim held for dedup', async () => {
     const options = { seed: 5, households: 1500, endDate: '2024-06-30' };
     const pseudonym = (id: string) => `p_${createHmac('sha256', 'memory-test').update(id).digest('hex').slice(0, 32)}`;
-    const claims: ClaimEvent[] = [...generateClaims(options, generateHouseholds(options))].map((c) => ({ ...c, personId: pseudonym(c.personId), receivedAt: '2024-07-01T00:00:00Z' }) as ClaimEvent);
+    const claims: ClaimEvent[] = [...generateClaims(options, generateHouseholds(options))].map(
+      (c) => ({ ...c, personId: pseudonym(c.personId), receivedAt: '2024-07-01T00:00:00Z' }) as ClaimEvent,
+    );
     for (let i = 0; i < claims.length; i += 5000) await applyClaims(redis, keys, claims.slice(i, i + 5000), '2023-05');
     const persons = [...new Set(claims.map((c) => c.personId))];
 
@@ -48,8 +50,10 @@ describe('accumulator: Redis memory per person and per claim', () => {
     const held = ((await pipeline.exec()) ?? []).reduce((s, [, v]) => s + Number(v), 0);
     const perPerson = bucketBytes / persons.length;
     const perClaim = dedupBytes / held;
-    console.log(`[memory] ${claims.length} messages, ${persons.length} persons, ${held} dedup records: ` +
-      `${perPerson.toFixed(0)} B per person (month buckets), ${perClaim.toFixed(1)} B per claim held for dedup`);
+    console.log(
+      `[memory] ${claims.length} messages, ${persons.length} persons, ${held} dedup records: ` +
+        `${perPerson.toFixed(0)} B per person (month buckets), ${perClaim.toFixed(1)} B per claim held for dedup`,
+    );
     expect(perPerson).toBeLessThanOrEqual(1024);
     expect(perClaim).toBeLessThanOrEqual(100);
 

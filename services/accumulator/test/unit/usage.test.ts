@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateHousehold, getRuleSet } from '@warnline/rules';
 import { createKeys } from '../../src/keys.ts';
-import { evaluationHousehold, hasBuckets, householdUsage, materialDigest, soloHousehold, usageOf } from '../../src/usage.ts';
+import {
+  evaluationHousehold,
+  hasBuckets,
+  householdUsage,
+  materialDigest,
+  soloHousehold,
+  usageOf,
+} from '../../src/usage.ts';
 import { registryHousehold } from '../support.ts';
 
 describe('usage from person hashes', () => {
@@ -26,13 +33,25 @@ describe('usage from person hashes', () => {
 
   it('evaluates a household of one and a registry household with packages/rules', () => {
     const ruleSet = getRuleSet('shanghai', '2024-06-30');
-    const solo = evaluateHousehold(ruleSet, { household: soloHousehold('p_a'), usage: usageOf('p_a', { '2024-03:i': '9000000:0' }), asOf: '2024-06-30' });
+    const solo = evaluateHousehold(ruleSet, {
+      household: soloHousehold('p_a'),
+      usage: usageOf('p_a', { '2024-03:i': '9000000:0' }),
+      asOf: '2024-06-30',
+    });
     expect(solo).toMatchObject({ householdId: 'p_a', burden12m: '90000.00', level: 'watch', income: null });
     const record = registryHousehold({ householdId: 'HH1', members: ['p_a'], income: '60000.00' });
-    const hh = evaluateHousehold(ruleSet, { household: evaluationHousehold(record), usage: householdUsage('HH1', ['p_a'], new Map([['p_a', { '2024-03:i': '3000000:0', h: 'HH1' }]])), asOf: '2024-06-30' });
+    const hh = evaluateHousehold(ruleSet, {
+      household: evaluationHousehold(record),
+      usage: householdUsage('HH1', ['p_a'], new Map([['p_a', { '2024-03:i': '3000000:0', h: 'HH1' }]])),
+      asOf: '2024-06-30',
+    });
     expect(hh).toMatchObject({ level: 'action', burden12m: '30000.00', burdenRatio: '0.5000' });
     // The material digest moves with the level and the window, not with the amounts alone.
-    const more = evaluateHousehold(ruleSet, { household: evaluationHousehold(record), usage: householdUsage('HH1', ['p_a'], new Map([['p_a', { '2024-03:i': '3100000:0', h: 'HH1' }]])), asOf: '2024-06-30' });
+    const more = evaluateHousehold(ruleSet, {
+      household: evaluationHousehold(record),
+      usage: householdUsage('HH1', ['p_a'], new Map([['p_a', { '2024-03:i': '3100000:0', h: 'HH1' }]])),
+      asOf: '2024-06-30',
+    });
     expect(materialDigest(more)).toBe(materialDigest(hh));
     expect(materialDigest({ ...hh, level: 'warning' })).not.toBe(materialDigest(hh));
     expect(materialDigest({ ...hh, window: { from: '2023-08', to: '2024-07' } })).not.toBe(materialDigest(hh));

@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import type { RunningService } from '../../../../test/support/services.ts';
 import {
-  Producer, STREET_A, STREET_C, TOKENS, alertData, alertIdOf, call, cleanup, startAlerter, testEnv, type TestEnv,
+  Producer,
+  STREET_A,
+  STREET_C,
+  TOKENS,
+  alertData,
+  alertIdOf,
+  call,
+  cleanup,
+  startAlerter,
+  testEnv,
+  type TestEnv,
 } from './support.ts';
 
 const ROLES = ['none', 'unknown', 'streetA', 'streetB', 'district', 'otherDistrict', 'admin'] as const;
@@ -67,17 +77,29 @@ describe('alerter: access matrix', () => {
   const request = (route: Route, role: Role) => {
     const token = tokenOf(role);
     switch (route) {
-      case 'list': return call(alerter, 'GET', `/v1/streets/${STREET_A}/alerts`, token);
-      case 'show': return call(alerter, 'GET', `/v1/alerts/${shared}`, token);
-      case 'history': return call(alerter, 'GET', `/v1/alerts/${shared}/history`, token);
-      case 'transition': return call(alerter, 'POST', `/v1/alerts/${own.get(role)}/transitions`, token, { to: 'acknowledged', note: role });
-      case 'board': return call(alerter, 'GET', '/admin/queues', token);
-      case 'metrics': return call(alerter, 'GET', '/metrics', token);
-      case 'healthz': return call(alerter, 'GET', '/healthz', token);
+      case 'list':
+        return call(alerter, 'GET', `/v1/streets/${STREET_A}/alerts`, token);
+      case 'show':
+        return call(alerter, 'GET', `/v1/alerts/${shared}`, token);
+      case 'history':
+        return call(alerter, 'GET', `/v1/alerts/${shared}/history`, token);
+      case 'transition':
+        return call(alerter, 'POST', `/v1/alerts/${own.get(role)}/transitions`, token, {
+          to: 'acknowledged',
+          note: role,
+        });
+      case 'board':
+        return call(alerter, 'GET', '/admin/queues', token);
+      case 'metrics':
+        return call(alerter, 'GET', '/metrics', token);
+      case 'healthz':
+        return call(alerter, 'GET', '/healthz', token);
     }
   };
 
-  const cases = (Object.keys(MATRIX) as Route[]).flatMap((route) => ROLES.map((role) => [route, role, MATRIX[route][role]] as const));
+  const cases = (Object.keys(MATRIX) as Route[]).flatMap((route) =>
+    ROLES.map((role) => [route, role, MATRIX[route][role]] as const),
+  );
 
   it.each(cases)('%s as %s → %i', async (route, role, expected) => {
     const answer = await request(route, role);
@@ -91,15 +113,25 @@ describe('alerter: access matrix', () => {
       const alert = await call<{ state: string }>(alerter, 'GET', `/v1/alerts/${own.get(role)}`, TOKENS.admin.token);
       expect(alert.body.state).toBe(MATRIX.transition[role] === 200 ? 'acknowledged' : 'new');
     }
-    const history = await call<{ history: { action: string; actor: { name: string; role: string } }[] }>(alerter, 'GET', `/v1/alerts/${own.get('district')}/history`, TOKENS.admin.token);
-    expect(history.body.history[1]).toMatchObject({ action: 'acknowledged', actor: { name: 'qu-310113', role: 'district' } });
+    const history = await call<{ history: { action: string; actor: { name: string; role: string } }[] }>(
+      alerter,
+      'GET',
+      `/v1/alerts/${own.get('district')}/history`,
+      TOKENS.admin.token,
+    );
+    expect(history.body.history[1]).toMatchObject({
+      action: 'acknowledged',
+      actor: { name: 'qu-310113', role: 'district' },
+    });
   });
 
   it('keeps a street out of other streets and districts, whatever it asks', async () => {
     const t = TOKENS.streetA.token;
     expect((await call(alerter, 'GET', `/v1/streets/${STREET_C}/alerts`, t)).status).toBe(403);
     expect((await call(alerter, 'GET', `/v1/alerts/${foreign}`, t)).status).toBe(403);
-    expect((await call(alerter, 'POST', `/v1/alerts/${foreign}/transitions`, t, { to: 'acknowledged' })).status).toBe(403);
+    expect((await call(alerter, 'POST', `/v1/alerts/${foreign}/transitions`, t, { to: 'acknowledged' })).status).toBe(
+      403,
+    );
     // An id of another street is refused before it is looked up: existence does not leak.
     expect((await call(alerter, 'GET', `/v1/alerts/${STREET_C}-999999`, t)).status).toBe(403);
     expect((await call(alerter, 'GET', '/v1/alerts/garbage', t)).status).toBe(403);
@@ -111,16 +143,29 @@ describe('alerter: access matrix', () => {
     const asked = await fetch(`${alerter.url}/admin/queues`);
     expect(asked.status).toBe(401);
     expect(asked.headers.get('www-authenticate')).toMatch(/^Basic /);
-    const ok = await fetch(`${alerter.url}/admin/queues`, { headers: { authorization: basic('ops', TOKENS.admin.token) } });
+    const ok = await fetch(`${alerter.url}/admin/queues`, {
+      headers: { authorization: basic('ops', TOKENS.admin.token) },
+    });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('<html');
-    const api = await fetch(`${alerter.url}/admin/queues/api/queues`, { headers: { authorization: basic('ops', TOKENS.admin.token) } });
+    const api = await fetch(`${alerter.url}/admin/queues/api/queues`, {
+      headers: { authorization: basic('ops', TOKENS.admin.token) },
+    });
     expect(api.status).toBe(200);
     expect(JSON.stringify(await api.json())).toContain(`alerts.street.${STREET_A}`);
-    const street = await fetch(`${alerter.url}/admin/queues/api/queues`, { headers: { authorization: basic('x', TOKENS.streetA.token) } });
+    const street = await fetch(`${alerter.url}/admin/queues/api/queues`, {
+      headers: { authorization: basic('x', TOKENS.streetA.token) },
+    });
     expect(street.status).toBe(403);
-    for (const header of ['Bearer', 'Token abc', `Bearer ${TOKENS.admin.token} extra`, basic('ops', 'wrong-password-0123456789')]) {
-      expect((await fetch(`${alerter.url}/v1/streets/${STREET_A}/alerts`, { headers: { authorization: header } })).status).toBe(401);
+    for (const header of [
+      'Bearer',
+      'Token abc',
+      `Bearer ${TOKENS.admin.token} extra`,
+      basic('ops', 'wrong-password-0123456789'),
+    ]) {
+      expect(
+        (await fetch(`${alerter.url}/v1/streets/${STREET_A}/alerts`, { headers: { authorization: header } })).status,
+      ).toBe(401);
     }
   });
 

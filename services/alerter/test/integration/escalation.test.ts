@@ -11,7 +11,17 @@ import { EscalationJobDataSchema, districtQueueName, type AlertAuditEvent } from
 import type { RunningService } from '../../../../test/support/services.ts';
 import { waitFor } from '../../../../test/support/wait.ts';
 import {
-  AuditReader, Producer, STREET_A, TOKENS, alertData, alertIdOf, call, cleanup, startAlerter, testEnv, type TestEnv,
+  AuditReader,
+  Producer,
+  STREET_A,
+  TOKENS,
+  alertData,
+  alertIdOf,
+  call,
+  cleanup,
+  startAlerter,
+  testEnv,
+  type TestEnv,
 } from './support.ts';
 
 const TIMER_QUEUE = 'alerter.timers';
@@ -42,7 +52,8 @@ describe('alerter: time limits and escalation', () => {
   });
 
   const district = () => producer.queue(districtQueueName('310113'));
-  const timerResult = async (id: string) => (await producer.queue(TIMER_QUEUE).getJob(id))?.returnvalue as { result: string } | undefined;
+  const timerResult = async (id: string) =>
+    (await producer.queue(TIMER_QUEUE).getJob(id))?.returnvalue as { result: string } | undefined;
 
   it('escalates a breach of either limit to the district, marks the alert overdue, and leaves in-time alerts alone', async () => {
     const alerter = await startAlerter(env, { ALERT_ACK_WITHIN_SECONDS: '2', ALERT_CLOSE_WITHIN_SECONDS: '5' });
@@ -53,35 +64,61 @@ describe('alerter: time limits and escalation', () => {
     const acked = alertData({ level: 'watch' });
     const done = alertData({ level: 'warning' });
     for (const d of [late, acked, done]) await producer.raise(d);
-    const [lateId, ackedId, doneId] = await Promise.all([late, acked, done].map((d) => alertIdOf(alerter, STREET_A, d.householdId)));
-    const move = (id: string, body: Record<string, unknown>) => call(alerter, 'POST', `/v1/alerts/${id}/transitions`, token, body);
+    const [lateId, ackedId, doneId] = await Promise.all(
+      [late, acked, done].map((d) => alertIdOf(alerter, STREET_A, d.householdId)),
+    );
+    const move = (id: string, body: Record<string, unknown>) =>
+      call(alerter, 'POST', `/v1/alerts/${id}/transitions`, token, body);
     await move(ackedId!, { to: 'acknowledged' });
     await move(doneId!, { to: 'acknowledged' });
     await move(doneId!, { to: 'investigating' });
     await move(doneId!, { to: 'closed', outcome: 'temporary-assistance', note: '临时救助已发放' });
 
-    const escalation = await waitFor('acknowledge breach escalated', () => district().getJob(`${lateId}|acknowledge`), { timeoutMs: 20_000 });
+    const escalation = await waitFor('acknowledge breach escalated', () => district().getJob(`${lateId}|acknowledge`), {
+      timeoutMs: 20_000,
+    });
     expect(escalation.name).toBe('action');
     expect(escalation.priority).toBe(1);
     expect(EscalationJobDataSchema.parse(escalation.data)).toMatchObject({
-      alertId: lateId, householdId: late.householdId, streetCode: STREET_A, districtCode: '310113', breach: 'acknowledge', state: 'new',
+      alertId: lateId,
+      householdId: late.householdId,
+      streetCode: STREET_A,
+      districtCode: '310113',
+      breach: 'acknowledge',
+      state: 'new',
     });
-    const shown = await call<{ overdue: { acknowledge: string | null } }>(alerter, 'GET', `/v1/alerts/${lateId}`, token);
+    const shown = await call<{ overdue: { acknowledge: string | null } }>(
+      alerter,
+      'GET',
+      `/v1/alerts/${lateId}`,
+      token,
+    );
     expect(shown.body.overdue.acknowledge).not.toBeNull();
-    const overdueList = await call<{ alerts: { alertId: string }[] }>(alerter, 'GET', `/v1/streets/${STREET_A}/alerts?state=overdue`, token);
+    const overdueList = await call<{ alerts: { alertId: string }[] }>(
+      alerter,
+      'GET',
+      `/v1/streets/${STREET_A}/alerts?state=overdue`,
+      token,
+    );
     expect(overdueList.body.alerts.map((a) => a.alertId)).toContain(lateId);
 
     // The acknowledged alert breaches only the close limit; the closed one breaches nothing.
     await waitFor('close breach escalated', () => district().getJob(`${ackedId}|close`), { timeoutMs: 20_000 });
-    await waitFor('late alert close breach escalated', () => district().getJob(`${lateId}|close`), { timeoutMs: 20_000 });
+    await waitFor('late alert close breach escalated', () => district().getJob(`${lateId}|close`), {
+      timeoutMs: 20_000,
+    });
     expect(await timerResult(`${ackedId}|acknowledge`)).toEqual({ result: 'in-time' });
-    expect(await waitFor('closed alert timers ran', () => timerResult(`${doneId}|close`))).toEqual({ result: 'in-time' });
+    expect(await waitFor('closed alert timers ran', () => timerResult(`${doneId}|close`))).toEqual({
+      result: 'in-time',
+    });
     expect(await district().getJob(`${ackedId}|acknowledge`)).toBeUndefined();
     expect(await district().getJob(`${doneId}|close`)).toBeUndefined();
 
     const history = await call<{ history: AlertAuditEvent[] }>(alerter, 'GET', `/v1/alerts/${lateId}/history`, token);
     expect(history.body.history.map((e) => [e.action, e.breach, e.actor.role])).toEqual([
-      ['opened', null, 'system'], ['overdue', 'acknowledge', 'system'], ['overdue', 'close', 'system'],
+      ['opened', null, 'system'],
+      ['overdue', 'acknowledge', 'system'],
+      ['overdue', 'close', 'system'],
     ]);
     await waitFor('overdue events audited', () => audit.of(lateId!).length === 3);
 
@@ -101,8 +138,15 @@ describe('alerter: time limits and escalation', () => {
 
     const second = await startAlerter(env, { ALERT_ACK_WITHIN_SECONDS: '4', ALERT_CLOSE_WITHIN_SECONDS: '3600' });
     running.push(second);
-    await waitFor('escalated by the restarted alerter', () => district().getJob(`${alertId}|acknowledge`), { timeoutMs: 20_000 });
-    const shown = await call<{ overdue: { acknowledge: string | null }; state: string }>(second, 'GET', `/v1/alerts/${alertId}`, token);
+    await waitFor('escalated by the restarted alerter', () => district().getJob(`${alertId}|acknowledge`), {
+      timeoutMs: 20_000,
+    });
+    const shown = await call<{ overdue: { acknowledge: string | null }; state: string }>(
+      second,
+      'GET',
+      `/v1/alerts/${alertId}`,
+      token,
+    );
     expect(shown.body).toMatchObject({ state: 'new', overdue: { acknowledge: expect.any(String) } });
   });
 
@@ -132,9 +176,18 @@ describe('alerter: time limits and escalation', () => {
         expect(await (await producer2.queue(TIMER_QUEUE).getJob(`${alertId}|acknowledge`))?.isDelayed()).toBe(true);
         const second = await startAlerter(again, { ALERT_ACK_WITHIN_SECONDS: '5', ALERT_CLOSE_WITHIN_SECONDS: '3600' });
         running.push(second);
-        const job = await waitFor('escalated after the Redis restart', () => producer2.queue(districtQueueName('310113')).getJob(`${alertId}|acknowledge`), { timeoutMs: 20_000 });
+        const job = await waitFor(
+          'escalated after the Redis restart',
+          () => producer2.queue(districtQueueName('310113')).getJob(`${alertId}|acknowledge`),
+          { timeoutMs: 20_000 },
+        );
         expect(job.data).toMatchObject({ alertId, breach: 'acknowledge' });
-        const history = await call<{ history: AlertAuditEvent[] }>(second, 'GET', `/v1/alerts/${alertId}/history`, token);
+        const history = await call<{ history: AlertAuditEvent[] }>(
+          second,
+          'GET',
+          `/v1/alerts/${alertId}/history`,
+          token,
+        );
         expect(history.body.history.map((e) => e.action)).toEqual(['opened', 'overdue']);
         expect(await second.stop()).toBe(0);
         running.splice(running.indexOf(second), 1);

@@ -4,13 +4,28 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import {
-  CHARITY_QUEUE, CharityReferralJobDataSchema, alertJobId, districtQueueName, streetQueueName, type AlertAuditEvent,
+  CHARITY_QUEUE,
+  CharityReferralJobDataSchema,
+  alertJobId,
+  districtQueueName,
+  streetQueueName,
+  type AlertAuditEvent,
 } from '@warnline/contracts';
 import type { RunningService } from '../../../../test/support/services.ts';
 import { createKeys } from '../../src/keys.ts';
 import { waitFor } from '../../../../test/support/wait.ts';
 import {
-  AuditReader, Producer, STREET_A, TOKENS, alertData, alertIdOf, call, cleanup, startAlerter, testEnv, type TestEnv,
+  AuditReader,
+  Producer,
+  STREET_A,
+  TOKENS,
+  alertData,
+  alertIdOf,
+  call,
+  cleanup,
+  startAlerter,
+  testEnv,
+  type TestEnv,
 } from './support.ts';
 
 describe('alerter: the closed loop', () => {
@@ -40,10 +55,16 @@ describe('alerter: the closed loop', () => {
     for (const t of Object.values(TOKENS)) expect(alerter.output()).not.toContain(t.token);
   });
 
-  const transition = (alertId: string, body: Record<string, unknown>, t = token) => call(alerter, 'POST', `/v1/alerts/${alertId}/transitions`, t, body);
+  const transition = (alertId: string, body: Record<string, unknown>, t = token) =>
+    call(alerter, 'POST', `/v1/alerts/${alertId}/transitions`, t, body);
 
   it('takes one household from alert to close, with history and audit trail', async () => {
-    const data = alertData({ level: 'action', findings: [{ code: 'EXPENDITURE_POVERTY_2', citation: '沪府办规〔2022〕19号 四', message: 'expenditure-type poverty (2)' }] });
+    const data = alertData({
+      level: 'action',
+      findings: [
+        { code: 'EXPENDITURE_POVERTY_2', citation: '沪府办规〔2022〕19号 四', message: 'expenditure-type poverty (2)' },
+      ],
+    });
     const jobId = await producer.raise(data);
     const alertId = await alertIdOf(alerter, STREET_A, data.householdId);
     expect(alertId).toMatch(/^310113103-\d{6}$/);
@@ -58,20 +79,54 @@ describe('alerter: the closed loop', () => {
     const shown = await call(alerter, 'GET', `/v1/alerts/${alertId}`, token);
     expect(shown.status).toBe(200);
     expect(shown.body).toMatchObject({
-      alertId, householdId: data.householdId, streetCode: STREET_A, districtCode: '310113', state: 'new', level: 'action',
-      next: ['acknowledged'], overdue: { acknowledge: null, close: null }, jobs: 1,
-      decision: { findings: data.findings, burden12m: '26000.00', income: '60000.00', burdenRatio: '0.4333', window: data.window, assistance: data.assistance, ruleSet: data.ruleSet },
+      alertId,
+      householdId: data.householdId,
+      streetCode: STREET_A,
+      districtCode: '310113',
+      state: 'new',
+      level: 'action',
+      next: ['acknowledged'],
+      overdue: { acknowledge: null, close: null },
+      jobs: 1,
+      decision: {
+        findings: data.findings,
+        burden12m: '26000.00',
+        income: '60000.00',
+        burdenRatio: '0.4333',
+        window: data.window,
+        assistance: data.assistance,
+        ruleSet: data.ruleSet,
+      },
     });
 
-    expect((await transition(alertId, { to: 'acknowledged', note: '电话联系户主' })).body).toMatchObject({ state: 'acknowledged', next: ['investigating'] });
-    expect((await transition(alertId, { to: 'investigating', note: '入户摸排' })).body).toMatchObject({ state: 'investigating' });
-    const closed = await transition(alertId, { to: 'closed', outcome: 'assistance-granted', note: '支出型贫困二类，已纳入医疗救助' });
+    expect((await transition(alertId, { to: 'acknowledged', note: '电话联系户主' })).body).toMatchObject({
+      state: 'acknowledged',
+      next: ['investigating'],
+    });
+    expect((await transition(alertId, { to: 'investigating', note: '入户摸排' })).body).toMatchObject({
+      state: 'investigating',
+    });
+    const closed = await transition(alertId, {
+      to: 'closed',
+      outcome: 'assistance-granted',
+      note: '支出型贫困二类，已纳入医疗救助',
+    });
     expect(closed.status).toBe(200);
     expect(closed.body).toMatchObject({ state: 'closed', outcome: 'assistance-granted', next: [] });
 
-    const listedClosed = await call<{ alerts: { alertId: string }[] }>(alerter, 'GET', `/v1/streets/${STREET_A}/alerts?state=closed`, token);
+    const listedClosed = await call<{ alerts: { alertId: string }[] }>(
+      alerter,
+      'GET',
+      `/v1/streets/${STREET_A}/alerts?state=closed`,
+      token,
+    );
     expect(listedClosed.body.alerts.map((a) => a.alertId)).toContain(alertId);
-    const listedNew = await call<{ alerts: { alertId: string }[] }>(alerter, 'GET', `/v1/streets/${STREET_A}/alerts?state=new`, token);
+    const listedNew = await call<{ alerts: { alertId: string }[] }>(
+      alerter,
+      'GET',
+      `/v1/streets/${STREET_A}/alerts?state=new`,
+      token,
+    );
     expect(listedNew.body.alerts.map((a) => a.alertId)).not.toContain(alertId);
 
     const history = await call<{ history: AlertAuditEvent[] }>(alerter, 'GET', `/v1/alerts/${alertId}/history`, token);
@@ -85,7 +140,9 @@ describe('alerter: the closed loop', () => {
     for (const e of history.body.history) expect(Date.parse(e.at)).not.toBeNaN();
 
     // The audit topic holds the same events (acks -1), readable by anyone auditing the street office.
-    const audited = await waitFor('four audit events', () => (audit.of(alertId).length === 4 ? audit.of(alertId) : undefined));
+    const audited = await waitFor('four audit events', () =>
+      audit.of(alertId).length === 4 ? audit.of(alertId) : undefined,
+    );
     expect(audited).toEqual(history.body.history);
 
     const metrics = await call(alerter, 'GET', '/metrics');
@@ -100,22 +157,43 @@ describe('alerter: the closed loop', () => {
     const alertId = await alertIdOf(alerter, STREET_A, watch.householdId);
     expect((await transition(alertId, { to: 'acknowledged' })).status).toBe(200);
 
-    const action = { ...watch, level: 'action' as const, burden12m: '41000.00', findings: [{ code: 'EXPENDITURE_POVERTY_1', citation: '沪府办规〔2022〕19号 四', message: 'x' }] };
+    const action = {
+      ...watch,
+      level: 'action' as const,
+      burden12m: '41000.00',
+      findings: [{ code: 'EXPENDITURE_POVERTY_1', citation: '沪府办规〔2022〕19号 四', message: 'x' }],
+    };
     await producer.raise(action);
     const raised = await waitFor('level raised', async () => {
-      const r = await call<{ level: string; jobs: number; state: string; decision: { burden12m: string } }>(alerter, 'GET', `/v1/alerts/${alertId}`, token);
+      const r = await call<{ level: string; jobs: number; state: string; decision: { burden12m: string } }>(
+        alerter,
+        'GET',
+        `/v1/alerts/${alertId}`,
+        token,
+      );
       return r.body.level === 'action' ? r.body : undefined;
     });
     expect(raised).toMatchObject({ state: 'acknowledged', jobs: 2, decision: { burden12m: '41000.00' } });
 
     // A lower level later (a new window month) is absorbed: no new alert, level kept.
     await producer.raise({ ...watch, window: { from: '2023-08', to: '2024-07' } });
-    await waitFor('re-raise recorded', async () => (await call<{ jobs: number }>(alerter, 'GET', `/v1/alerts/${alertId}`, token)).body.jobs === 3);
+    await waitFor(
+      're-raise recorded',
+      async () => (await call<{ jobs: number }>(alerter, 'GET', `/v1/alerts/${alertId}`, token)).body.jobs === 3,
+    );
     const history = await call<{ history: AlertAuditEvent[] }>(alerter, 'GET', `/v1/alerts/${alertId}/history`, token);
     expect(history.body.history.map((e) => [e.action, e.level, e.previousLevel])).toEqual([
-      ['opened', 'watch', null], ['acknowledged', 'watch', null], ['level-raised', 'action', 'watch'], ['re-raised', 'action', null],
+      ['opened', 'watch', null],
+      ['acknowledged', 'watch', null],
+      ['level-raised', 'action', 'watch'],
+      ['re-raised', 'action', null],
     ]);
-    const open = await call<{ alerts: { householdId: string }[] }>(alerter, 'GET', `/v1/streets/${STREET_A}/alerts?state=acknowledged`, token);
+    const open = await call<{ alerts: { householdId: string }[] }>(
+      alerter,
+      'GET',
+      `/v1/streets/${STREET_A}/alerts?state=acknowledged`,
+      token,
+    );
     expect(open.body.alerts.filter((a) => a.householdId === watch.householdId)).toHaveLength(1);
 
     // Once closed, a new rise opens a new alert (a new episode).
@@ -157,26 +235,47 @@ describe('alerter: the closed loop', () => {
 
     const skip = await transition(alertId, { to: 'investigating' });
     expect(skip.status).toBe(409);
-    expect(skip.body).toMatchObject({ code: 'INVALID_TRANSITION', state: 'new', to: 'investigating', allowed: ['acknowledged'], retriable: false });
-    expect((await transition(alertId, { to: 'closed', outcome: 'duplicate', note: 'x' })).body).toMatchObject({ code: 'INVALID_TRANSITION', state: 'new' });
+    expect(skip.body).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      state: 'new',
+      to: 'investigating',
+      allowed: ['acknowledged'],
+      retriable: false,
+    });
+    expect((await transition(alertId, { to: 'closed', outcome: 'duplicate', note: 'x' })).body).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      state: 'new',
+    });
 
     expect((await transition(alertId, { to: 'acknowledged' })).status).toBe(200);
     const twice = await transition(alertId, { to: 'acknowledged' });
     expect(twice.status).toBe(409);
     expect(twice.body).toMatchObject({ code: 'INVALID_TRANSITION', state: 'acknowledged', allowed: ['investigating'] });
 
-    expect((await transition(alertId, { to: 'investigating', outcome: 'duplicate' })).body).toMatchObject({ code: 'OUTCOME_NOT_ALLOWED' });
+    expect((await transition(alertId, { to: 'investigating', outcome: 'duplicate' })).body).toMatchObject({
+      code: 'OUTCOME_NOT_ALLOWED',
+    });
     await transition(alertId, { to: 'investigating' });
-    expect((await transition(alertId, { to: 'closed', note: 'no outcome' })).body).toMatchObject({ code: 'OUTCOME_REQUIRED' });
-    expect((await transition(alertId, { to: 'closed', outcome: 'unreachable' })).body).toMatchObject({ code: 'OUTCOME_REQUIRED' });
-    expect((await transition(alertId, { to: 'closed', outcome: 'rich-now', note: 'x' })).body).toMatchObject({ code: 'BAD_REQUEST' });
+    expect((await transition(alertId, { to: 'closed', note: 'no outcome' })).body).toMatchObject({
+      code: 'OUTCOME_REQUIRED',
+    });
+    expect((await transition(alertId, { to: 'closed', outcome: 'unreachable' })).body).toMatchObject({
+      code: 'OUTCOME_REQUIRED',
+    });
+    expect((await transition(alertId, { to: 'closed', outcome: 'rich-now', note: 'x' })).body).toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     expect((await transition(alertId, { to: 'new' })).body).toMatchObject({ code: 'BAD_REQUEST' });
-    expect((await transition(alertId, { to: 'closed', outcome: 'unreachable', note: '三次上门未遇' })).status).toBe(200);
+    expect((await transition(alertId, { to: 'closed', outcome: 'unreachable', note: '三次上门未遇' })).status).toBe(
+      200,
+    );
     const reopened = await transition(alertId, { to: 'acknowledged' });
     expect(reopened.status).toBe(409);
     expect(reopened.body).toMatchObject({ code: 'INVALID_TRANSITION', state: 'closed', allowed: [] });
 
-    expect((await call(alerter, 'GET', `/v1/alerts/${STREET_A}-999999`, token)).body).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await call(alerter, 'GET', `/v1/alerts/${STREET_A}-999999`, token)).body).toMatchObject({
+      code: 'NOT_FOUND',
+    });
     const history = await call<{ history: AlertAuditEvent[] }>(alerter, 'GET', `/v1/alerts/${alertId}/history`, token);
     expect(history.body.history.map((e) => e.action)).toEqual(['opened', 'acknowledged', 'investigating', 'closed']);
   });
@@ -186,7 +285,11 @@ describe('alerter: the closed loop', () => {
       level: 'warning',
       findings: [
         { code: 'HIGH_BURDEN', citation: '沪府办规〔2022〕19号 二(三)', message: 'heavy burden after insurance' },
-        { code: 'CHARITY_REFERRAL', citation: '沪府办规〔2022〕19号 二(四)1', message: 'not eligible; refer to charity' },
+        {
+          code: 'CHARITY_REFERRAL',
+          citation: '沪府办规〔2022〕19号 二(四)1',
+          message: 'not eligible; refer to charity',
+        },
       ],
     });
     await producer.raise(data);
@@ -201,11 +304,20 @@ describe('alerter: the closed loop', () => {
     expect(job.name).toBe('referral');
     const referral = CharityReferralJobDataSchema.parse(job.data);
     expect(referral).toMatchObject({
-      alertId, householdId: data.householdId, streetCode: STREET_A, districtCode: '310113', level: 'warning',
-      reasons: { findings: data.findings, note }, burden12m: data.burden12m, income: data.income,
-      citation: '沪府办规〔2022〕19号 二(四)1', referredBy: 'st-a',
+      alertId,
+      householdId: data.householdId,
+      streetCode: STREET_A,
+      districtCode: '310113',
+      level: 'warning',
+      reasons: { findings: data.findings, note },
+      burden12m: data.burden12m,
+      income: data.income,
+      citation: '沪府办规〔2022〕19号 二(四)1',
+      referredBy: 'st-a',
     });
-    const closedEvent = await waitFor('closed on the audit topic', () => audit.of(alertId).find((e) => e.action === 'closed'));
+    const closedEvent = await waitFor('closed on the audit topic', () =>
+      audit.of(alertId).find((e) => e.action === 'closed'),
+    );
     expect(closedEvent).toMatchObject({ outcome: 'charity-referred', note, actor: { name: 'st-a', role: 'street' } });
   });
 
@@ -217,12 +329,23 @@ describe('alerter: the closed loop', () => {
     // What the breach script leaves when the process dies right after it: the event in history and outbox,
     // its side effects not done yet. The relay must escalate and audit it.
     const keys = createKeys(env.redisPrefix);
-    const event = { ...audit.of(alertId)[0]!, eventId: `${alertId}#2`, seq: 2, at: new Date(Date.now() - 60_000).toISOString(), action: 'overdue', from: 'new', breach: 'acknowledge', jobId: null };
+    const event = {
+      ...audit.of(alertId)[0]!,
+      eventId: `${alertId}#2`,
+      seq: 2,
+      at: new Date(Date.now() - 60_000).toISOString(),
+      action: 'overdue',
+      from: 'new',
+      breach: 'acknowledge',
+      jobId: null,
+    };
     await redis.hset(keys.alert(alertId).alert, 'seq', 2, 'overdueAcknowledgeAt', event.at);
     await redis.rpush(keys.alert(alertId).history, JSON.stringify(event));
     await redis.rpush(keys.street(STREET_A).outbox, JSON.stringify(event));
 
-    const escalation = await waitFor('relay escalated', () => producer.queue(districtQueueName('310113')).getJob(`${alertId}|acknowledge`));
+    const escalation = await waitFor('relay escalated', () =>
+      producer.queue(districtQueueName('310113')).getJob(`${alertId}|acknowledge`),
+    );
     expect(escalation.data).toMatchObject({ alertId, breach: 'acknowledge', level: 'action' });
     await waitFor('relay audited', () => audit.of(alertId).length === 2);
     await waitFor('outbox drained', async () => (await redis.llen(keys.street(STREET_A).outbox)) === 0);
@@ -236,13 +359,22 @@ describe('alerter: the closed loop', () => {
     expect(alertId.startsWith(`${street}-`)).toBe(true);
 
     const queue = producer.queue(streetQueueName(street));
-    await queue.add('watch', { householdId: 'HHbad', streetCode: street }, { jobId: 'HHbad|watch|2024-06', removeOnComplete: false, removeOnFail: false });
+    await queue.add(
+      'watch',
+      { householdId: 'HHbad', streetCode: street },
+      { jobId: 'HHbad|watch|2024-06', removeOnComplete: false, removeOnFail: false },
+    );
     const failed = await waitFor('malformed job failed', async () => {
       const j = await queue.getJob('HHbad|watch|2024-06');
       return (await j?.isFailed()) ? j : undefined;
     });
     expect(failed.failedReason).toContain('does not match the alert contract');
-    const list = await call<{ alerts: { householdId: string }[] }>(alerter, 'GET', `/v1/streets/${street}/alerts`, TOKENS.admin.token);
+    const list = await call<{ alerts: { householdId: string }[] }>(
+      alerter,
+      'GET',
+      `/v1/streets/${street}/alerts`,
+      TOKENS.admin.token,
+    );
     expect(list.body.alerts.map((a) => a.householdId)).toEqual([data.householdId]);
   });
 });

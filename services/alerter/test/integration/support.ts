@@ -6,7 +6,12 @@ import type { Redis } from 'ioredis';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { freePort } from '@warnline/infra';
 import {
-  AlertAuditEventSchema, alertJobId, alertPriority, streetQueueName, type AlertAuditEvent, type AlertJobData,
+  AlertAuditEventSchema,
+  alertJobId,
+  alertPriority,
+  streetQueueName,
+  type AlertAuditEvent,
+  type AlertJobData,
 } from '@warnline/contracts';
 import { uniqueId, uniqueNamespace } from '../../../../test/support/names.ts';
 import { startService, type RunningService } from '../../../../test/support/services.ts';
@@ -34,24 +39,34 @@ export interface TestEnv {
 }
 
 export function testEnv(redisUrl: string, kafkaBrokers: string[]): TestEnv {
-  return { redisUrl, kafkaBrokers, queuePrefix: uniqueId('wlq'), redisPrefix: uniqueId('wla'), namespace: uniqueNamespace() };
+  return {
+    redisUrl,
+    kafkaBrokers,
+    queuePrefix: uniqueId('wlq'),
+    redisPrefix: uniqueId('wla'),
+    namespace: uniqueNamespace(),
+  };
 }
 
 export async function startAlerter(env: TestEnv, extra: Record<string, string> = {}): Promise<RunningService> {
   const port = await freePort();
-  return startService('alerter', {
-    REDIS_URL: env.redisUrl,
-    KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    TOPIC_NAMESPACE: env.namespace,
-    QUEUE_PREFIX: env.queuePrefix,
-    REDIS_PREFIX: env.redisPrefix,
-    ALERTER_PORT: String(port),
-    ALERTER_TOKENS: JSON.stringify(Object.values(TOKENS)),
-    ALERTER_STREETS: [STREET_A, STREET_B, STREET_C].join(','),
-    ALERTER_OUTBOX_INTERVAL_MS: '500',
-    LOG_LEVEL: 'info',
-    ...extra,
-  }, port);
+  return startService(
+    'alerter',
+    {
+      REDIS_URL: env.redisUrl,
+      KAFKA_BROKERS: env.kafkaBrokers.join(','),
+      TOPIC_NAMESPACE: env.namespace,
+      QUEUE_PREFIX: env.queuePrefix,
+      REDIS_PREFIX: env.redisPrefix,
+      ALERTER_PORT: String(port),
+      ALERTER_TOKENS: JSON.stringify(Object.values(TOKENS)),
+      ALERTER_STREETS: [STREET_A, STREET_B, STREET_C].join(','),
+      ALERTER_OUTBOX_INTERVAL_MS: '500',
+      LOG_LEVEL: 'info',
+      ...extra,
+    },
+    port,
+  );
 }
 
 export function alertData(overrides: Partial<AlertJobData> = {}): AlertJobData {
@@ -62,7 +77,11 @@ export function alertData(overrides: Partial<AlertJobData> = {}): AlertJobData {
     districtCode: streetCode.slice(0, 6),
     level: 'warning',
     findings: [
-      { code: 'APPROACHING_EXPENDITURE_POVERTY', citation: '沪府办规〔2022〕19号 二(三)', message: 'burden approaches the expenditure-poverty line' },
+      {
+        code: 'APPROACHING_EXPENDITURE_POVERTY',
+        citation: '沪府办规〔2022〕19号 二(三)',
+        message: 'burden approaches the expenditure-poverty line',
+      },
     ],
     burden12m: '26000.00',
     income: '60000.00',
@@ -78,7 +97,10 @@ export function alertData(overrides: Partial<AlertJobData> = {}): AlertJobData {
 /** Adds an alert job exactly as the accumulator's AlertPublisher does. */
 export class Producer {
   private readonly queues = new Map<string, Queue>();
-  constructor(private readonly connection: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+  ) {}
 
   queue(name: string): Queue {
     let q = this.queues.get(name);
@@ -111,12 +133,20 @@ export interface Answer<T = Record<string, unknown>> {
 }
 
 export async function call<T = Record<string, unknown>>(
-  service: RunningService, method: 'GET' | 'POST', path: string, token?: string, body?: unknown,
+  service: RunningService,
+  method: 'GET' | 'POST',
+  path: string,
+  token?: string,
+  body?: unknown,
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = {};
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${service.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${service.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -128,9 +158,19 @@ export async function call<T = Record<string, unknown>>(
 }
 
 /** Waits until the household has an alert in the street and returns its id. */
-export async function alertIdOf(service: RunningService, street: string, householdId: string, state = 'new'): Promise<string> {
+export async function alertIdOf(
+  service: RunningService,
+  street: string,
+  householdId: string,
+  state = 'new',
+): Promise<string> {
   return waitFor(`an alert for ${householdId}`, async () => {
-    const r = await call<{ alerts: { alertId: string; householdId: string }[] }>(service, 'GET', `/v1/streets/${street}/alerts?state=${state}&limit=500`, TOKENS.admin.token);
+    const r = await call<{ alerts: { alertId: string; householdId: string }[] }>(
+      service,
+      'GET',
+      `/v1/streets/${street}/alerts?state=${state}&limit=500`,
+      TOKENS.admin.token,
+    );
     return r.body.alerts?.find((a) => a.householdId === householdId)?.alertId;
   });
 }

@@ -11,10 +11,24 @@ describe('authentication and scope', () => {
   const auth = createAuthenticator(entries);
 
   it('knows bearer tokens and Basic passwords, nothing else', () => {
-    expect(auth.authenticate('Bearer street-token-0123456789')).toEqual({ name: 'st', role: 'street', street: '310113103' });
+    expect(auth.authenticate('Bearer street-token-0123456789')).toEqual({
+      name: 'st',
+      role: 'street',
+      street: '310113103',
+    });
     expect(auth.authenticate('bearer  admin-token-0123456789 ')).toEqual({ name: 'ops', role: 'admin' });
-    expect(auth.authenticate(`Basic ${Buffer.from('anyone:district-token-0123456789').toString('base64')}`)).toMatchObject({ name: 'qu' });
-    for (const h of [undefined, '', 'Bearer', 'Bearer nope', 'street-token-0123456789', 'Basic !!!', `Basic ${Buffer.from('nocolon').toString('base64')}`]) {
+    expect(
+      auth.authenticate(`Basic ${Buffer.from('anyone:district-token-0123456789').toString('base64')}`),
+    ).toMatchObject({ name: 'qu' });
+    for (const h of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer nope',
+      'street-token-0123456789',
+      'Basic !!!',
+      `Basic ${Buffer.from('nocolon').toString('base64')}`,
+    ]) {
       expect(auth.authenticate(h)).toBeNull();
     }
   });

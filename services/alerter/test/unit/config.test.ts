@@ -17,7 +17,10 @@ describe('alerter configuration', () => {
     const tokens = [{ name: 'st', token: 'street-token-0123456789', role: 'street', street: '310113103' }];
     expect(ConfigSchema.parse({ ...base, ALERTER_TOKENS: JSON.stringify(tokens) }).tokens).toEqual(tokens);
     const secret = 'short-secret';
-    const bad = ConfigSchema.safeParse({ ...base, ALERTER_TOKENS: JSON.stringify([{ name: 'st', token: secret, role: 'street', street: '31' }]) });
+    const bad = ConfigSchema.safeParse({
+      ...base,
+      ALERTER_TOKENS: JSON.stringify([{ name: 'st', token: secret, role: 'street', street: '31' }]),
+    });
     expect(bad.success).toBe(false);
     expect(JSON.stringify(bad.error?.issues)).not.toContain(secret);
     const notJson = ConfigSchema.safeParse({ ...base, ALERTER_TOKENS: `{${secret}` });
@@ -25,8 +28,13 @@ describe('alerter configuration', () => {
   });
 
   it('refuses a close limit shorter than the acknowledge limit, and malformed street lists', () => {
-    expect(ConfigSchema.safeParse({ ...base, ALERT_ACK_WITHIN_SECONDS: '10', ALERT_CLOSE_WITHIN_SECONDS: '5' }).success).toBe(false);
+    expect(
+      ConfigSchema.safeParse({ ...base, ALERT_ACK_WITHIN_SECONDS: '10', ALERT_CLOSE_WITHIN_SECONDS: '5' }).success,
+    ).toBe(false);
     expect(ConfigSchema.safeParse({ ...base, ALERTER_STREETS: '310113103,abc' }).success).toBe(false);
-    expect(ConfigSchema.parse({ ...base, ALERTER_STREETS: ' 310113103, 310113104 ' }).ALERTER_STREETS).toEqual(['310113103', '310113104']);
+    expect(ConfigSchema.parse({ ...base, ALERTER_STREETS: ' 310113103, 310113104 ' }).ALERTER_STREETS).toEqual([
+      '310113103',
+      '310113104',
+    ]);
   });
 });

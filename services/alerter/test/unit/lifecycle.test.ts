@@ -5,7 +5,10 @@ import { checkRequest, nextStates, TRANSITIONS } from '../../src/lifecycle.ts';
 describe('alert lifecycle', () => {
   it('is the chain new → acknowledged → investigating → closed', () => {
     expect(ALERT_STATES.map((s) => [s, nextStates(s)])).toEqual([
-      ['new', ['acknowledged']], ['acknowledged', ['investigating']], ['investigating', ['closed']], ['closed', []],
+      ['new', ['acknowledged']],
+      ['acknowledged', ['investigating']],
+      ['investigating', ['closed']],
+      ['closed', []],
     ]);
     expect(Object.values(TRANSITIONS).map((t) => t.action)).toEqual(['acknowledged', 'investigating', 'closed']);
   });

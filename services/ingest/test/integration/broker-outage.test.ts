@@ -26,7 +26,9 @@ function kafkaScript(command: 'start' | 'stop'): Promise<void> {
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kafka.sh ${command} on ${port} failed (${code}):\n${output}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`kafka.sh ${command} on ${port} failed (${code}):\n${output}`)),
+    );
   });
 }
 
@@ -63,14 +65,22 @@ describe('a Kafka outage', () => {
 
     await kafkaScript('start');
     // What an HIS adapter does on 503: send the same request again until it is accepted.
-    await waitFor('the retried request to be accepted', async () => (await ingest!.post('/v1/claims', [during])).status === 202, { timeoutMs: 90_000, intervalMs: 500 });
+    await waitFor(
+      'the retried request to be accepted',
+      async () => (await ingest!.post('/v1/claims', [during])).status === 202,
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
 
     const tap = await Tap.start(brokers, [ingest.topics.claims]);
     try {
-      await waitFor('both claims on claims.v1', () => {
-        const ids = new Set(tap.on(ingest!.topics.claims).map((m) => JSON.parse(m.value!).claimId as string));
-        return ids.has(first.claimId) && ids.has(during.claimId);
-      }, { timeoutMs: 60_000 });
+      await waitFor(
+        'both claims on claims.v1',
+        () => {
+          const ids = new Set(tap.on(ingest!.topics.claims).map((m) => JSON.parse(m.value!).claimId as string));
+          return ids.has(first.claimId) && ids.has(during.claimId);
+        },
+        { timeoutMs: 60_000 },
+      );
     } finally {
       await tap.stop();
     }

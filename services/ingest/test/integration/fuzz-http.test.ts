@@ -32,7 +32,7 @@ describe('fuzz through the service', () => {
     for (const items of batches) {
       const res = await ingest.post('/v1/claims', items);
       expect(res.status).toBe(202);
-      const body = await res.json() as { accepted: number; rejected: { code: string }[] };
+      const body = (await res.json()) as { accepted: number; rejected: { code: string }[] };
       expect(body.accepted + body.rejected.length).toBe(items.length);
       expect(body.rejected.filter((r) => r.code === 'UNPROCESSABLE_ITEM')).toEqual([]);
       accepted += body.accepted;
@@ -48,8 +48,14 @@ describe('fuzz through the service', () => {
   it('Kafka: 1,000 mutated claims and raw garbage on his.claims.raw.v1, each one written exactly once', async () => {
     const before = outputs();
     const claims = fc.sample(mutatedClaim, { numRuns: 1000, seed: 5 });
-    const garbage = fc.sample(fc.uint8Array({ maxLength: 64 }), { numRuns: 50, seed: 6 }).map((bytes) => ({ value: Buffer.from(bytes) }));
-    await producer.send({ topic: ingest.topics.claimsRaw, acks: -1, messages: [...claims.map((c) => ({ value: JSON.stringify(c) })), ...garbage] });
+    const garbage = fc
+      .sample(fc.uint8Array({ maxLength: 64 }), { numRuns: 50, seed: 6 })
+      .map((bytes) => ({ value: Buffer.from(bytes) }));
+    await producer.send({
+      topic: ingest.topics.claimsRaw,
+      acks: -1,
+      messages: [...claims.map((c) => ({ value: JSON.stringify(c) })), ...garbage],
+    });
     await tap.drain();
     await expect.poll(outputs, { timeout: 60_000 }).toBe(before + 1050);
   });

@@ -27,7 +27,11 @@ const lettersOn = (topic: string) => tap.on(topic).map((m) => DeadLetterSchema.p
 describe('ingest HTTP API against the real broker', () => {
   it('accepts claims: 202 only after the write, pseudonymised on claims.v1, keyed by the person pseudonym', async () => {
     const person = residentId(101);
-    const claims = [claim({ personId: person }), claim({ personId: person.toLowerCase() }), claim({ personId: residentId(102) })];
+    const claims = [
+      claim({ personId: person }),
+      claim({ personId: person.toLowerCase() }),
+      claim({ personId: residentId(102) }),
+    ];
     const res = await ingest.post('/v1/claims', claims);
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 3, rejected: [] });
@@ -47,7 +51,9 @@ describe('ingest HTTP API against the real broker', () => {
     const before = tap.on(ingest.topics.claims).length;
     expect((await ingest.post('/v1/claims', c)).status).toBe(202);
     expect((await ingest.post('/v1/claims', Object.fromEntries(Object.entries(c).reverse()))).status).toBe(202);
-    const [a, b] = (await tap.waitForCount(ingest.topics.claims, before + 2)).filter((m) => JSON.parse(m.value!).claimId === c.claimId);
+    const [a, b] = (await tap.waitForCount(ingest.topics.claims, before + 2)).filter(
+      (m) => JSON.parse(m.value!).claimId === c.claimId,
+    );
     const strip = (v: string) => JSON.stringify({ ...JSON.parse(v), receivedAt: undefined });
     expect(strip(a!.value!)).toBe(strip(b!.value!));
     expect(a!.key).toBe(b!.key);
@@ -59,14 +65,20 @@ describe('ingest HTTP API against the real broker', () => {
     expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
     const [m] = (await tap.waitForCount(ingest.topics.households, 1)).filter((x) => x.key === hh.householdId);
     const event = HouseholdEventSchema.parse(JSON.parse(m!.value!));
-    expect(event.members).toEqual([{ personId: pseudonymise(residentId(104)) }, { personId: pseudonymise(residentId(105)) }]);
+    expect(event.members).toEqual([
+      { personId: pseudonymise(residentId(104)) },
+      { personId: pseudonymise(residentId(105)) },
+    ]);
   });
 
   it('rejects each broken claim with its own code and field, keeps the good ones, and dead-letters the rest', async () => {
     const base = () => claim({ personId: residentId(110) });
     const b = base();
     const cases: [string, unknown][] = [
-      ['INVALID_PERSON_ID@personId', { ...base(), personId: `${residentId(111).slice(0, 17)}${residentId(111).endsWith('0') ? '1' : '0'}` }],
+      [
+        'INVALID_PERSON_ID@personId',
+        { ...base(), personId: `${residentId(111).slice(0, 17)}${residentId(111).endsWith('0') ? '1' : '0'}` },
+      ],
       ['AMOUNT_IDENTITY@amounts', { ...b, amounts: { ...b.amounts, cash: '4000.01' } }],
       ['POLICY_SCOPE_EXCEEDS_TOTAL@amounts.policyScope', { ...b, amounts: { ...b.amounts, policyScope: '99999.00' } }],
       ['INVALID_MONEY@amounts.cash', { ...b, amounts: { ...b.amounts, cash: '-4000.00' } }],
@@ -79,7 +91,13 @@ describe('ingest HTTP API against the real broker', () => {
       ['INVALID_ID@claimId', { ...base(), claimId: 'has spaces' }],
       ['REVERSAL_TARGET_MISSING@reversedClaimId', { ...base(), type: 'reversal' }],
       ['REVERSAL_TARGET_UNEXPECTED@reversedClaimId', { ...base(), reversedClaimId: 'C0' }],
-      ['REVERSAL_OF_ITSELF@reversedClaimId', (() => { const c = base(); return { ...c, type: 'reversal', reversedClaimId: c.claimId }; })()],
+      [
+        'REVERSAL_OF_ITSELF@reversedClaimId',
+        (() => {
+          const c = base();
+          return { ...c, type: 'reversal', reversedClaimId: c.claimId };
+        })(),
+      ],
       ['SERVICE_DATE_IN_FUTURE@serviceDate', claim({ serviceDate: daysAgo(-2) })],
       ['SERVICE_DATE_TOO_OLD@serviceDate', claim({ serviceDate: daysAgo(600) })],
       ['SETTLED_BEFORE_SERVICE@settledAt', { ...base(), settledAt: `${daysAgo(10)}T09:00:00+08:00` }],
@@ -87,7 +105,10 @@ describe('ingest HTTP API against the real broker', () => {
     const dlqBefore = tap.on(ingest.topics.claimsDlq).length;
     const res = await ingest.post('/v1/claims', [claim(), ...cases.map(([, c]) => c)]);
     expect(res.status).toBe(202);
-    const body = await res.json() as { accepted: number; rejected: { index: number; code: string; field: string; claimId?: string }[] };
+    const body = (await res.json()) as {
+      accepted: number;
+      rejected: { index: number; code: string; field: string; claimId?: string }[];
+    };
     expect(body.accepted).toBe(1);
     expect(body.rejected.map((r) => `${r.code}@${r.field}`)).toEqual(cases.map(([code]) => code));
     expect(body.rejected.map((r) => r.index)).toEqual(cases.map((_, i) => i + 1));
@@ -97,11 +118,27 @@ describe('ingest HTTP API against the real broker', () => {
     const letters = lettersOn(ingest.topics.claimsDlq).slice(dlqBefore);
     expect(letters.map((d) => `${d.code}@${d.field}`).sort()).toEqual(cases.map(([code]) => code).sort());
     const identity = letters.find((d) => d.code === 'AMOUNT_IDENTITY')!;
-    expect(identity).toMatchObject({ kind: 'claim', source: 'http', principal: 'ruijin', institution: 'H31011000012', kafka: null, inputType: 'object' });
-    expect(identity.input).toMatchObject({ claimId: b.claimId, personId: pseudonymise(residentId(110)), amounts: { ...b.amounts, cash: '4000.01' } });
+    expect(identity).toMatchObject({
+      kind: 'claim',
+      source: 'http',
+      principal: 'ruijin',
+      institution: 'H31011000012',
+      kafka: null,
+      inputType: 'object',
+    });
+    expect(identity.input).toMatchObject({
+      claimId: b.claimId,
+      personId: pseudonymise(residentId(110)),
+      amounts: { ...b.amounts, cash: '4000.01' },
+    });
     expect(letters.find((d) => d.code === 'INVALID_PERSON_ID')!.input!.personId).toBe('<18 chars masked>');
     expect(letters.find((d) => d.code === 'NOT_AN_OBJECT')).toMatchObject({ inputType: 'string', input: null });
-    expect(tap.on(ingest.topics.claimsDlq).slice(dlqBefore).every((m) => m.key === null && m.headers.reason !== undefined && m.headers.source === 'http')).toBe(true);
+    expect(
+      tap
+        .on(ingest.topics.claimsDlq)
+        .slice(dlqBefore)
+        .every((m) => m.key === null && m.headers.reason !== undefined && m.headers.source === 'http'),
+    ).toBe(true);
   });
 
   it('rejects broken households with their codes and dead-letters them', async () => {
@@ -110,11 +147,16 @@ describe('ingest HTTP API against the real broker', () => {
       household({ householdId: uniqueId('HH'), members: [residentId(120), residentId(120).toLowerCase()] }),
       household({ householdId: uniqueId('HH'), version: -3 }),
     ]);
-    const body = await res.json() as { rejected: { code: string; householdId: string }[] };
+    const body = (await res.json()) as { rejected: { code: string; householdId: string }[] };
     expect(body.rejected.map((r) => r.code)).toEqual(['DUPLICATE_MEMBER', 'INVALID_VERSION']);
-    const letters = (await tap.waitForCount(ingest.topics.householdsDlq, dlqBefore + 2)).slice(dlqBefore).map((m) => JSON.parse(m.value!) as DeadLetter);
+    const letters = (await tap.waitForCount(ingest.topics.householdsDlq, dlqBefore + 2))
+      .slice(dlqBefore)
+      .map((m) => JSON.parse(m.value!) as DeadLetter);
     expect(letters.map((d) => d.code).sort()).toEqual(['DUPLICATE_MEMBER', 'INVALID_VERSION']);
-    expect(letters.find((d) => d.code === 'DUPLICATE_MEMBER')!.input!.members).toEqual([{ personId: pseudonymise(residentId(120)) }, { personId: pseudonymise(residentId(120)) }]);
+    expect(letters.find((d) => d.code === 'DUPLICATE_MEMBER')!.input!.members).toEqual([
+      { personId: pseudonymise(residentId(120)) },
+      { personId: pseudonymise(residentId(120)) },
+    ]);
   });
 
   it('rejects claims of another institution item by item (FORBIDDEN_INSTITUTION), accepting the rest', async () => {
@@ -123,12 +165,17 @@ describe('ingest HTTP API against the real broker', () => {
     const before = tap.on(ingest.topics.claims).length;
     const res = await ingest.post('/v1/claims', [other, mine]);
     expect(res.status).toBe(202);
-    expect(await res.json()).toMatchObject({ accepted: 1, rejected: [{ index: 0, claimId: other.claimId, code: 'FORBIDDEN_INSTITUTION', field: 'institution.code' }] });
+    expect(await res.json()).toMatchObject({
+      accepted: 1,
+      rejected: [{ index: 0, claimId: other.claimId, code: 'FORBIDDEN_INSTITUTION', field: 'institution.code' }],
+    });
     const written = (await tap.waitForCount(ingest.topics.claims, before + 1)).map((m) => JSON.parse(m.value!).claimId);
     expect(written).toContain(mine.claimId);
     expect(written).not.toContain(other.claimId);
     await tap.waitForCount(ingest.topics.claimsDlq, 1);
-    await expect.poll(() => lettersOn(ingest.topics.claimsDlq).find((d) => d.code === 'FORBIDDEN_INSTITUTION')).toMatchObject({ institution: 'H31011000099', principal: 'ruijin' });
+    await expect
+      .poll(() => lettersOn(ingest.topics.claimsDlq).find((d) => d.code === 'FORBIDDEN_INSTITUTION'))
+      .toMatchObject({ institution: 'H31011000099', principal: 'ruijin' });
   });
 
   it('answers 401 without a token or with an unknown one, 403 for the wrong role, and stores nothing', async () => {
@@ -150,20 +197,31 @@ describe('ingest HTTP API against the real broker', () => {
     expect(await codeOf(notJson)).toEqual([400, 'INVALID_JSON']);
     const tooBig = await ingest.post('/v1/claims', [{ ...claim(), pad: 'x'.repeat(70_000) }]);
     expect(await codeOf(tooBig)).toEqual([413, 'BODY_TOO_LARGE']);
-    const tooMany = await ingest.post('/v1/claims', Array.from({ length: 51 }, () => claim()));
+    const tooMany = await ingest.post(
+      '/v1/claims',
+      Array.from({ length: 51 }, () => claim()),
+    );
     expect(await codeOf(tooMany)).toEqual([413, 'BATCH_TOO_LARGE']);
-    const form = await ingest.post('/v1/claims', 'a=b', undefined, { 'content-type': 'application/x-www-form-urlencoded' });
+    const form = await ingest.post('/v1/claims', 'a=b', undefined, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(await codeOf(form)).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
   });
 
   it('exposes metrics by code and institution level, households, refusals and latency, without identities', async () => {
     const text = await (await fetch(`${ingest.url}/metrics`)).text();
     expect(text).toMatch(/ingest_claims_accepted_total\{source="http",institution_level="3"\} \d+/);
-    expect(text).toContain('ingest_claims_rejected_total{source="http",code="AMOUNT_IDENTITY",institution_level="3"} 1');
-    expect(text).toContain('ingest_claims_rejected_total{source="http",code="FORBIDDEN_INSTITUTION",institution_level="2"} 1');
+    expect(text).toContain(
+      'ingest_claims_rejected_total{source="http",code="AMOUNT_IDENTITY",institution_level="3"} 1',
+    );
+    expect(text).toContain(
+      'ingest_claims_rejected_total{source="http",code="FORBIDDEN_INSTITUTION",institution_level="2"} 1',
+    );
     expect(text).toContain('ingest_households_rejected_total{source="http",code="DUPLICATE_MEMBER"} 1');
     expect(text).toMatch(/ingest_requests_refused_total\{route="\/v1\/claims",code="UNAUTHENTICATED"\} 3/);
-    expect(text).toMatch(/ingest_http_request_duration_seconds_bucket\{le="0.1",route="\/v1\/claims",method="POST",status="202"\} \d+/);
+    expect(text).toMatch(
+      /ingest_http_request_duration_seconds_bucket\{le="0.1",route="\/v1\/claims",method="POST",status="202"\} \d+/,
+    );
     expect(text).not.toMatch(/p_[0-9a-f]{32}/);
     expect(text).not.toContain(residentId(101));
   });

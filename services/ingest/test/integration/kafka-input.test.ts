@@ -47,26 +47,54 @@ describe('Kafka input (his.claims.raw.v1, registry.households.v1)', () => {
       ],
     });
 
-    const events = (await tap.waitForCount(ingest.topics.claims, 2)).map((m) => ({ key: m.key, event: ClaimEventSchema.parse(JSON.parse(m.value!)) }));
+    const events = (await tap.waitForCount(ingest.topics.claims, 2)).map((m) => ({
+      key: m.key,
+      event: ClaimEventSchema.parse(JSON.parse(m.value!)),
+    }));
     expect(events.map((e) => e.event.claimId).sort()).toEqual(good.map((c) => c.claimId).sort());
     // Keyed by the person pseudonym, whatever key the feed used.
     expect(events.find((e) => e.event.claimId === good[1]!.claimId)?.key).toBe(pseudonymise(residentId(202)));
 
-    const letters = (await tap.waitForCount(ingest.topics.claimsDlq, 6)).map((m) => DeadLetterSchema.parse(JSON.parse(m.value!)));
-    expect(letters.map((d) => d.code).sort()).toEqual(['INVALID_ENUM', 'INVALID_PERSON_ID', 'NOT_AN_OBJECT', 'NOT_AN_OBJECT', 'UNPARSEABLE_MESSAGE', 'UNPARSEABLE_MESSAGE']);
-    for (const d of letters) expect(d).toMatchObject({ kind: 'claim', source: 'kafka', principal: null, kafka: { topic: ingest.topics.claimsRaw } });
-    expect(letters.filter((d) => d.code === 'UNPARSEABLE_MESSAGE').map((d) => [d.inputType, d.input])).toEqual([['bytes', null], ['bytes', null]]);
+    const letters = (await tap.waitForCount(ingest.topics.claimsDlq, 6)).map((m) =>
+      DeadLetterSchema.parse(JSON.parse(m.value!)),
+    );
+    expect(letters.map((d) => d.code).sort()).toEqual([
+      'INVALID_ENUM',
+      'INVALID_PERSON_ID',
+      'NOT_AN_OBJECT',
+      'NOT_AN_OBJECT',
+      'UNPARSEABLE_MESSAGE',
+      'UNPARSEABLE_MESSAGE',
+    ]);
+    for (const d of letters)
+      expect(d).toMatchObject({
+        kind: 'claim',
+        source: 'kafka',
+        principal: null,
+        kafka: { topic: ingest.topics.claimsRaw },
+      });
+    expect(letters.filter((d) => d.code === 'UNPARSEABLE_MESSAGE').map((d) => [d.inputType, d.input])).toEqual([
+      ['bytes', null],
+      ['bytes', null],
+    ]);
     expect(letters.find((d) => d.code === 'INVALID_ENUM')!.input!.personId).toBe(pseudonymise(residentId(203)));
     expect(letters.find((d) => d.code === 'INVALID_PERSON_ID')!.input!.personId).toBe('<18 chars masked>');
 
     // Offsets are committed (lag 0) once everything is written: a restart would not re-read the poison.
-    await waitFor('ingest group lag 0 on the raw claims topic', async () => (await groupLag(kafka, group, [ingest.topics.claimsRaw])) === 0);
+    await waitFor(
+      'ingest group lag 0 on the raw claims topic',
+      async () => (await groupLag(kafka, group, [ingest.topics.claimsRaw])) === 0,
+    );
   });
 
   it('keeps consuming after poison: a later claim still gets through', async () => {
     const later = claim({ personId: residentId(206) });
     const before = tap.on(ingest.topics.claims).length;
-    await producer.send({ topic: ingest.topics.claimsRaw, acks: -1, messages: [{ value: '\u0000garbage' }, { value: JSON.stringify(later) }] });
+    await producer.send({
+      topic: ingest.topics.claimsRaw,
+      acks: -1,
+      messages: [{ value: '\u0000garbage' }, { value: JSON.stringify(later) }],
+    });
     const written = await tap.waitForCount(ingest.topics.claims, before + 1);
     expect(written.map((m) => JSON.parse(m.value!).claimId)).toContain(later.claimId);
     expect((await fetch(`${ingest.url}/healthz`)).status).toBe(200);
@@ -78,20 +106,34 @@ describe('Kafka input (his.claims.raw.v1, registry.households.v1)', () => {
     await producer.send({
       topic: ingest.topics.householdsRaw,
       acks: -1,
-      messages: [{ key: hh.householdId, value: JSON.stringify(hh) }, { key: dup.householdId, value: JSON.stringify(dup) }, { key: 'HH-deleted', value: null }],
+      messages: [
+        { key: hh.householdId, value: JSON.stringify(hh) },
+        { key: dup.householdId, value: JSON.stringify(dup) },
+        { key: 'HH-deleted', value: null },
+      ],
     });
     const [m] = await tap.waitForCount(ingest.topics.households, 1);
     expect(m!.key).toBe(hh.householdId);
-    expect(HouseholdEventSchema.parse(JSON.parse(m!.value!)).members).toEqual([{ personId: pseudonymise(residentId(210)) }, { personId: pseudonymise(residentId(211)) }]);
-    const letters = (await tap.waitForCount(ingest.topics.householdsDlq, 2)).map((x) => DeadLetterSchema.parse(JSON.parse(x.value!)));
+    expect(HouseholdEventSchema.parse(JSON.parse(m!.value!)).members).toEqual([
+      { personId: pseudonymise(residentId(210)) },
+      { personId: pseudonymise(residentId(211)) },
+    ]);
+    const letters = (await tap.waitForCount(ingest.topics.householdsDlq, 2)).map((x) =>
+      DeadLetterSchema.parse(JSON.parse(x.value!)),
+    );
     expect(letters.map((d) => d.code).sort()).toEqual(['DUPLICATE_MEMBER', 'NOT_AN_OBJECT']);
-    await waitFor('ingest group lag 0 on the registry topic', async () => (await groupLag(kafka, group, [ingest.topics.householdsRaw])) === 0);
+    await waitFor(
+      'ingest group lag 0 on the registry topic',
+      async () => (await groupLag(kafka, group, [ingest.topics.householdsRaw])) === 0,
+    );
   });
 
   it('counts Kafka input in the metrics under source="kafka"', async () => {
     const text = await (await fetch(`${ingest.url}/metrics`)).text();
     expect(text).toMatch(/ingest_claims_accepted_total\{source="kafka",institution_level="3"\} 3/);
-    expect(text).toMatch(/ingest_claims_rejected_total\{source="kafka",code="UNPARSEABLE_MESSAGE",institution_level="unknown"\} 3/);
+    expect(text).toMatch(
+      /ingest_claims_rejected_total\{source="kafka",code="UNPARSEABLE_MESSAGE",institution_level="unknown"\} 3/,
+    );
     expect(text).toMatch(/ingest_households_accepted_total\{source="kafka"\} 1/);
   });
 });

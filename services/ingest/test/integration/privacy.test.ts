@@ -30,7 +30,14 @@ const typo = (id: string) => `${id.slice(0, 17)}${id[17] === '0' ? '1' : '0'}`;
 describe('privacy', () => {
   it('no raw identity number reaches a topic, a log line, a metric or an answer', async () => {
     const valid = Array.from({ length: 8 }, (_, i) => residentId(400 + i));
-    const sent = [...valid, typo(residentId(420)), typo(residentId(421)), typo(residentId(422)), '11010519491231002x', '110105491231002'];
+    const sent = [
+      ...valid,
+      typo(residentId(420)),
+      typo(residentId(421)),
+      typo(residentId(422)),
+      '11010519491231002x',
+      '110105491231002',
+    ];
     const answers: string[] = [];
     const post = async (...args: Parameters<Ingest['post']>) => {
       const res = await ingest.post(...args);
@@ -39,23 +46,27 @@ describe('privacy', () => {
     };
 
     // HTTP: accepted, rejected for many reasons, refused as a whole.
-    expect(await post('/v1/claims', [
-      claim({ personId: valid[0] }),
-      claim({ personId: valid[1]!.toLowerCase() }),
-      { ...claim({ personId: valid[2] }), visitType: 'dental' },
-      { ...claim(), personId: sent[8] },
-      { ...claim(), personId: sent[11], amounts: 'none' },
-      { ...claim(), personId: 12345, note: `patient ${valid[3]}`, [`id_${valid[4]}`]: true },
-      { ...claim(), personIdType: 'passport', personId: valid[5] },
-      { ...claim({ personId: valid[6] }), institution: { code: 'H31011000099', level: 1 } },
-      { ...claim(), claimId: `C-${valid[3]}-oops spaces`, personId: sent[9] },
-      valid[7],
-    ])).toBe(202);
-    expect(await post('/v1/households', [
-      household({ householdId: uniqueId('HH'), members: [valid[0]!, valid[1]!] }),
-      household({ householdId: uniqueId('HH'), members: [valid[2]!, sent[10]!] }),
-      household({ householdId: uniqueId('HH'), members: [valid[3]!, valid[3]!.toLowerCase()] }),
-    ])).toBe(202);
+    expect(
+      await post('/v1/claims', [
+        claim({ personId: valid[0] }),
+        claim({ personId: valid[1]!.toLowerCase() }),
+        { ...claim({ personId: valid[2] }), visitType: 'dental' },
+        { ...claim(), personId: sent[8] },
+        { ...claim(), personId: sent[11], amounts: 'none' },
+        { ...claim(), personId: 12345, note: `patient ${valid[3]}`, [`id_${valid[4]}`]: true },
+        { ...claim(), personIdType: 'passport', personId: valid[5] },
+        { ...claim({ personId: valid[6] }), institution: { code: 'H31011000099', level: 1 } },
+        { ...claim(), claimId: `C-${valid[3]}-oops spaces`, personId: sent[9] },
+        valid[7],
+      ]),
+    ).toBe(202);
+    expect(
+      await post('/v1/households', [
+        household({ householdId: uniqueId('HH'), members: [valid[0]!, valid[1]!] }),
+        household({ householdId: uniqueId('HH'), members: [valid[2]!, sent[10]!] }),
+        household({ householdId: uniqueId('HH'), members: [valid[3]!, valid[3]!.toLowerCase()] }),
+      ]),
+    ).toBe(202);
     expect(await post('/v1/claims', `{"personId":"${valid[0]}",`)).toBe(400);
     expect(await post('/v1/claims', claim({ personId: valid[1] }), `Bearer-less ${valid[2]}`)).toBe(401);
     expect(await post('/v1/claims', [claim({ personId: valid[3] })], ingest.tokens.registry)).toBe(403);
@@ -75,11 +86,24 @@ describe('privacy', () => {
       topic: ingest.topics.householdsRaw,
       acks: -1,
       messages: [
-        { key: 'HH-p1', value: JSON.stringify(household({ householdId: uniqueId('HH'), members: [valid[5]!, valid[6]!] })) },
-        { key: 'HH-p2', value: JSON.stringify({ ...household({ householdId: uniqueId('HH') }), members: [{ personId: sent[12] }], version: 'x' }) },
+        {
+          key: 'HH-p1',
+          value: JSON.stringify(household({ householdId: uniqueId('HH'), members: [valid[5]!, valid[6]!] })),
+        },
+        {
+          key: 'HH-p2',
+          value: JSON.stringify({
+            ...household({ householdId: uniqueId('HH') }),
+            members: [{ personId: sent[12] }],
+            version: 'x',
+          }),
+        },
       ],
     });
-    await waitFor('the Kafka input to finish', async () => (await groupLag(kafka, group, [ingest.topics.claimsRaw, ingest.topics.householdsRaw])) === 0);
+    await waitFor(
+      'the Kafka input to finish',
+      async () => (await groupLag(kafka, group, [ingest.topics.claimsRaw, ingest.topics.householdsRaw])) === 0,
+    );
 
     const messages = await tap.drain();
     expect(tap.on(ingest.topics.claims).length).toBe(4);
@@ -101,7 +125,10 @@ describe('privacy', () => {
         }
       }
       // Nor the tokens, in any output.
-      expect(text.includes(ingest.tokens.hospital) || text.includes(ingest.tokens.registry), `a token found in ${where}`).toBe(false);
+      expect(
+        text.includes(ingest.tokens.hospital) || text.includes(ingest.tokens.registry),
+        `a token found in ${where}`,
+      ).toBe(false);
     }
   });
 });

@@ -14,26 +14,38 @@ export interface Ingest {
   url: string;
   topics: TopicNames;
   tokens: { hospital: string; registry: string };
-  post(path: '/v1/claims' | '/v1/households', body: unknown, token?: string | null, headers?: Record<string, string>): Promise<Response>;
+  post(
+    path: '/v1/claims' | '/v1/households',
+    body: unknown,
+    token?: string | null,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
 }
 
 export async function startIngest(brokers: string[], env: Record<string, string> = {}): Promise<Ingest> {
   const namespace = uniqueNamespace();
-  const tokens = { hospital: uniqueId('hospital-secret-0123456789-'), registry: uniqueId('registry-secret-0123456789-') };
+  const tokens = {
+    hospital: uniqueId('hospital-secret-0123456789-'),
+    registry: uniqueId('registry-secret-0123456789-'),
+  };
   const port = await freePort();
-  const service = await startService('ingest', {
-    KAFKA_BROKERS: brokers.join(','),
-    TOPIC_NAMESPACE: namespace,
-    TOPIC_PARTITIONS: '3',
-    PSEUDONYM_KEY,
-    INGEST_PORT: String(port),
-    INGEST_TOKENS: JSON.stringify([
-      { name: 'ruijin', token: tokens.hospital, role: 'hospital', institutions: ['H31011000012'] },
-      { name: 'registry', token: tokens.registry, role: 'registry' },
-    ]),
-    LOG_LEVEL: 'info',
-    ...env,
-  }, port);
+  const service = await startService(
+    'ingest',
+    {
+      KAFKA_BROKERS: brokers.join(','),
+      TOPIC_NAMESPACE: namespace,
+      TOPIC_PARTITIONS: '3',
+      PSEUDONYM_KEY,
+      INGEST_PORT: String(port),
+      INGEST_TOKENS: JSON.stringify([
+        { name: 'ruijin', token: tokens.hospital, role: 'hospital', institutions: ['H31011000012'] },
+        { name: 'registry', token: tokens.registry, role: 'registry' },
+      ]),
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    port,
+  );
   return {
     service,
     url: service.url,
@@ -42,7 +54,11 @@ export async function startIngest(brokers: string[], env: Record<string, string>
     post: (path, body, token = path === '/v1/claims' ? tokens.hospital : tokens.registry, headers = {}) =>
       fetch(`${service.url}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
   };
@@ -60,7 +76,11 @@ export interface TappedMessage {
 /** Records every message of some topics from the beginning, in a consumer group of its own. */
 export class Tap {
   readonly messages: TappedMessage[] = [];
-  private constructor(private readonly kafka: Kafka, private readonly consumer: Consumer, private readonly topics: string[]) {}
+  private constructor(
+    private readonly kafka: Kafka,
+    private readonly consumer: Consumer,
+    private readonly topics: string[],
+  ) {}
 
   static async start(brokers: string[], topics: string[]): Promise<Tap> {
     const kafka = new Kafka({ clientId: 'ingest-test-tap', brokers, logLevel: logLevel.NOTHING });
@@ -72,7 +92,14 @@ export class Tap {
       eachMessage: async ({ topic, partition, message }) => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-        tap.messages.push({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers });
+        tap.messages.push({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+          value: message.value?.toString() ?? null,
+          headers,
+        });
       },
     });
     return tap;
@@ -83,7 +110,11 @@ export class Tap {
   }
 
   async waitForCount(topic: string, count: number): Promise<TappedMessage[]> {
-    return waitFor(`${count} message(s) on ${topic}`, () => (this.on(topic).length >= count ? this.on(topic) : undefined), { timeoutMs: 60_000 });
+    return waitFor(
+      `${count} message(s) on ${topic}`,
+      () => (this.on(topic).length >= count ? this.on(topic) : undefined),
+      { timeoutMs: 60_000 },
+    );
   }
 
   /** Waits until the tap has read every message the topics hold now (their high watermarks). */
@@ -91,7 +122,9 @@ export class Tap {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const ends = await Promise.all(this.topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
+      const ends = await Promise.all(
+        this.topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })),
+      );
       const total = ends.reduce((sum, t) => sum + t.offsets.reduce((s, p) => s + Number(p.high) - Number(p.low), 0), 0);
       await waitFor(`tap to read all ${total} messages`, () => this.messages.length >= total, { timeoutMs: 60_000 });
       return this.messages;

@@ -3,10 +3,23 @@
 import fc from 'fast-check';
 import { residentIdCheckChar, shanghaiDate } from '@warnline/contracts';
 
-const AMOUNT_KEYS = ['total', 'policyScope', 'basicFund', 'criticalIllness', 'supplementary', 'assistance', 'personalAccount', 'cash'] as const;
+const AMOUNT_KEYS = [
+  'total',
+  'policyScope',
+  'basicFund',
+  'criticalIllness',
+  'supplementary',
+  'assistance',
+  'personalAccount',
+  'cash',
+] as const;
 
 export const validResidentId = fc
-  .tuple(fc.integer({ min: 110000, max: 659999 }), fc.date({ min: new Date('1920-01-01'), max: new Date('2020-12-31'), noInvalidDate: true }), fc.integer({ min: 0, max: 999 }))
+  .tuple(
+    fc.integer({ min: 110000, max: 659999 }),
+    fc.date({ min: new Date('1920-01-01'), max: new Date('2020-12-31'), noInvalidDate: true }),
+    fc.integer({ min: 0, max: 999 }),
+  )
   .map(([area, birth, seq]) => {
     const first17 = `${area}${birth.toISOString().slice(0, 10).replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
     return first17 + residentIdCheckChar(first17);
@@ -26,7 +39,8 @@ export const validClaim = fc
   })
   .map(({ personId, seq, daysAgo, level, visitType, parts }) => {
     const serviceDate = shanghaiDate(new Date(Date.now() - daysAgo * 86_400_000));
-    const [basicFund = 0, criticalIllness = 0, supplementary = 0, assistance = 0, personalAccount = 0, cash = 0] = parts;
+    const [basicFund = 0, criticalIllness = 0, supplementary = 0, assistance = 0, personalAccount = 0, cash = 0] =
+      parts;
     const total = basicFund + criticalIllness + supplementary + assistance + personalAccount + cash;
     return {
       claimId: `H31011000012-${serviceDate.replaceAll('-', '')}-${seq}`,
@@ -37,18 +51,36 @@ export const validClaim = fc
       serviceDate,
       settledAt: `${serviceDate}T18:00:00+08:00`,
       amounts: {
-        total: fenToYuan(total), policyScope: fenToYuan(Math.floor(total / 2)), basicFund: fenToYuan(basicFund),
-        criticalIllness: fenToYuan(criticalIllness), supplementary: fenToYuan(supplementary), assistance: fenToYuan(assistance),
-        personalAccount: fenToYuan(personalAccount), cash: fenToYuan(cash),
+        total: fenToYuan(total),
+        policyScope: fenToYuan(Math.floor(total / 2)),
+        basicFund: fenToYuan(basicFund),
+        criticalIllness: fenToYuan(criticalIllness),
+        supplementary: fenToYuan(supplementary),
+        assistance: fenToYuan(assistance),
+        personalAccount: fenToYuan(personalAccount),
+        cash: fenToYuan(cash),
       },
     } as Record<string, unknown>;
   });
 
 type Path = readonly string[];
 const PATHS: Path[] = [
-  ['claimId'], ['type'], ['reversedClaimId'], ['personId'], ['personIdType'], ['institution'], ['institution', 'code'],
-  ['institution', 'level'], ['visitType'], ['serviceDate'], ['settledAt'], ['amounts'], ...AMOUNT_KEYS.map((k) => ['amounts', k]),
-  ['__proto__'], ['constructor'], ['extra'],
+  ['claimId'],
+  ['type'],
+  ['reversedClaimId'],
+  ['personId'],
+  ['personIdType'],
+  ['institution'],
+  ['institution', 'code'],
+  ['institution', 'level'],
+  ['visitType'],
+  ['serviceDate'],
+  ['settledAt'],
+  ['amounts'],
+  ...AMOUNT_KEYS.map((k) => ['amounts', k]),
+  ['__proto__'],
+  ['constructor'],
+  ['extra'],
 ];
 
 /** Values feeds really send where they should not: close misses as well as arbitrary JSON. */
@@ -56,9 +88,32 @@ const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom('', ' ', '0', '-1.00', '1.234', '1e3', 'NaN', '99999999999999.99', '2024-02-30', '2999-01-01', '1999-01-01',
-    '2024-03-16T10:20:30', 'reversal', 'settlement', 'passport', 'other', 'dental', '11010519491231002x', '110105194912310021', 'X'.repeat(100)),
-  fc.integer(), fc.double(), fc.boolean(), fc.constant(null),
+  fc.constantFrom(
+    '',
+    ' ',
+    '0',
+    '-1.00',
+    '1.234',
+    '1e3',
+    'NaN',
+    '99999999999999.99',
+    '2024-02-30',
+    '2999-01-01',
+    '1999-01-01',
+    '2024-03-16T10:20:30',
+    'reversal',
+    'settlement',
+    'passport',
+    'other',
+    'dental',
+    '11010519491231002x',
+    '110105194912310021',
+    'X'.repeat(100),
+  ),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
   validResidentId,
   validResidentId.map((id) => `${id.slice(0, 17)}${id[17] === '0' ? '1' : '0'}`), // wrong check digit
 );
@@ -86,6 +141,9 @@ function apply(claim: Record<string, unknown>, m: Mutation): Record<string, unkn
 
 /** A claim with 0–4 mutations, or (1 in 20) not an object at all. */
 export const mutatedClaim: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 19, arbitrary: fc.tuple(validClaim, fc.array(mutation, { maxLength: 4 })).map(([c, ms]) => ms.reduce(apply, c)) },
+  {
+    weight: 19,
+    arbitrary: fc.tuple(validClaim, fc.array(mutation, { maxLength: 4 })).map(([c, ms]) => ms.reduce(apply, c)),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 );

@@ -13,7 +13,9 @@ describe('bearer tokens', () => {
   it('finds the principal of a known token, by name only', () => {
     const p = auth.authenticate('Bearer hospital-token-0123456789');
     expect(p?.name).toBe('ruijin');
-    expect(JSON.stringify({ ...p, institutions: [...(p!.institutions as Set<string>)] })).not.toContain('hospital-token');
+    expect(JSON.stringify({ ...p, institutions: [...(p!.institutions as Set<string>)] })).not.toContain(
+      'hospital-token',
+    );
     expect(auth.authenticate('bearer  registry-token-0123456789 ')?.name).toBe('token-2');
   });
 
@@ -38,14 +40,27 @@ describe('bearer tokens', () => {
 describe('config', () => {
   it('has the documented defaults', () => {
     const c = toConfig(ConfigSchema.parse(base));
-    expect(c).toMatchObject({ RETENTION_MONTHS: 14, INGEST_MAX_BATCH: 1000, INGEST_KAFKA_INPUT: true, INGEST_CONSUMER_GROUP: 'warnline-ingest', INGEST_PUBLISH_TIMEOUT_MS: 10_000, tokens: [] });
-    expect(toConfig(ConfigSchema.parse({ ...base, TOPIC_NAMESPACE: 't1.' })).INGEST_CONSUMER_GROUP).toBe('t1.warnline-ingest');
+    expect(c).toMatchObject({
+      RETENTION_MONTHS: 14,
+      INGEST_MAX_BATCH: 1000,
+      INGEST_KAFKA_INPUT: true,
+      INGEST_CONSUMER_GROUP: 'warnline-ingest',
+      INGEST_PUBLISH_TIMEOUT_MS: 10_000,
+      tokens: [],
+    });
+    expect(toConfig(ConfigSchema.parse({ ...base, TOPIC_NAMESPACE: 't1.' })).INGEST_CONSUMER_GROUP).toBe(
+      't1.warnline-ingest',
+    );
   });
 
   it('reads INGEST_TOKENS and never quotes it in an error', () => {
     const tokens = [{ token: 'secret-token-0123456789', role: 'hospital', institutions: ['H1'] }];
     expect(toConfig(ConfigSchema.parse({ ...base, INGEST_TOKENS: JSON.stringify(tokens) })).tokens).toEqual(tokens);
-    for (const bad of ['[{"token":"secret-token-0123456789",', JSON.stringify([{ token: 'secret-token-0123456789', role: 'hospital' }]), JSON.stringify([{ token: 'short-secret', role: 'registry' }])]) {
+    for (const bad of [
+      '[{"token":"secret-token-0123456789",',
+      JSON.stringify([{ token: 'secret-token-0123456789', role: 'hospital' }]),
+      JSON.stringify([{ token: 'short-secret', role: 'registry' }]),
+    ]) {
       const r = ConfigSchema.safeParse({ ...base, INGEST_TOKENS: bad });
       expect(r.success).toBe(false);
       expect(JSON.stringify(r.error?.issues.map((i) => i.message))).not.toMatch(/secret/);

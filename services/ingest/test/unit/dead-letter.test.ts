@@ -13,8 +13,19 @@ describe('dead letters', () => {
     const raw = claim({ personId: residentId(5) });
     const d = deadLetter('claim', { json: raw }, reason, origin, pseudonymise);
     expect(DeadLetterSchema.parse(d)).toEqual(d);
-    expect(d).toMatchObject({ code: 'AMOUNT_IDENTITY', source: 'http', principal: 'ruijin', institution: 'H31011000012', inputType: 'object', kafka: null });
-    expect(d.input).toMatchObject({ claimId: raw.claimId, personId: pseudonymise(residentId(5)), amounts: raw.amounts });
+    expect(d).toMatchObject({
+      code: 'AMOUNT_IDENTITY',
+      source: 'http',
+      principal: 'ruijin',
+      institution: 'H31011000012',
+      inputType: 'object',
+      kafka: null,
+    });
+    expect(d.input).toMatchObject({
+      claimId: raw.claimId,
+      personId: pseudonymise(residentId(5)),
+      amounts: raw.amounts,
+    });
     expect(JSON.stringify(d)).not.toContain(residentId(5));
   });
 
@@ -30,9 +41,22 @@ describe('dead letters', () => {
   });
 
   it('pseudonymise household members, masking the invalid ones', () => {
-    const raw = { ...household({ members: [residentId(1)] }), members: [{ personId: residentId(1) }, { personId: '12345' }, { personId: 'E1234567', personIdType: 'passport' }] };
-    const d = deadLetter('household', { json: raw }, [{ code: 'INVALID_PERSON_ID', field: 'members.1.personId', message: 'm' }], { ...origin, source: 'kafka', principal: null, kafka: { topic: 't', partition: 0, offset: '7' } }, pseudonymise);
-    expect(d.input?.members).toEqual([{ personId: pseudonymise(residentId(1)) }, { personId: '<5 chars masked>' }, { personIdType: 'passport', personId: pseudonymise('E1234567', 'passport') }]);
+    const raw = {
+      ...household({ members: [residentId(1)] }),
+      members: [{ personId: residentId(1) }, { personId: '12345' }, { personId: 'E1234567', personIdType: 'passport' }],
+    };
+    const d = deadLetter(
+      'household',
+      { json: raw },
+      [{ code: 'INVALID_PERSON_ID', field: 'members.1.personId', message: 'm' }],
+      { ...origin, source: 'kafka', principal: null, kafka: { topic: 't', partition: 0, offset: '7' } },
+      pseudonymise,
+    );
+    expect(d.input?.members).toEqual([
+      { personId: pseudonymise(residentId(1)) },
+      { personId: '<5 chars masked>' },
+      { personIdType: 'passport', personId: pseudonymise('E1234567', 'passport') },
+    ]);
     expect(d.institution).toBeNull();
     expect(d.kafka).toEqual({ topic: 't', partition: 0, offset: '7' });
   });
@@ -40,7 +64,13 @@ describe('dead letters', () => {
   it('keep only the size of a Kafka value that is not JSON', () => {
     const refused = decodeValue(Buffer.from(`not json ${residentId(9)}`));
     expect(refused).toEqual({ undecodableBytes: 27 });
-    const d = deadLetter('claim', refused, [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: 'm' }], origin, pseudonymise);
+    const d = deadLetter(
+      'claim',
+      refused,
+      [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: 'm' }],
+      origin,
+      pseudonymise,
+    );
     expect(d).toMatchObject({ inputType: 'bytes', inputBytes: 27, input: null });
     expect(decodeValue(Buffer.from([0xff, 0xfe, 0x7b]))).toEqual({ undecodableBytes: 3 });
     expect(decodeValue(null)).toEqual({ json: null });

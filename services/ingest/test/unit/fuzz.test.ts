@@ -2,7 +2,13 @@
 // rejected with a stable code, never both, never neither, and no exception escapes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ClaimEventSchema, DeadLetterSchema, oldestRetainedMonth, shanghaiDate, REJECTION_CODES } from '@warnline/contracts';
+import {
+  ClaimEventSchema,
+  DeadLetterSchema,
+  oldestRetainedMonth,
+  shanghaiDate,
+  REJECTION_CODES,
+} from '@warnline/contracts';
 import { deadLetter } from '../../src/dead-letter.ts';
 import { validateClaim } from '../../src/validate.ts';
 import { mutatedClaim } from '../support/mutations.ts';
@@ -50,7 +56,12 @@ describe('fuzz', () => {
       await fc.assert(
         fc.asyncProperty(fc.array(mutatedClaim, { minLength: 10, maxLength: 50 }), async (items) => {
           h.written.length = 0;
-          const res = await h.app.inject({ method: 'POST', url: '/v1/claims', headers: bearer(TOKENS.hospital), payload: JSON.stringify(items) });
+          const res = await h.app.inject({
+            method: 'POST',
+            url: '/v1/claims',
+            headers: bearer(TOKENS.hospital),
+            payload: JSON.stringify(items),
+          });
           expect(res.statusCode).toBe(202);
           const body = res.json() as { accepted: number; rejected: { index: number; code: string }[] };
           // An item that made ingest fail unexpectedly would be dead-lettered as UNPROCESSABLE_ITEM: none may.

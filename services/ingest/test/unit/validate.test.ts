@@ -5,7 +5,10 @@ import { claim, household, residentId } from '../../../../test/support/fixtures.
 import { pseudonymise } from '../support/harness.ts';
 
 const ctx = (today = '2024-06-15', retention = 14): ValidationContext => ({
-  pseudonymise, receivedAt: '2024-06-15T02:00:00.000Z', today, oldestMonth: oldestRetainedMonth(today, retention),
+  pseudonymise,
+  receivedAt: '2024-06-15T02:00:00.000Z',
+  today,
+  oldestMonth: oldestRetainedMonth(today, retention),
 });
 const codes = (input: unknown, c = ctx()) => {
   const r = validateClaim(input, c);
@@ -29,7 +32,9 @@ describe('validateClaim', () => {
     // 14 months kept counting June 2024: May 2023 is the oldest.
     expect(codes(claim({ serviceDate: '2023-05-01' }))).toEqual([]);
     expect(codes(claim({ serviceDate: '2023-04-30' }))).toEqual(['SERVICE_DATE_TOO_OLD@serviceDate']);
-    expect(codes(claim({ serviceDate: '2024-01-31' }), ctx('2024-06-15', 5))).toEqual(['SERVICE_DATE_TOO_OLD@serviceDate']);
+    expect(codes(claim({ serviceDate: '2024-01-31' }), ctx('2024-06-15', 5))).toEqual([
+      'SERVICE_DATE_TOO_OLD@serviceDate',
+    ]);
   });
 
   it('reports a date problem together with schema problems', () => {
@@ -39,7 +44,9 @@ describe('validateClaim', () => {
 
   it('is byte-for-byte deterministic apart from receivedAt: key order, extra fields and money spelling do not matter', () => {
     const raw = claim({ claimId: 'H31011000012-20240610-000001', serviceDate: '2024-06-10', cash: '4000.00' });
-    const reordered = Object.fromEntries(Object.entries({ ...raw, zzz: 'ignored', amounts: { ...raw.amounts, cash: '4000.0' } }).reverse());
+    const reordered = Object.fromEntries(
+      Object.entries({ ...raw, zzz: 'ignored', amounts: { ...raw.amounts, cash: '4000.0' } }).reverse(),
+    );
     const a = validateClaim(raw, ctx());
     const b = validateClaim(reordered, { ...ctx(), receivedAt: '2024-06-15T03:00:00.000Z' });
     expect(a.ok && b.ok).toBe(true);
@@ -64,12 +71,18 @@ describe('validateHousehold', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(HouseholdEventSchema.parse(r.event)).toEqual(r.event);
-    expect(r.event.members).toEqual([{ personId: pseudonymise(residentId(1)) }, { personId: pseudonymise(residentId(2)) }]);
+    expect(r.event.members).toEqual([
+      { personId: pseudonymise(residentId(1)) },
+      { personId: pseudonymise(residentId(2)) },
+    ]);
     expect(r.event.annualDisposableIncome).toBe('60000.50');
   });
 
   it('gives each problem its code', () => {
     const r = validateHousehold({ ...household(), version: -1, members: [{ personId: '110105194912310021' }] }, ctx());
-    expect(r.ok ? [] : r.rejections.map((x) => `${x.code}@${x.field}`)).toEqual(['INVALID_VERSION@version', 'INVALID_PERSON_ID@members.0.personId']);
+    expect(r.ok ? [] : r.rejections.map((x) => `${x.code}@${x.field}`)).toEqual([
+      'INVALID_VERSION@version',
+      'INVALID_PERSON_ID@members.0.personId',
+    ]);
   });
 });
