@@ -7,8 +7,11 @@ export {
   ruleSetRef,
   entryAt,
   validateRuleSet,
+  createRuleSetRegistry,
+  type RuleSetRegistry,
   type RuleSetSummary,
 } from './registry.ts';
+export { RuleSetDataSchema, applyRuleSetData, type RuleSetData, type RuleSetDataFile } from './rule-set-data.ts';
 export {
   RuleSetSchema,
   CitedSchema,
@@ -41,6 +44,8 @@ export {
   type Decision,
   type DecisionWarning,
   type DecisionWarningCode,
+  type ParameterRef,
+  type YearlyParameterName,
   type EvaluationHousehold,
   type EvaluationInput,
   type Finding,
