@@ -62,13 +62,16 @@ export interface Finding {
   members?: number;
 }
 
-export type DecisionWarningCode =
-  | 'CLAIM_CONFLICT'
-  | 'REVERSAL_WITHOUT_ORIGINAL'
-  | 'REVERSAL_MISMATCH'
-  | 'CLAIM_NOT_A_MEMBER'
-  | 'PARAMETER_STALE'
-  | 'PARAMETER_UNCONFIRMED';
+/** Codes of `decision.warnings`: stable, added and never renamed. */
+export const DECISION_WARNING_CODES = [
+  'CLAIM_CONFLICT',
+  'REVERSAL_WITHOUT_ORIGINAL',
+  'REVERSAL_MISMATCH',
+  'CLAIM_NOT_A_MEMBER',
+  'PARAMETER_STALE',
+  'PARAMETER_UNCONFIRMED',
+] as const;
+export type DecisionWarningCode = (typeof DECISION_WARNING_CODES)[number];
 
 /** The yearly figures of a rule set that a warning can name. */
 export type YearlyParameterName = 'cityPerCapitaIncome' | 'subsistenceLineMonthly' | 'yearlyCap';

@@ -38,6 +38,7 @@ export { evaluateHousehold, evaluateValidatedHousehold } from './evaluate.ts';
 export { evaluateCase, aggregateClaims, type Case, type Aggregated } from './case.ts';
 export { estimateAssistance, pickClass, type AssistanceEstimate } from './assistance.ts';
 export {
+  DECISION_WARNING_CODES,
   EvaluationInputSchema,
   EvaluationHouseholdSchema,
   UsageSchema,
