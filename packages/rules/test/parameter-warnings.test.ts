@@ -172,6 +172,12 @@ describe('rule-set data added by an operator', () => {
         yearlyCap: { nobody: [{ from: '2026-01-01', value: '1', citation: 'x', confirmed: true }] },
       }),
     ).toEqual(['bad.json: yearlyCap.nobody']);
+    expect(
+      problems({
+        ruleSet: 'rizhao',
+        subsistenceLineMonthly: [{ from: '2026-01-01', value: '1000', citation: 'x', confirmed: true }],
+      }),
+    ).toEqual(['bad.json: subsistenceLineMonthly']);
     expect(problems({ ruleSet: 'shanghai', windowMonths: 6 })).toEqual(['bad.json: (data)']);
     expect(problems('not an object')).toEqual(['bad.json: (data)']);
   });

@@ -27,6 +27,7 @@ function failed(problems: RulesProblem[]): RulesError {
 
 const why = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 
+/** The JSON files of `dir`, in name order (later files win where they set the same entry), and what failed. */
 async function readAll(dir: string, io: DataDirIo): Promise<{ files: RuleSetDataFile[]; problems: RulesProblem[] }> {
   let names: string[];
   try {
@@ -60,16 +61,6 @@ async function readAll(dir: string, io: DataDirIo): Promise<{ files: RuleSetData
     }
   }
   return { files, problems };
-}
-
-/**
- * The JSON files of `dir`, in name order (later files win where they set the same entry).
- * @throws RulesError RULE_SET_DATA_INVALID when the directory or a file cannot be read or is not JSON.
- */
-export async function readRuleSetDataDir(dir: string, io: DataDirIo = nodeDataDirIo): Promise<RuleSetDataFile[]> {
-  const { files, problems } = await readAll(dir, io);
-  if (problems.length > 0) throw failed(problems);
-  return files;
 }
 
 /**
