@@ -151,6 +151,8 @@ try {
   });
 
   const streets = [...new Set(feed.households.map((h) => h.streetCode))].sort();
+  // The figures behind the alerts that a caseworker must verify (stale or unconfirmed), once each.
+  const warned = new Map<string, { message: string; alerts: number }>();
   say('');
   say(`What the street queues received (BullMQ, prefix "${env.QUEUE_PREFIX}"):`);
   for (const street of streets) {
@@ -167,12 +169,20 @@ try {
     for (const job of mine.sort((a, b) => a.priority - b.priority)) {
       const d = job.data as AlertJobData;
       const codes = d.findings.map((f) => f.code).join(', ') || '-';
+      for (const w of d.warnings ?? []) {
+        const key = `${w.code} ${w.parameter?.name ?? ''} ${w.parameter?.from ?? ''}`;
+        warned.set(key, { message: w.message, alerts: (warned.get(key)?.alerts ?? 0) + 1 });
+      }
       say(
         `    ${d.level.padEnd(8)} ${d.householdId}  burden12m ${d.burden12m.padStart(10)}  income ${(d.income ?? 'unknown').padStart(10)}  ratio ${d.burdenRatio ?? '-'}  ${codes}`,
       );
     }
     await queue.close();
     await connection.quit();
+  }
+  if (warned.size > 0) {
+    say('\n  Warnings on these alerts (the figures to verify before relying on them):');
+    for (const [key, { message, alerts }] of warned) say(`    ${key} (${alerts} alert(s)): ${message}`);
   }
   say('');
 

@@ -3,7 +3,7 @@
 // the alerter's HTTP API. Street-office systems, district dashboards and the charity platform integrate
 // against these: add, never rename.
 import { z } from 'zod';
-import { FindingSchema, LEVELS } from './alert.ts';
+import { DecisionWarningSchema, FindingSchema, LEVELS } from './alert.ts';
 
 /** new → acknowledged → investigating → closed (with an outcome). */
 export const ALERT_STATES = ['new', 'acknowledged', 'investigating', 'closed'] as const;
@@ -115,6 +115,8 @@ export const CharityReferralJobDataSchema = z.object({
   burdenRatio: z.string().nullable(),
   window: z.object({ from: z.string(), to: z.string() }),
   assistance: z.object({ total: z.string(), capRemaining: z.string().nullable() }).loose(),
+  /** The decision's warnings (stale or unconfirmed yearly figures behind the numbers above). */
+  warnings: z.array(DecisionWarningSchema).optional(),
   citation: z.string(),
   referredBy: z.string(),
   referredAt: z.string(),

@@ -1,4 +1,4 @@
-// The alert job a street office receives (contracts.md, "Alerts to street offices").
+// The alert job a street office receives (docs/contracts.md, "Alerts to street offices").
 import { z } from 'zod';
 
 export const LEVELS = ['none', 'watch', 'warning', 'action'] as const;
@@ -21,6 +21,36 @@ export const FindingSchema = z
   })
   .loose();
 
+/**
+ * A note on the decision that never changes its level: which yearly figure of the rule set is stale
+ * (PARAMETER_STALE) or not confirmed against its publication (PARAMETER_UNCONFIRMED), with the figure in
+ * `parameter`. Codes are added, never renamed.
+ */
+export const DecisionWarningSchema = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    claimId: z.string().optional(),
+    parameter: z
+      .object({
+        /** `cityPerCapitaIncome`, `subsistenceLineMonthly` or `yearlyCap`. */
+        name: z.string(),
+        value: z.string(),
+        /** The date the figure is in force from. */
+        from: z.string(),
+        /** cityPerCapitaIncome: the statistical year the figure describes. */
+        year: z.number().int().optional(),
+        /** yearlyCap: the assistance class. */
+        class: z.string().optional(),
+        confirmed: z.boolean(),
+        source: z.string().optional(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
+export type DecisionWarning = z.infer<typeof DecisionWarningSchema>;
+
 export const AlertJobDataSchema = z.object({
   householdId: z.string(),
   streetCode: z.string(),
@@ -34,6 +64,8 @@ export const AlertJobDataSchema = z.object({
   assistance: z.object({ total: z.string(), capRemaining: z.string().nullable() }).loose(),
   ruleSet: z.string(),
   raisedAt: z.string(),
+  /** The decision's warnings (stale or unconfirmed figures it used); absent on jobs raised before the field. */
+  warnings: z.array(DecisionWarningSchema).optional(),
 });
 export type AlertJobData = z.infer<typeof AlertJobDataSchema>;
 

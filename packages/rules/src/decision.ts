@@ -62,14 +62,43 @@ export interface Finding {
   members?: number;
 }
 
-export type DecisionWarningCode =
-  'CLAIM_CONFLICT' | 'REVERSAL_WITHOUT_ORIGINAL' | 'REVERSAL_MISMATCH' | 'CLAIM_NOT_A_MEMBER' | 'PARAMETER_STALE';
+/** Codes of `decision.warnings`: stable, added and never renamed. */
+export const DECISION_WARNING_CODES = [
+  'CLAIM_CONFLICT',
+  'REVERSAL_WITHOUT_ORIGINAL',
+  'REVERSAL_MISMATCH',
+  'CLAIM_NOT_A_MEMBER',
+  'PARAMETER_STALE',
+  'PARAMETER_UNCONFIRMED',
+] as const;
+export type DecisionWarningCode = (typeof DECISION_WARNING_CODES)[number];
 
-/** Something about the input the reader should know; never changes the level. */
+/** The yearly figures of a rule set that a warning can name. */
+export type YearlyParameterName = 'cityPerCapitaIncome' | 'subsistenceLineMonthly' | 'yearlyCap';
+
+/** The entry of a dated table a PARAMETER_STALE or PARAMETER_UNCONFIRMED warning is about. */
+export interface ParameterRef {
+  name: YearlyParameterName;
+  /** The value used, as in the rule set (yuan, or a share). */
+  value: string;
+  /** The date the entry is in force from. */
+  from: string;
+  /** cityPerCapitaIncome: the statistical year the figure describes. */
+  year?: number;
+  /** yearlyCap: the assistance class whose cap it is. */
+  class?: string;
+  confirmed: boolean;
+  /** Where the figure comes from, when the rule set names it. */
+  source?: string;
+}
+
+/** Something about the input or the rule-set data the reader should know; never changes the level. */
 export interface DecisionWarning {
   code: DecisionWarningCode;
   message: string;
   claimId?: string;
+  /** PARAMETER_STALE, PARAMETER_UNCONFIRMED: which figure. */
+  parameter?: ParameterRef;
 }
 
 export interface ParameterUsed {

@@ -5,6 +5,7 @@ export const RULES_ERROR_CODES = {
   RULE_SET_UNKNOWN: 'no rule set has that name',
   RULE_SET_NOT_EFFECTIVE: 'the rule set has no version in effect on that date',
   RULE_SET_INVALID: 'rule-set data does not satisfy its schema',
+  RULE_SET_DATA_INVALID: 'a rule-set data file does not satisfy its schema or names an unknown rule set or class',
   AMOUNT_IDENTITY: 'basicFund + criticalIllness + supplementary + assistance + personalAccount + cash must equal total',
   POLICY_SCOPE_EXCEEDS_TOTAL: 'policyScope must not exceed total',
   INVALID_MONEY: 'money must be a decimal string in yuan with at most 2 decimals',

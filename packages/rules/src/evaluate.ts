@@ -5,9 +5,10 @@ import { levelRank, type Level } from '@warnline/contracts';
 import { FINDING_CODES, type FindingCode, type RuleSet } from './rule-set-schema.ts';
 import { RulesError, RuleSetNotEffectiveError } from './errors.ts';
 import { entryAt, ruleSetRef } from './registry.ts';
-import { inWindow, windowOf, yearOf, type Window } from './calendar.ts';
+import { inWindow, windowOf, type Window } from './calendar.ts';
 import { dec, maxDec, percentString, ratioString, yuanString, ZERO } from './money.ts';
 import { estimateAssistance, type SelfPayByMonth } from './assistance.ts';
+import { parameterWarnings } from './parameter-warnings.ts';
 import type { VisitClass } from './claim.ts';
 import {
   EvaluationInputSchema,
@@ -142,12 +143,6 @@ export function evaluateValidatedHousehold(ruleSet: RuleSet, input: EvaluationIn
 
   // Dated parameters as of asOf.
   const incomeEntry = entryAt(ruleSet.cityPerCapitaIncome.table, asOf, 'cityPerCapitaIncome');
-  if (incomeEntry.year < yearOf(asOf) - 1) {
-    warnings.push({
-      code: 'PARAMETER_STALE',
-      message: `上年度人均可支配收入 uses the ${incomeEntry.year} figure; the ${yearOf(asOf) - 1} figure is not in rule set ${ruleSetRef(ruleSet)} yet`,
-    });
-  }
   const cityAverage = dec(incomeEntry.value);
   const lineEntry =
     ruleSet.subsistenceLineMonthly === null
@@ -159,6 +154,20 @@ export function evaluateValidatedHousehold(ruleSet: RuleSet, input: EvaluationIn
   const burdenRatio = income !== null && income.greaterThan(0) ? burden.dividedBy(income) : null;
 
   const assistance = estimateAssistance(ruleSet, household.categories, memberIds, selfPayByPerson, asOf, window);
+  const capClass = assistance.assistanceClass;
+  warnings.push(
+    ...parameterWarnings(ruleSetRef(ruleSet), asOf, {
+      cityPerCapitaIncome: incomeEntry,
+      subsistenceLineMonthly: lineEntry,
+      yearlyCap:
+        capClass === null
+          ? null
+          : {
+              assistanceClass: capClass,
+              entry: capClass.yearlyCap.filter((e) => e.from <= asOf).at(-1) ?? capClass.yearlyCap[0]!,
+            },
+    }),
+  );
 
   const ctx: Context = { ruleSet, window, burden, income, n, cityAverage, assetTestPassed: household.assetTestPassed };
   const findings: Finding[] = [];

@@ -7,8 +7,11 @@ export {
   ruleSetRef,
   entryAt,
   validateRuleSet,
+  createRuleSetRegistry,
+  type RuleSetRegistry,
   type RuleSetSummary,
 } from './registry.ts';
+export { RuleSetDataSchema, applyRuleSetData, type RuleSetData, type RuleSetDataFile } from './rule-set-data.ts';
 export {
   RuleSetSchema,
   CitedSchema,
@@ -35,12 +38,15 @@ export { evaluateHousehold, evaluateValidatedHousehold } from './evaluate.ts';
 export { evaluateCase, aggregateClaims, type Case, type Aggregated } from './case.ts';
 export { estimateAssistance, pickClass, type AssistanceEstimate } from './assistance.ts';
 export {
+  DECISION_WARNING_CODES,
   EvaluationInputSchema,
   EvaluationHouseholdSchema,
   UsageSchema,
   type Decision,
   type DecisionWarning,
   type DecisionWarningCode,
+  type ParameterRef,
+  type YearlyParameterName,
   type EvaluationHousehold,
   type EvaluationInput,
   type Finding,

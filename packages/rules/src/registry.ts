@@ -11,6 +11,7 @@ import {
 } from './rule-set-schema.ts';
 import { shanghai20230701 } from './rule-sets/shanghai.ts';
 import { rizhao20220228 } from './rule-sets/rizhao.ts';
+import { applyRuleSetData, type RuleSetDataFile } from './rule-set-data.ts';
 
 /** Parses rule-set data with its schema. @throws RulesError RULE_SET_INVALID listing every problem. */
 export function validateRuleSet(input: RuleSetInput): RuleSet {
@@ -26,28 +27,15 @@ export function validateRuleSet(input: RuleSetInput): RuleSet {
   return Object.freeze(parsed.data);
 }
 
-/** Versions of each rule set, oldest first. Validated once, at load. */
-const VERSIONS: ReadonlyMap<string, readonly RuleSet[]> = new Map([
-  ['shanghai', [validateRuleSet(shanghai20230701)]],
-  ['rizhao', [validateRuleSet(rizhao20220228)]],
+/** The built-in rule-set data, by id, oldest version first. */
+const BUILT_IN: ReadonlyMap<string, readonly RuleSetInput[]> = new Map([
+  ['shanghai', [shanghai20230701]],
+  ['rizhao', [rizhao20220228]],
 ]);
 
 /** `shanghai@2023-07-01`: the name and version a decision reports. */
 export function ruleSetRef(ruleSet: Pick<RuleSet, 'id' | 'version'>): string {
   return `${ruleSet.id}@${ruleSet.version}`;
-}
-
-/**
- * The version of rule set `name` in force on `asOf` (YYYY-MM-DD).
- * @throws UnknownRuleSetError (RULE_SET_UNKNOWN) for a name no rule set has.
- * @throws RuleSetNotEffectiveError (RULE_SET_NOT_EFFECTIVE) when `asOf` is before the first version.
- */
-export function getRuleSet(name: string, asOf: string): RuleSet {
-  const versions = VERSIONS.get(name);
-  if (versions === undefined) throw new UnknownRuleSetError(name, [...VERSIONS.keys()]);
-  const inForce = versions.filter((v) => v.version <= asOf).at(-1);
-  if (inForce === undefined) throw new RuleSetNotEffectiveError(name, asOf, versions[0]!.version);
-  return inForce;
 }
 
 export interface RuleSetSummary {
@@ -62,29 +50,77 @@ export interface RuleSetSummary {
   documents: string[];
 }
 
-/** Every rule set and version, with its effective dates. */
+/** The rule sets one process evaluates with: the built-in ones, with an operator's data files applied. */
+export interface RuleSetRegistry {
+  /**
+   * The version of rule set `name` in force on `asOf` (YYYY-MM-DD).
+   * @throws UnknownRuleSetError (RULE_SET_UNKNOWN) for a name no rule set has.
+   * @throws RuleSetNotEffectiveError (RULE_SET_NOT_EFFECTIVE) when `asOf` is before the first version.
+   */
+  get(name: string, asOf: string): RuleSet;
+  /** Every rule set and version, with its effective dates. */
+  list(): RuleSetSummary[];
+  names(): string[];
+}
+
+/**
+ * The built-in rule sets with `files` merged over their dated tables (see rule-set-data.ts), each version
+ * validated once, here.
+ * @throws RulesError RULE_SET_DATA_INVALID for a bad data file, RULE_SET_INVALID when the merged data fails the schema.
+ */
+export function createRuleSetRegistry(files: readonly RuleSetDataFile[] = []): RuleSetRegistry {
+  const inputs = files.length === 0 ? BUILT_IN : applyRuleSetData(BUILT_IN, files);
+  const versions: ReadonlyMap<string, readonly RuleSet[]> = new Map(
+    [...inputs].map(([id, list]) => [id, list.map(validateRuleSet)]),
+  );
+  return {
+    get(name, asOf) {
+      const list = versions.get(name);
+      if (list === undefined) throw new UnknownRuleSetError(name, [...versions.keys()]);
+      const inForce = list.filter((v) => v.version <= asOf).at(-1);
+      if (inForce === undefined) throw new RuleSetNotEffectiveError(name, asOf, list[0]!.version);
+      return inForce;
+    },
+    list() {
+      const out: RuleSetSummary[] = [];
+      for (const list of versions.values()) {
+        list.forEach((v, i) => {
+          const next = list[i + 1];
+          out.push({
+            id: v.id,
+            version: v.version,
+            ref: ruleSetRef(v),
+            region: v.region,
+            title: v.title,
+            effectiveFrom: v.version,
+            effectiveUntil: next === undefined ? null : dayBefore(next.version),
+            documents: v.documents.map((d) => d.number),
+          });
+        });
+      }
+      return out;
+    },
+    names() {
+      return [...versions.keys()];
+    },
+  };
+}
+
+/** The built-in rule sets, without data files. */
+const DEFAULT_REGISTRY = createRuleSetRegistry();
+
+/** The built-in version of rule set `name` in force on `asOf`; see RuleSetRegistry.get. */
+export function getRuleSet(name: string, asOf: string): RuleSet {
+  return DEFAULT_REGISTRY.get(name, asOf);
+}
+
+/** Every built-in rule set and version, with its effective dates. */
 export function listRuleSets(): RuleSetSummary[] {
-  const out: RuleSetSummary[] = [];
-  for (const versions of VERSIONS.values()) {
-    versions.forEach((v, i) => {
-      const next = versions[i + 1];
-      out.push({
-        id: v.id,
-        version: v.version,
-        ref: ruleSetRef(v),
-        region: v.region,
-        title: v.title,
-        effectiveFrom: v.version,
-        effectiveUntil: next === undefined ? null : dayBefore(next.version),
-        documents: v.documents.map((d) => d.number),
-      });
-    });
-  }
-  return out;
+  return DEFAULT_REGISTRY.list();
 }
 
 export function ruleSetNames(): string[] {
-  return [...VERSIONS.keys()];
+  return DEFAULT_REGISTRY.names();
 }
 
 /** The entry of a dated table in force on `date`. */

@@ -29,6 +29,12 @@ export type Cited = z.infer<typeof CitedSchema>;
 export const DatedEntrySchema = CitedSchema.extend({
   /** In force from this date (inclusive) until the next entry's `from`. */
   from: date,
+  /**
+   * True when the value was checked against the published document that sets it (the bulletin or notice
+   * named in `setting.source`, or the clause in `citation`); false when it is recalled, a proxy or a chosen
+   * default still to be verified. A decision that uses an unconfirmed figure says so in its warnings.
+   */
+  confirmed: z.boolean(),
 });
 export type DatedEntry = z.infer<typeof DatedEntrySchema>;
 

@@ -1,7 +1,7 @@
 // evaluateCase: dedup by claimId, conflicts, reversals in either order, members (contracts.md).
 import { describe, expect, it } from 'vitest';
 import { aggregateClaims, evaluateHousehold, getRuleSet, RulesError, RuleSetNotEffectiveError } from '../src/index.ts';
-import { claim, evalCase, household, P1, P2, reversalOf, usage } from './helpers.ts';
+import { claim, claimWarnings, evalCase, household, P1, P2, reversalOf, usage } from './helpers.ts';
 
 const AS_OF = '2024-06-30';
 
@@ -11,7 +11,7 @@ describe('evaluateCase', () => {
     const second = claim({ id: 'C-1', burden: '900.00' });
     const d = evalCase('shanghai', AS_OF, household(), [first, second]);
     expect(d.burden12m).toBe('100.00');
-    expect(d.warnings).toEqual([
+    expect(claimWarnings(d)).toEqual([
       { code: 'CLAIM_CONFLICT', claimId: 'C-1', message: expect.stringContaining('first version is kept') },
     ]);
   });
@@ -24,7 +24,7 @@ describe('evaluateCase', () => {
       reversalOf(claim({ id: 'C-X' }), 'R-X'),
     ]);
     expect(d.burden12m).toBe('0.00');
-    expect(d.warnings.map((w) => [w.code, w.claimId])).toEqual([['REVERSAL_WITHOUT_ORIGINAL', 'R-X']]);
+    expect(claimWarnings(d).map((w) => [w.code, w.claimId])).toEqual([['REVERSAL_WITHOUT_ORIGINAL', 'R-X']]);
   });
 
   it('a reversal that does not repeat its original is netted with a warning, never below zero', () => {
@@ -38,7 +38,7 @@ describe('evaluateCase', () => {
       over,
     ]);
     expect(d.burden12m).toBe('300.00');
-    expect(d.warnings.map((w) => w.code)).toEqual(['REVERSAL_MISMATCH', 'REVERSAL_MISMATCH']);
+    expect(claimWarnings(d).map((w) => w.code)).toEqual(['REVERSAL_MISMATCH', 'REVERSAL_MISMATCH']);
   });
 
   it('a reversal naming another reversal has no effect', () => {
@@ -47,7 +47,7 @@ describe('evaluateCase', () => {
     const r2 = { ...r1, claimId: 'C-5-RR', reversedClaimId: r1.claimId };
     const d = evalCase('shanghai', AS_OF, household(), [original, r1, r2]);
     expect(d.burden12m).toBe('0.00');
-    expect(d.warnings.map((w) => w.code)).toEqual(['REVERSAL_WITHOUT_ORIGINAL']);
+    expect(claimWarnings(d).map((w) => w.code)).toEqual(['REVERSAL_WITHOUT_ORIGINAL']);
   });
 
   it('claims of a non-member do not count; identity numbers match case-insensitively', () => {
@@ -58,7 +58,7 @@ describe('evaluateCase', () => {
       claim({ id: 'C-N', person: P2, burden: '900.00' }),
     ]);
     expect(d.burden12m).toBe('100.00');
-    expect(d.warnings.map((w) => [w.code, w.claimId])).toEqual([['CLAIM_NOT_A_MEMBER', 'C-N']]);
+    expect(claimWarnings(d).map((w) => [w.code, w.claimId])).toEqual([['CLAIM_NOT_A_MEMBER', 'C-N']]);
   });
 
   it('passport holders match by type and number', () => {

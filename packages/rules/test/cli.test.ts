@@ -1,12 +1,14 @@
 // The CLI of contracts.md: `warnline rules eval` and `warnline rules list`, in-process and as a process.
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, type CliIo } from '../src/cli/run.ts';
 import { claim, household } from './helpers.ts';
 
-function io(stdin = '', files: Record<string, string> = {}) {
+function io(stdin = '', files: Record<string, string> = {}, dirs: Record<string, string[]> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const cli: CliIo = {
@@ -14,6 +16,10 @@ function io(stdin = '', files: Record<string, string> = {}) {
     readFile: async (path) => {
       if (!(path in files)) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
       return files[path]!;
+    },
+    readDir: async (path) => {
+      if (!(path in dirs)) throw Object.assign(new Error('no such directory'), { code: 'ENOENT' });
+      return dirs[path]!;
     },
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
@@ -92,6 +98,52 @@ describe('warnline rules eval', () => {
   });
 });
 
+/** The 2025 city income, as an operator adds it in a data file. */
+const income2025 = JSON.stringify({
+  ruleSet: 'shanghai',
+  cityPerCapitaIncome: [
+    { from: '2026-01-01', year: 2025, value: '91000', citation: '沪府办规〔2022〕19号 四', confirmed: true },
+  ],
+});
+const staleNames = (decision: { warnings: { code: string; parameter?: { name: string } }[] }) =>
+  decision.warnings.filter((w) => w.code === 'PARAMETER_STALE').map((w) => w.parameter?.name);
+
+describe('warnline rules eval --data-dir', () => {
+  it('merges the JSON files of the directory over the built-in figures', async () => {
+    const args = ['rules', 'eval', '--rule-set', 'shanghai', '--as-of', '2026-03-31'];
+    const without = io(caseJson);
+    expect(await run(args, without.cli)).toBe(0);
+    expect(staleNames(JSON.parse(without.out()))).toContain('cityPerCapitaIncome');
+
+    const t = io(
+      caseJson,
+      { 'data/2025.json': income2025, 'data/README.txt': 'not read' },
+      { data: ['2025.json', 'README.txt'] },
+    );
+    expect(await run([...args, '--data-dir', 'data'], t.cli)).toBe(0);
+    const decision = JSON.parse(t.out());
+    expect(decision.parameters.cityPerCapitaIncome).toMatchObject({ year: 2025, value: '91000' });
+    expect(staleNames(decision)).not.toContain('cityPerCapitaIncome');
+  });
+
+  it('invalid data or an unreadable directory: exit 2 with the file and field', async () => {
+    const args = ['rules', 'eval', '--rule-set', 'shanghai', '--as-of', '2026-03-31', '--data-dir', 'data'];
+    let t = io(
+      caseJson,
+      { 'data/a.json': '{"ruleSet":"shanghai","cityPerCapitaIncome":[{"from":"2026-01-01"}]}', 'data/b.json': '{' },
+      { data: ['b.json', 'a.json'] },
+    );
+    expect(await run(args, t.cli)).toBe(2);
+    expect(t.err()).toContain('--data-dir: RULE_SET_DATA_INVALID: a.json: cityPerCapitaIncome.0.value');
+    expect(t.err()).toContain('--data-dir: RULE_SET_DATA_INVALID: b.json: (data): not JSON');
+    expect(t.out()).toBe('');
+
+    t = io(caseJson);
+    expect(await run(args, t.cli)).toBe(2);
+    expect(t.err()).toContain('--data-dir: RULE_SET_DATA_INVALID: data: cannot read the directory (ENOENT)');
+  });
+});
+
 describe('warnline rules list and usage', () => {
   it('lists rule sets with versions and effective dates', async () => {
     const t = io();
@@ -135,6 +187,21 @@ describe('bin/warnline.js as a process', () => {
       encoding: 'utf8',
     });
     expect(JSON.parse(stdout).level).toBe('action');
+  });
+
+  it('--data-dir reads a real directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warnline-rules-data-'));
+    try {
+      writeFileSync(join(dir, 'income-2025.json'), income2025);
+      const stdout = execFileSync(
+        process.execPath,
+        [bin, 'rules', 'eval', '--rule-set', 'shanghai', '--as-of', '2026-03-31', '--data-dir', dir],
+        { input: caseJson, encoding: 'utf8' },
+      );
+      expect(JSON.parse(stdout).parameters.cityPerCapitaIncome.year).toBe(2025);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bad input exits 2 with reasons, no stack trace', () => {

@@ -112,3 +112,8 @@ export function usage(
 ): Usage {
   return { personId, month, visitClass, personalBurden, selfPay };
 }
+
+/** The warnings about the claims, without those about the rule set's yearly figures. */
+export function claimWarnings(d: Decision): Decision['warnings'] {
+  return d.warnings.filter((w) => w.parameter === undefined);
+}

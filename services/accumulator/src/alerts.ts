@@ -1,4 +1,4 @@
-// Alert jobs into the street queues (contracts.md, "Alerts to street offices"), and into alerts.unrouted for a
+// Alert jobs into the street queues (docs/contracts.md, "Alerts to street offices"), and into alerts.unrouted for a
 // household of one, which has no street: a heavy burden is never dropped for want of a registry record.
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -9,6 +9,15 @@ import {
   UNROUTED_ALERT_QUEUE,
   type AlertJobData,
 } from '@warnline/contracts';
+import type { DecisionWarning } from '@warnline/rules';
+
+/**
+ * The decision's warnings as they go into the job: a caseworker reading the alert must see, next to the
+ * figures, that "上年度" income is an older year's or that a figure is not confirmed.
+ */
+export function alertWarnings(warnings: readonly DecisionWarning[]): NonNullable<AlertJobData['warnings']> {
+  return warnings.map(({ parameter, ...rest }) => (parameter ? { ...rest, parameter: { ...parameter } } : rest));
+}
 
 export class AlertPublisher {
   private readonly queues = new Map<string, Queue>();

@@ -39,6 +39,11 @@ export const ConfigSchema = z.object({
   QUEUE_PREFIX: z.string().default('warnline'),
   /** Rule set of packages/rules used to evaluate households. Default shanghai. */
   RULE_SET: z.string().default('shanghai'),
+  /**
+   * Directory of rule-set data files (`*.json`) merged over the rule sets' built-in yearly figures at start
+   * (packages/rules README); invalid data stops the process. Default: none, the built-in figures only.
+   */
+  RULE_SET_DATA_DIR: z.string().min(1).optional(),
   /** Evaluate "as of" this date instead of today in Asia/Shanghai (replays, tests). Default: the clock. */
   AS_OF: z.string().refine(isCalendarDate, 'a calendar date YYYY-MM-DD').optional(),
   /**

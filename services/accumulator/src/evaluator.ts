@@ -12,8 +12,14 @@ import type { Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { levelRank, type HouseholdEvent, type Level } from '@warnline/contracts';
-import { evaluateValidatedHousehold, getRuleSet, type Decision, type RuleSet } from '@warnline/rules';
-import type { AlertPublisher } from './alerts.ts';
+import {
+  evaluateValidatedHousehold,
+  getRuleSet,
+  type Decision,
+  type RuleSet,
+  type RuleSetRegistry,
+} from '@warnline/rules';
+import { alertWarnings, type AlertPublisher } from './alerts.ts';
 import { sendInOrder } from './kafka-send.ts';
 import type { Keys } from './keys.ts';
 import { RECORD, reply } from './scripts.ts';
@@ -30,6 +36,8 @@ export interface EvaluatorDeps {
   logger: Logger;
   statusTopic: string;
   ruleSet: string;
+  /** Where rule sets come from: the built-in ones with the operator's data files. Default: the built-in ones. */
+  ruleSets?: Pick<RuleSetRegistry, 'get'>;
   /** Targets per round trip group. */
   chunk: number;
 }
@@ -62,7 +70,7 @@ export class Evaluator {
   ruleSetAt(asOf: string): RuleSet {
     let ruleSet = this.ruleSets.get(asOf);
     if (!ruleSet) {
-      ruleSet = getRuleSet(this.deps.ruleSet, asOf);
+      ruleSet = this.deps.ruleSets?.get(this.deps.ruleSet, asOf) ?? getRuleSet(this.deps.ruleSet, asOf);
       this.ruleSets.set(asOf, ruleSet);
     }
     return ruleSet;
@@ -178,6 +186,7 @@ export class Evaluator {
           assistance: d.decision!.assistance,
           ruleSet: d.decision!.ruleSet,
           raisedAt,
+          warnings: alertWarnings(d.decision!.warnings),
         }),
       ),
     );

@@ -2,6 +2,7 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import { shanghaiDate } from '@warnline/contracts';
+import { loadRuleSetRegistry } from '@warnline/rules/data-dir';
 import { createKafka, createLogger, closeOnSignals, ensureTopics, topicNames, topicSpecs } from '@warnline/runtime';
 import { AlertPublisher } from './alerts.ts';
 import { loadConfig } from './config.ts';
@@ -31,7 +32,13 @@ const keys = createKeys(config.REDIS_PREFIX, config.ACTIVE_INDEX_SHARDS);
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
 await producer.connect();
 
+// Operator-added yearly figures are read once, here; bad data stops the start (a restart cannot help).
+const ruleSets = await loadRuleSetRegistry(config.RULE_SET_DATA_DIR).catch((err: unknown) => {
+  logger.fatal({ err, dir: config.RULE_SET_DATA_DIR }, `rule-set data is invalid: ${(err as Error).message}`);
+  process.exit(78);
+});
 const evaluator = new Evaluator({
+  ruleSets,
   redis,
   keys,
   producer,

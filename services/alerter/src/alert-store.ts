@@ -47,11 +47,14 @@ export interface AlertView {
   jobs: number;
   /** The transitions a caseworker may make now. */
   next: string[];
-  /** The latest (highest-level) decision: findings with citations, burden, income, window, assistance. */
+  /**
+   * The latest (highest-level) decision: findings with citations, burden, income, window, assistance, and its
+   * warnings (stale or unconfirmed yearly figures; empty for jobs raised before they were carried).
+   */
   decision: Pick<
     AlertJobData,
     'findings' | 'burden12m' | 'income' | 'burdenRatio' | 'window' | 'assistance' | 'ruleSet' | 'raisedAt'
-  >;
+  > & { warnings: NonNullable<AlertJobData['warnings']> };
 }
 
 export type ListFilter = AlertState | 'overdue';
@@ -252,6 +255,7 @@ function toView(h: Record<string, string>): AlertView {
       assistance: data.assistance,
       ruleSet: data.ruleSet,
       raisedAt: data.raisedAt,
+      warnings: data.warnings ?? [],
     },
   };
 }

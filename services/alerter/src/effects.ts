@@ -108,6 +108,7 @@ export class Effects {
       burdenRatio: decision.burdenRatio,
       window: decision.window,
       assistance: decision.assistance,
+      warnings: decision.warnings ?? [],
       citation: CHARITY_REFERRAL_CITATION,
       referredBy: event.actor.name,
       referredAt: event.at,

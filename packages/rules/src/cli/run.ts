@@ -4,13 +4,13 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { ClaimSchema, HouseholdSchema, isCalendarDate, toRejections } from '@warnline/contracts';
 import { evaluateCase } from '../case.ts';
-import { getRuleSet, listRuleSets, ruleSetNames } from '../registry.ts';
+import { listRuleSets, ruleSetNames, type RuleSetRegistry } from '../registry.ts';
+import { loadRuleSetRegistry, type DataDirIo } from './data-dir.ts';
 import { RulesError } from '../errors.ts';
 import type { RuleSet } from '../rule-set-schema.ts';
 
-export interface CliIo {
+export interface CliIo extends DataDirIo {
   readStdin(): Promise<string>;
-  readFile(path: string): Promise<string>;
   stdout(text: string): void;
   stderr(text: string): void;
 }
@@ -19,9 +19,10 @@ export interface CliIo {
 export const EXIT = { OK: 0, INTERNAL: 1, BAD_INPUT: 2 } as const;
 
 export const USAGE = `usage:
-  warnline rules eval --rule-set NAME --as-of YYYY-MM-DD [--input FILE]
+  warnline rules eval --rule-set NAME --as-of YYYY-MM-DD [--input FILE] [--data-dir DIR]
       Reads a case {"household": {...}, "claims": [...]} from FILE or standard input and prints one
-      decision as JSON (contracts.md). Exit 0; bad input: exit 2 with every reason on standard error.
+      decision as JSON (docs/contracts.md). Exit 0; bad input: exit 2 with every reason on standard error.
+      --data-dir: rule-set data files (*.json) merged over the built-in yearly figures.
   warnline rules list [--json]
       Rule sets, versions and effective dates.
 `;
@@ -97,6 +98,7 @@ async function evaluate(args: readonly string[], io: CliIo): Promise<number> {
     'rule-set': { type: 'string' },
     'as-of': { type: 'string' },
     input: { type: 'string' },
+    'data-dir': { type: 'string' },
   });
   if ('error' in parsed) {
     io.stderr(`warnline: ${parsed.error}\n${USAGE}`);
@@ -105,6 +107,15 @@ async function evaluate(args: readonly string[], io: CliIo): Promise<number> {
   const name = parsed.values['rule-set'] as string | undefined;
   const asOf = parsed.values['as-of'] as string | undefined;
   const inputPath = parsed.values.input as string | undefined;
+  const dataDir = parsed.values['data-dir'] as string | undefined;
+
+  let registry: RuleSetRegistry | undefined;
+  try {
+    registry = await loadRuleSetRegistry(dataDir, io);
+  } catch (error) {
+    if (!(error instanceof RulesError)) throw error;
+    for (const p of error.problems) reasons.push(`--data-dir: ${p.code}: ${p.field}: ${p.message}`);
+  }
 
   if (asOf === undefined) reasons.push('--as-of: MISSING_FIELD: required (YYYY-MM-DD)');
   else if (!isCalendarDate(asOf))
@@ -112,9 +123,9 @@ async function evaluate(args: readonly string[], io: CliIo): Promise<number> {
   if (name === undefined) reasons.push(`--rule-set: MISSING_FIELD: required (one of ${ruleSetNames().join(', ')})`);
 
   let ruleSet: RuleSet | undefined;
-  if (name !== undefined && asOf !== undefined && isCalendarDate(asOf)) {
+  if (name !== undefined && asOf !== undefined && isCalendarDate(asOf) && registry !== undefined) {
     try {
-      ruleSet = getRuleSet(name, asOf);
+      ruleSet = registry.get(name, asOf);
     } catch (error) {
       if (!(error instanceof RulesError)) throw error;
       reasons.push(`--rule-set: ${error.code}: ${error.message}`);

@@ -16,7 +16,7 @@ const capSetting = {
 
 /** The yearly cap, one table per class so a class can change on its own. */
 const cap = (): RuleSetInput['assistance']['classes'][number]['yearlyCap'] => [
-  { from: '2022-01-01', value: '80000', citation: `${DOC} 二(二)4`, setting: capSetting },
+  { from: '2022-01-01', value: '80000', citation: `${DOC} 二(二)4`, setting: capSetting, confirmed: false },
 ];
 
 const noDeductible = { value: '0', citation: `${DOC} 二(二)4` } as const;
@@ -54,6 +54,7 @@ export const shanghai20230701: RuleSetInput = {
       {
         from: '2022-01-01',
         year: 2021,
+        confirmed: false,
         value: '78027',
         citation: `${DOC} 四`,
         setting: {
@@ -65,6 +66,7 @@ export const shanghai20230701: RuleSetInput = {
       {
         from: '2023-01-01',
         year: 2022,
+        confirmed: true,
         value: '79610',
         citation: `${DOC} 四`,
         setting: {
@@ -76,6 +78,7 @@ export const shanghai20230701: RuleSetInput = {
       {
         from: '2024-01-01',
         year: 2023,
+        confirmed: false,
         value: '84834',
         citation: `${DOC} 四`,
         setting: {
@@ -87,6 +90,7 @@ export const shanghai20230701: RuleSetInput = {
       {
         from: '2025-01-01',
         year: 2024,
+        confirmed: false,
         value: '88366',
         citation: `${DOC} 四`,
         setting: {
@@ -103,6 +107,7 @@ export const shanghai20230701: RuleSetInput = {
       {
         from: '2022-07-01',
         value: '1420',
+        confirmed: true,
         citation: `${DOC} 四`,
         setting: {
           why: '四 compares with the city subsistence line; civil affairs adjusts it each July.',
@@ -112,6 +117,7 @@ export const shanghai20230701: RuleSetInput = {
       {
         from: '2023-07-01',
         value: '1510',
+        confirmed: true,
         citation: `${DOC} 四`,
         setting: {
           why: '四 compares with the city subsistence line; civil affairs adjusts it each July.',
@@ -121,6 +127,7 @@ export const shanghai20230701: RuleSetInput = {
       {
         from: '2024-07-01',
         value: '1550',
+        confirmed: false,
         citation: `${DOC} 四`,
         setting: {
           why: '四 compares with the city subsistence line; civil affairs adjusts it each July.',
