@@ -1,8 +1,9 @@
 // Writes what a delivery produced to Kafka in one call. The call resolves only after every in-sync
 // replica has the records (acks = -1), so the HTTP 202 and the Kafka input's offset commit that follow it
 // are promises we can keep.
-import type { Message, Producer, TopicMessages } from 'kafkajs';
+import type { Message, TopicMessages } from 'kafkajs';
 import type { DeadLetter } from '@warnline/contracts';
+import type { KafkaSender } from '@warnline/runtime';
 import type { Outbound } from './intake.ts';
 
 export interface Publisher {
@@ -31,7 +32,11 @@ function deadLetterMessage(d: DeadLetter): Message {
   return { key: null, value: JSON.stringify(d), headers: { reason: d.code, source: d.source } };
 }
 
-export function createPublisher(producer: Producer, topics: PublisherTopics, timeoutMs: number): Publisher {
+/**
+ * `producer` must bound each send's wait (a `SessionProducer` with `sendTimeoutMs`) and must be replaced
+ * after a failed send, so that nothing written after a failure can be dropped as a duplicate.
+ */
+export function createPublisher(producer: KafkaSender, topics: PublisherTopics): Publisher {
   return {
     async write(out) {
       const topicMessages: TopicMessages[] = [];
@@ -60,20 +65,10 @@ export function createPublisher(producer: Producer, topics: PublisherTopics, tim
         topicMessages.push({ topic: topics.householdsDlq, messages: out.householdDeadLetters.map(deadLetterMessage) });
       if (topicMessages.length === 0) return;
 
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new PublishError(`Kafka did not acknowledge within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      });
       try {
-        await Promise.race([producer.sendBatch({ topicMessages, acks: -1 }), timeout]);
+        await producer.sendBatch({ topicMessages, acks: -1 });
       } catch (err) {
-        if (err instanceof PublishError) throw err;
-        throw new PublishError(`Kafka refused the write: ${(err as Error).name}`, { cause: err });
-      } finally {
-        clearTimeout(timer);
+        throw new PublishError(`Kafka did not take the write: ${(err as Error).name}`, { cause: err });
       }
     },
   };
