@@ -60,6 +60,7 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const MAX_STRING = 200;
 const MAX_MEMBERS = 100;
 const MAX_DROPPED = 20;
+const MAX_REJECTIONS = 20;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -171,7 +172,7 @@ export function deadLetter(
     code: first.code,
     field: first.field,
     message: first.message,
-    rejections: rejections.map((r) => ({ code: r.code, field: r.field, message: r.message })),
+    rejections: rejections.slice(0, MAX_REJECTIONS).map((r) => ({ code: r.code, field: r.field, message: r.message })),
     source: origin.source,
     institution: institutionOf(kind, input),
     principal: origin.principal,
