@@ -76,7 +76,9 @@ function scrubScalar(v: unknown): unknown {
     const masked = maskIdentityNumbersIn(v);
     return masked.length > MAX_STRING ? `${masked.slice(0, MAX_STRING)}…<${masked.length} chars>` : masked;
   }
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
+  // A number with 15 or more digits in a row may be a first-generation identity number sent as JSON.
+  if (typeof v === 'number') return /\d{15,}/.test(String(v)) ? '<number masked>' : v;
+  if (typeof v === 'boolean' || v === null) return v;
   // A nested object or array where the contract wants a scalar: keep only its type.
   return `<${jsonType(v)}>`;
 }
