@@ -22,6 +22,8 @@ export interface SessionProducerOptions {
    */
   sendTimeoutMs?: number;
   logger?: Logger;
+  /** Called once per discarded session (for a metric). Default: nothing. */
+  onDiscard?: () => void;
 }
 
 /** A send that did not complete within `sendTimeoutMs`: whether Kafka stored it is unknown. */
@@ -119,6 +121,7 @@ export class SessionProducer implements KafkaSender {
     if (this.session !== session) return;
     this.session = null;
     this.discarded += 1;
+    this.options.onDiscard?.();
     this.options.logger?.warn(
       { err: { name: (err as Error).name, message: (err as Error).message } },
       'kafka send failed: producer session discarded, the next send uses a new producer id',

@@ -26,10 +26,14 @@ const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'warnline-i
 await ensureTopics(kafka, topicSpecs(topics, config.TOPIC_PARTITIONS));
 // Idempotent producer (a retried send after a lost acknowledgement does not write the records twice),
 // replaced after any failed send; one shared by the HTTP API and the Kafka input.
-const producer = new SessionProducer(kafka, { sendTimeoutMs: config.INGEST_PUBLISH_TIMEOUT_MS, logger });
+const metrics = createMetrics();
+const producer = new SessionProducer(kafka, {
+  sendTimeoutMs: config.INGEST_PUBLISH_TIMEOUT_MS,
+  logger,
+  onDiscard: () => metrics.producerSessionDiscarded(),
+});
 await producer.connect();
 
-const metrics = createMetrics();
 const publisher = createPublisher(producer, topics);
 const intake = createIntake({
   pseudonymise: createPseudonymiser(config.PSEUDONYM_KEY),
