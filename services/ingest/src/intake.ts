@@ -15,7 +15,7 @@ import type { Pseudonymise } from './pseudonym.ts';
 import { MAX_RECORD_BYTES, recordBytes } from './record-size.ts';
 import { validateClaim, validateHousehold, type ValidationContext } from './validate.ts';
 
-/** Everything one delivery (an HTTP request, a Kafka batch) writes, sent to Kafka in one call. */
+/** Everything one delivery (an HTTP request, a Kafka batch) writes, sent to Kafka together. */
 export interface Outbound {
   claims: ClaimEvent[];
   households: HouseholdEvent[];
