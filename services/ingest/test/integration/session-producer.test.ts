@@ -61,7 +61,7 @@ describe('SessionProducer', () => {
     }
   });
 
-  it('serialises sends and fails a send that outlives its timeout without blocking the next', async () => {
+  it('fails a send that outlives its timeout as retriable, discards its session, and refuses sends once closed', async () => {
     const producer = new SessionProducer(kafka, { sendTimeoutMs: 1 });
     // A 1 ms budget cannot cover connecting a session: the send fails with a retriable timeout.
     await expect(producer.send({ topic: topics.small, messages: [{ value: 'late' }] })).rejects.toMatchObject({
