@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { coded } from './errors.ts';
 import { isCalendarDate, isInstant } from './dates.ts';
 import { isYuan, yuanToFen } from './money.ts';
-import { residentIdProblem } from './resident-id.ts';
+import { containsIdentityNumber, residentIdProblem } from './resident-id.ts';
 
 export const VISIT_TYPES = ['inpatient', 'outpatient', 'emergency', 'pharmacy'] as const;
 export type VisitType = (typeof VISIT_TYPES)[number];
@@ -13,7 +13,12 @@ export const PERSON_ID_TYPES = ['passport', 'other'] as const;
 
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
-export const idString = z.string().refine((s) => ID_PATTERN.test(s), coded('INVALID_ID'));
+// An identifier travels to every topic, Redis key, job id and answer: one that holds an identity number
+// would carry it past the pseudonyms.
+export const idString = z
+  .string()
+  .refine((s) => ID_PATTERN.test(s), coded('INVALID_ID'))
+  .refine((s) => !containsIdentityNumber(s), coded('IDENTITY_NUMBER_IN_ID'));
 export const yuan = z.string().refine(isYuan, coded('INVALID_MONEY'));
 export const calendarDate = z.string().refine(isCalendarDate, coded('INVALID_DATE'));
 export const instant = z.string().refine(isInstant, coded('INVALID_INSTANT'));

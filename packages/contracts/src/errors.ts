@@ -30,6 +30,12 @@ export const REJECTION_CODES = {
     'the reversal does not repeat the serviceDate, visitType, institution and amounts of the claim it names; it has no effect',
   REVERSAL_ALREADY_APPLIED:
     'the claim this reversal names is already reversed by another reversal; this one has no effect',
+  TOO_MANY_MEMBERS: 'a household lists more members than MAX_HOUSEHOLD_MEMBERS (50)',
+  RECORD_TOO_LARGE: 'the record made from this input would be larger than Kafka takes in one message',
+  PUBLISH_REFUSED:
+    'Kafka refused the records made from this input after a retry; the input was parked here for an operator',
+  IDENTITY_NUMBER_IN_ID: 'an identifier contains a resident identity number; identifiers must not carry one',
+  STREET_OUTSIDE_DISTRICT: "streetCode must begin with districtCode (a street's code begins with its district's)",
 } as const;
 
 export type RejectionCode = keyof typeof REJECTION_CODES;

@@ -16,6 +16,12 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/**
+ * Most members a household record may list. A registry household is a family living together; far more
+ * members than this is a data error, and an unbounded list would make a record Kafka cannot carry.
+ */
+export const MAX_HOUSEHOLD_MEMBERS = 50;
+
 const householdFields = {
   householdId: idString,
   streetCode: z.string().refine((s) => /^\d{9}$/.test(s), coded('INVALID_ID', 'streetCode must be 9 digits')),
@@ -27,6 +33,31 @@ const householdFields = {
   updatedAt: instant,
 };
 
+/**
+ * A member list of at most MAX_HOUSEHOLD_MEMBERS, checked before any member is: an oversized list is
+ * refused once, not once per member.
+ */
+function memberList<T extends z.ZodType>(member: T) {
+  return z
+    .array(z.unknown())
+    .superRefine((members, ctx) => {
+      if (members.length > MAX_HOUSEHOLD_MEMBERS)
+        // Fatal: the record's own refinements must not run over the unchecked members.
+        ctx.addIssue({
+          code: 'custom',
+          continue: false,
+          ...coded('TOO_MANY_MEMBERS', `members lists ${members.length}; at most ${MAX_HOUSEHOLD_MEMBERS} are taken`),
+        });
+    })
+    .pipe(z.array(member).min(1));
+}
+
+/** A street's code begins with its district's: a record must not hand a street to another district. */
+function streetInDistrict(h: { streetCode: string; districtCode: string }, ctx: z.RefinementCtx): void {
+  if (/^\d{9}$/.test(h.streetCode) && /^\d{6}$/.test(h.districtCode) && !h.streetCode.startsWith(h.districtCode))
+    ctx.addIssue({ code: 'custom', path: ['streetCode'], ...coded('STREET_OUTSIDE_DISTRICT') });
+}
+
 function noDuplicateMembers(
   members: readonly { personId: string }[],
   ctx: z.RefinementCtx,
@@ -34,6 +65,8 @@ function noDuplicateMembers(
 ): void {
   const seen = new Set<string>();
   members.forEach((m, i) => {
+    // A member that is not an object of strings has its own issue already.
+    if (typeof m?.personId !== 'string') return;
     const key = normalise(m.personId);
     if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['members', i, 'personId'], ...coded('DUPLICATE_MEMBER') });
     seen.add(key);
@@ -55,12 +88,18 @@ export const RawMemberSchema = z
   });
 
 export const RawHouseholdSchema = z
-  .object({ ...householdFields, members: z.array(RawMemberSchema).min(1) })
-  .superRefine((h, ctx) => noDuplicateMembers(h.members, ctx, (id) => id.toUpperCase()));
+  .object({ ...householdFields, members: memberList(RawMemberSchema) })
+  .superRefine((h, ctx) => {
+    streetInDistrict(h, ctx);
+    noDuplicateMembers(h.members, ctx, (id) => id.toUpperCase());
+  });
 export type RawHousehold = z.infer<typeof RawHouseholdSchema>;
 
 /** A household on `households.v1`: members carry pseudonyms only. */
 export const HouseholdEventSchema = z
-  .object({ ...householdFields, members: z.array(z.object({ personId: pseudonym })).min(1), receivedAt: instant })
-  .superRefine((h, ctx) => noDuplicateMembers(h.members, ctx, (id) => id));
+  .object({ ...householdFields, members: memberList(z.object({ personId: pseudonym })), receivedAt: instant })
+  .superRefine((h, ctx) => {
+    streetInDistrict(h, ctx);
+    noDuplicateMembers(h.members, ctx, (id) => id);
+  });
 export type HouseholdEvent = z.infer<typeof HouseholdEventSchema>;

@@ -1,6 +1,7 @@
 // Stable codes of whole-request errors on the ingest HTTP API (as opposed to per-item rejections, which
-// are in errors.ts). An HIS adapter keys its retry logic on these: only KAFKA_UNAVAILABLE is worth a retry
-// of the same request as it is.
+// are in errors.ts). An HIS adapter keys its retry logic on these: only KAFKA_UNAVAILABLE and INTERNAL are
+// worth a retry of the same request as it is. Neither says that nothing was stored: part of the request may
+// be on Kafka already, and resending it is safe (same claim id and content: no effect downstream).
 
 export const REQUEST_ERRORS = {
   UNAUTHENTICATED: { status: 401, retriable: false, message: 'a valid bearer token is required' },
@@ -15,11 +16,15 @@ export const REQUEST_ERRORS = {
   BATCH_TOO_LARGE: { status: 413, retriable: false, message: 'too many items in one request; send smaller batches' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false, message: 'send application/json' },
   NOT_FOUND: { status: 404, retriable: false, message: 'no such endpoint' },
-  KAFKA_UNAVAILABLE: { status: 503, retriable: true, message: 'nothing was stored; retry the whole request' },
+  KAFKA_UNAVAILABLE: {
+    status: 503,
+    retriable: true,
+    message: 'Kafka did not acknowledge every record; part of the request may be stored, resend the whole request',
+  },
   INTERNAL: {
     status: 500,
     retriable: true,
-    message: 'internal error; nothing is known to be stored, retry the whole request',
+    message: 'internal error; part of the request may be stored, resend the whole request',
   },
 } as const;
 

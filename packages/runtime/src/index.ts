@@ -2,3 +2,4 @@ export * from './logger.ts';
 export * from './kafka.ts';
 export * from './shutdown.ts';
 export * from './env.ts';
+export * from './session-producer.ts';

@@ -8,7 +8,7 @@
 //   while it was sending evaluates again and publishes even an unchanged decision, so the last message of a
 //   household on the topic is always the newest decision;
 // - alert jobs have deterministic ids: redelivery and re-evaluation never add a second job.
-import type { Producer } from 'kafkajs';
+import type { KafkaSender } from '@warnline/runtime';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { levelRank, type HouseholdEvent, type Level } from '@warnline/contracts';
@@ -31,7 +31,7 @@ export type Target = { kind: 'household'; id: string } | { kind: 'solo'; person:
 export interface EvaluatorDeps {
   redis: Redis;
   keys: Keys;
-  producer: Producer;
+  producer: KafkaSender;
   alerts: AlertPublisher;
   logger: Logger;
   statusTopic: string;

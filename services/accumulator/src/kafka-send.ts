@@ -1,11 +1,12 @@
 // Sends many messages to one topic in order, in requests below the broker's message size limit (1 MiB by
 // default): one batch of decisions or dead letters can be larger than that.
-import type { Message, Producer } from 'kafkajs';
+import type { Message } from 'kafkajs';
+import type { KafkaSender } from '@warnline/runtime';
 
 /** Bytes per produce request, well under the default max.message.bytes of 1 MiB. */
 const MAX_REQUEST_BYTES = 512 * 1024;
 
-export async function sendInOrder(producer: Producer, topic: string, messages: readonly Message[]): Promise<void> {
+export async function sendInOrder(producer: KafkaSender, topic: string, messages: readonly Message[]): Promise<void> {
   let chunk: Message[] = [];
   let bytes = 0;
   for (const m of messages) {

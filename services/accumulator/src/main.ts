@@ -3,7 +3,15 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import { shanghaiDate } from '@warnline/contracts';
 import { loadRuleSetRegistry } from '@warnline/rules/data-dir';
-import { createKafka, createLogger, closeOnSignals, ensureTopics, topicNames, topicSpecs } from '@warnline/runtime';
+import {
+  createKafka,
+  createLogger,
+  closeOnSignals,
+  ensureTopics,
+  SessionProducer,
+  topicNames,
+  topicSpecs,
+} from '@warnline/runtime';
 import { AlertPublisher } from './alerts.ts';
 import { loadConfig } from './config.ts';
 import { Evaluator } from './evaluator.ts';
@@ -29,7 +37,8 @@ const workerRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const alerts = new AlertPublisher(queueRedis, config.QUEUE_PREFIX);
 const keys = createKeys(config.REDIS_PREFIX, config.ACTIVE_INDEX_SHARDS);
 
-const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+// Replaced after any failed send, so a batch that is retried after a refused write is not dropped as a duplicate.
+const producer = new SessionProducer(kafka, { producer: { idempotent: true, maxInFlightRequests: 1 }, logger });
 await producer.connect();
 
 // Operator-added yearly figures are read once, here; bad data stops the start (a restart cannot help).

@@ -2,7 +2,8 @@
 // count, index the persons with burden, re-evaluate each touched household once, and only then let main.ts
 // commit the offsets. Every step is idempotent, so a batch replayed after a crash changes nothing that was
 // already done, and completes what was not.
-import type { KafkaMessage, Message, Producer } from 'kafkajs';
+import type { KafkaMessage, Message } from 'kafkajs';
+import type { KafkaSender } from '@warnline/runtime';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { oldestRetainedMonth, type ClaimEvent, type HouseholdEvent } from '@warnline/contracts';
@@ -18,7 +19,7 @@ import { APPLY, type ApplyCode } from './scripts.ts';
 export interface ProcessorDeps {
   redis: Redis;
   keys: Keys;
-  producer: Producer;
+  producer: KafkaSender;
   evaluator: Evaluator;
   logger: Logger;
   topics: { claimsDlq: string; householdsDlq: string };

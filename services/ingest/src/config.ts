@@ -1,4 +1,4 @@
-// The only place ingest reads the environment (conventions.md, habit 2).
+// The only place ingest reads the environment.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_RETENTION_MONTHS } from '@warnline/contracts';
@@ -98,8 +98,10 @@ export const ConfigSchema = z.object({
    */
   INGEST_CONSUMER_GROUP: z.string().min(1).optional(),
   /**
-   * Longest an HTTP request waits for Kafka to acknowledge its writes before answering 503. Default 10000 ms.
-   * A write still in flight may land later; the client's retry is then a harmless duplicate.
+   * Longest one Kafka send (one request of at most 512 KiB; an HTTP request's writes take one or a few)
+   * waits for Kafka's acknowledgement. Then the send fails, the producer is replaced, an HTTP request
+   * answers 503 and the Kafka input retries. Default 10000 ms. A write still in flight may land later;
+   * the client's retry is then a harmless duplicate.
    */
   INGEST_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   LOG_LEVEL: logLevelSchema.default('info'),

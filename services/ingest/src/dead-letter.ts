@@ -60,6 +60,7 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const MAX_STRING = 200;
 const MAX_MEMBERS = 100;
 const MAX_DROPPED = 20;
+const MAX_REJECTIONS = 20;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -75,7 +76,9 @@ function scrubScalar(v: unknown): unknown {
     const masked = maskIdentityNumbersIn(v);
     return masked.length > MAX_STRING ? `${masked.slice(0, MAX_STRING)}…<${masked.length} chars>` : masked;
   }
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
+  // A number with 15 or more digits in a row may be a first-generation identity number sent as JSON.
+  if (typeof v === 'number') return /\d{15,}/.test(String(v)) ? '<number masked>' : v;
+  if (typeof v === 'boolean' || v === null) return v;
   // A nested object or array where the contract wants a scalar: keep only its type.
   return `<${jsonType(v)}>`;
 }
@@ -171,7 +174,7 @@ export function deadLetter(
     code: first.code,
     field: first.field,
     message: first.message,
-    rejections: rejections.map((r) => ({ code: r.code, field: r.field, message: r.message })),
+    rejections: rejections.slice(0, MAX_REJECTIONS).map((r) => ({ code: r.code, field: r.field, message: r.message })),
     source: origin.source,
     institution: institutionOf(kind, input),
     principal: origin.principal,

@@ -9,7 +9,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Logger } from 'pino';
-import { REQUEST_ERRORS, type Rejection, type RequestErrorCode } from '@warnline/contracts';
+import { REQUEST_ERRORS, containsIdentityNumber, type Rejection, type RequestErrorCode } from '@warnline/contracts';
 import { mayClaimFor, type Authenticator, type Principal, type Role } from './auth.ts';
 import type { RefusedInput } from './dead-letter.ts';
 import { countWritten, emptyOutbound, type Intake, type Outbound, type Outcome } from './intake.ts';
@@ -55,7 +55,8 @@ function idField(input: unknown, name: string): string | undefined {
     input !== null && typeof input === 'object' && !Array.isArray(input)
       ? (input as Record<string, unknown>)[name]
       : undefined;
-  return typeof value === 'string' && SAFE_ID.test(value) ? value : undefined;
+  // An id that holds an identity number is refused for it, and not echoed either.
+  return typeof value === 'string' && SAFE_ID.test(value) && !containsIdentityNumber(value) ? value : undefined;
 }
 
 function sendError(reply: FastifyReply, code: RequestErrorCode, metrics: Metrics) {

@@ -12,9 +12,10 @@ import {
 import { deadLetter, type Origin, type RefusedInput } from './dead-letter.ts';
 import { levelLabel, type Metrics, type Source } from './metrics.ts';
 import type { Pseudonymise } from './pseudonym.ts';
+import { MAX_RECORD_BYTES, recordBytes } from './record-size.ts';
 import { validateClaim, validateHousehold, type ValidationContext } from './validate.ts';
 
-/** Everything one delivery (an HTTP request, a Kafka batch) writes, sent to Kafka in one call. */
+/** Everything one delivery (an HTTP request, a Kafka batch) writes, sent to Kafka together. */
 export interface Outbound {
   claims: ClaimEvent[];
   households: HouseholdEvent[];
@@ -47,14 +48,40 @@ export interface Intake {
     allowed?: (institutionCode: string) => boolean,
   ): Outcome;
   household(refused: RefusedInput, ctx: ValidationContext, origin: Origin, out: Outbound): Outcome;
+  /**
+   * The dead letter of an input whose records Kafka refused even when written on their own
+   * (PUBLISH_REFUSED, with the error's name): what the Kafka input writes instead, so that one message
+   * cannot stop its partition.
+   */
+  parked(kind: 'claim' | 'household', refused: RefusedInput, origin: Origin, errorName: string): Outbound;
 }
 
 export function createIntake(deps: {
   pseudonymise: Pseudonymise;
   retentionMonths: number;
   onError?: (err: unknown) => void;
+  /** Largest event record written; a larger one is rejected with RECORD_TOO_LARGE. Default MAX_RECORD_BYTES. */
+  maxRecordBytes?: number;
 }): Intake {
   const { pseudonymise } = deps;
+  const maxRecordBytes = deps.maxRecordBytes ?? MAX_RECORD_BYTES;
+  const tooLarge = (): Rejection[] => [
+    {
+      code: 'RECORD_TOO_LARGE',
+      field: '(item)',
+      message: `${REJECTION_CODES.RECORD_TOO_LARGE} (${maxRecordBytes} bytes)`,
+    },
+  ];
+  /** An event Kafka can carry: its record, measured as it will be written, within maxRecordBytes. */
+  const fits = (key: string, event: object) => recordBytes({ key, value: JSON.stringify(event) }) <= maxRecordBytes;
+
+  function letter(kind: 'claim' | 'household', refused: RefusedInput, rejections: Rejection[], origin: Origin) {
+    try {
+      return deadLetter(kind, refused, rejections, origin, pseudonymise);
+    } catch {
+      return deadLetter(kind, { json: null }, rejections, origin, pseudonymise);
+    }
+  }
 
   function guarded(
     kind: 'claim' | 'household',
@@ -70,13 +97,9 @@ export function createIntake(deps: {
       const rejections: Rejection[] = [
         { code: 'UNPROCESSABLE_ITEM', field: '(item)', message: REJECTION_CODES.UNPROCESSABLE_ITEM },
       ];
-      let letter: DeadLetter;
-      try {
-        letter = deadLetter(kind, refused, rejections, origin, pseudonymise);
-      } catch {
-        letter = deadLetter(kind, { json: null }, rejections, origin, pseudonymise);
-      }
-      (kind === 'claim' ? out.claimDeadLetters : out.householdDeadLetters).push(letter);
+      (kind === 'claim' ? out.claimDeadLetters : out.householdDeadLetters).push(
+        letter(kind, refused, rejections, origin),
+      );
       return { ok: false, rejections };
     }
   }
@@ -115,13 +138,29 @@ export function createIntake(deps: {
                 ],
               }
             : validateClaim(input, ctx);
-        if (result.ok) {
+        if (result.ok && fits(result.event.personId, result.event)) {
           out.claims.push(result.event);
           return { ok: true };
         }
-        out.claimDeadLetters.push(deadLetter('claim', refused, result.rejections, origin, pseudonymise));
-        return { ok: false, rejections: result.rejections };
+        const rejections = result.ok ? tooLarge() : result.rejections;
+        out.claimDeadLetters.push(deadLetter('claim', refused, rejections, origin, pseudonymise));
+        return { ok: false, rejections };
       });
+    },
+
+    parked(kind, refused, origin, errorName) {
+      const out = emptyOutbound();
+      const rejections: Rejection[] = [
+        {
+          code: 'PUBLISH_REFUSED',
+          field: '(item)',
+          message: `${REJECTION_CODES.PUBLISH_REFUSED} (${errorName})`,
+        },
+      ];
+      (kind === 'claim' ? out.claimDeadLetters : out.householdDeadLetters).push(
+        letter(kind, refused, rejections, origin),
+      );
+      return out;
     },
 
     household(refused, ctx, origin, out) {
@@ -135,12 +174,13 @@ export function createIntake(deps: {
                   { code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: REJECTION_CODES.UNPARSEABLE_MESSAGE },
                 ],
               };
-        if (result.ok) {
+        if (result.ok && fits(result.event.householdId, result.event)) {
           out.households.push(result.event);
           return { ok: true };
         }
-        out.householdDeadLetters.push(deadLetter('household', refused, result.rejections, origin, pseudonymise));
-        return { ok: false, rejections: result.rejections };
+        const rejections = result.ok ? tooLarge() : result.rejections;
+        out.householdDeadLetters.push(deadLetter('household', refused, rejections, origin, pseudonymise));
+        return { ok: false, rejections };
       });
     },
   };

@@ -1,13 +1,16 @@
 // The Kafka input: his.claims.raw.v1 and registry.households.v1, for feeds that write to Kafka instead of
-// calling the API. Each batch is validated like an HTTP request; events and dead letters go out in one
-// acknowledged write, and only then is the batch's offset committed: a crash before that replays the batch,
-// which is harmless (resent claims are idempotent downstream). A message that is not JSON, not UTF-8 or
-// empty goes to the dead-letter topic like any other refused input; nothing in a message can make the
-// consumer throw, so no poison message can crash-loop a partition.
+// calling the API. Each batch is validated like an HTTP request; its events and dead letters are written
+// (acknowledged by every in-sync replica), and only then are offsets committed: a crash before that replays
+// the batch, which is harmless (resent claims are idempotent downstream). A message that is not JSON, not
+// UTF-8 or empty goes to the dead-letter topic like any other refused input. When Kafka refuses a batch's
+// write, the batch is written again message by message; a message whose records Kafka still refuses is
+// parked on the dead-letter topic with the error (PUBLISH_REFUSED) and the partition goes on. Only when
+// even that dead letter cannot be written (Kafka is down) does the batch fail, to be retried from the last
+// message written: nothing is skipped, and no single message can stop a partition.
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Origin, RefusedInput } from './dead-letter.ts';
-import { countWritten, emptyOutbound, type Intake } from './intake.ts';
+import { countWritten, emptyOutbound, type Intake, type Outbound } from './intake.ts';
 import type { Metrics } from './metrics.ts';
 import type { Publisher } from './publisher.ts';
 
@@ -39,12 +42,27 @@ export interface KafkaInput {
   stop(): Promise<void>;
 }
 
-export function createKafkaInput(deps: KafkaInputDeps): KafkaInput {
-  const { intake, logger } = deps;
-  const now = deps.now ?? (() => new Date());
-  const consumer: Consumer = deps.kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false });
+function merged(outs: readonly Outbound[]): Outbound {
+  const all = emptyOutbound();
+  for (const o of outs) {
+    all.claims.push(...o.claims);
+    all.households.push(...o.households);
+    all.claimDeadLetters.push(...o.claimDeadLetters);
+    all.householdDeadLetters.push(...o.householdDeadLetters);
+  }
+  return all;
+}
 
-  async function eachBatch({
+const errorName = (err: unknown) => (err as Error)?.name ?? 'Error';
+
+/** The eachBatch handler of the Kafka input (exported for tests: it needs no consumer). */
+export function createBatchHandler(
+  deps: Pick<KafkaInputDeps, 'topics' | 'intake' | 'publisher' | 'metrics' | 'logger' | 'now'>,
+): (payload: EachBatchPayload) => Promise<void> {
+  const { intake, logger, publisher } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  return async function eachBatch({
     batch,
     resolveOffset,
     commitOffsetsIfNecessary,
@@ -57,8 +75,7 @@ export function createKafkaInput(deps: KafkaInputDeps): KafkaInput {
     if (last === undefined || !isRunning() || isStale()) return;
     const kind = batch.topic === deps.topics.claimsRaw ? 'claim' : 'household';
     const ctx = intake.context(now());
-    const out = emptyOutbound();
-    for (const message of messages) {
+    const items = messages.map((message) => {
       const origin: Origin = {
         source: 'kafka',
         principal: null,
@@ -66,24 +83,64 @@ export function createKafkaInput(deps: KafkaInputDeps): KafkaInput {
         kafka: { topic: batch.topic, partition: batch.partition, offset: message.offset },
       };
       const refused = decodeValue(message.value);
+      const out = emptyOutbound();
       if (kind === 'claim') intake.claim(refused, ctx, origin, out);
       else intake.household(refused, ctx, origin, out);
+      return { message, origin, refused, out };
+    });
+
+    const all = merged(items.map((i) => i.out));
+    let written = false;
+    try {
+      await publisher.write(all);
+      written = true;
+    } catch (err) {
+      logger.warn(
+        { topic: batch.topic, partition: batch.partition, err: { name: errorName(err) }, of: messages.length },
+        'kafka input: batch write failed; writing its messages one by one',
+      );
     }
-    // Throws when Kafka does not acknowledge: kafkajs then retries the batch from the last committed
-    // offset, so nothing is skipped.
-    await deps.publisher.write(out);
-    countWritten(deps.metrics, 'kafka', out);
-    resolveOffset(last.offset);
+    if (written) {
+      countWritten(deps.metrics, 'kafka', all);
+      resolveOffset(last.offset);
+    } else {
+      for (const item of items) {
+        if (!isRunning() || isStale()) return;
+        let out = item.out;
+        try {
+          await publisher.write(out);
+        } catch (err) {
+          // Throws when even the dead letter is refused (Kafka down): the batch is retried from here.
+          out = intake.parked(kind, item.refused, item.origin, errorName(err));
+          await publisher.write(out);
+          logger.error(
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: item.message.offset,
+              err: { name: errorName(err) },
+            },
+            'kafka input: message parked on the dead-letter topic (PUBLISH_REFUSED)',
+          );
+        }
+        countWritten(deps.metrics, 'kafka', out);
+        resolveOffset(item.message.offset);
+        await heartbeat();
+      }
+    }
     await commitOffsetsIfNecessary();
     await heartbeat();
-    const refusedCount = out.claimDeadLetters.length + out.householdDeadLetters.length;
+    const refusedCount = all.claimDeadLetters.length + all.householdDeadLetters.length;
     if (refusedCount > 0)
       logger.warn(
         { topic: batch.topic, partition: batch.partition, refused: refusedCount, of: messages.length },
         'kafka input: items dead-lettered',
       );
-  }
+  };
+}
 
+export function createKafkaInput(deps: KafkaInputDeps): KafkaInput {
+  const consumer: Consumer = deps.kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false });
   return {
     async start() {
       await consumer.connect();
@@ -93,7 +150,7 @@ export function createKafkaInput(deps: KafkaInputDeps): KafkaInput {
         eachBatchAutoResolve: false,
         // Commit as soon as a batch is resolved, which happens only after its writes are acknowledged.
         autoCommitThreshold: 1,
-        eachBatch,
+        eachBatch: createBatchHandler(deps),
       });
     },
     async stop() {

@@ -4,6 +4,7 @@ import {
   createLogger,
   closeOnSignals,
   ensureTopics,
+  SessionProducer,
   topicNames,
   topicSpecs,
   type Closer,
@@ -23,12 +24,17 @@ const topics = topicNames(config.TOPIC_NAMESPACE);
 const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'warnline-ingest', logger });
 
 await ensureTopics(kafka, topicSpecs(topics, config.TOPIC_PARTITIONS));
-// Idempotent producer: a retried send after a lost acknowledgement does not write the records twice.
-const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+// Idempotent producer (a retried send after a lost acknowledgement does not write the records twice),
+// replaced after any failed send; one shared by the HTTP API and the Kafka input.
+const metrics = createMetrics();
+const producer = new SessionProducer(kafka, {
+  sendTimeoutMs: config.INGEST_PUBLISH_TIMEOUT_MS,
+  logger,
+  onDiscard: () => metrics.producerSessionDiscarded(),
+});
 await producer.connect();
 
-const metrics = createMetrics();
-const publisher = createPublisher(producer, topics, config.INGEST_PUBLISH_TIMEOUT_MS);
+const publisher = createPublisher(producer, topics);
 const intake = createIntake({
   pseudonymise: createPseudonymiser(config.PSEUDONYM_KEY),
   retentionMonths: config.RETENTION_MONTHS,

@@ -17,6 +17,8 @@ export interface Metrics {
   /** Whole requests refused before their items were looked at (401, 403, 400, 413, 415, 503). */
   requestRefused(route: string, code: string): void;
   observeRequest(route: string, method: string, status: number, seconds: number): void;
+  /** A Kafka send failed and its producer was replaced. */
+  producerSessionDiscarded(): void;
 }
 
 export function createMetrics(): Metrics {
@@ -59,8 +61,14 @@ export function createMetrics(): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const discarded = new Counter({
+    name: 'ingest_kafka_producer_sessions_discarded_total',
+    help: 'Kafka producers replaced after a failed send (each send after one uses a new producer id)',
+    registers: [registry],
+  });
   return {
     registry,
+    producerSessionDiscarded: () => discarded.inc(),
     claimAccepted: (source, level) => claims.inc({ source, institution_level: level }),
     claimRejected: (source, code, level) => claimsRejected.inc({ source, code, institution_level: level }),
     householdAccepted: (source) => households.inc({ source }),

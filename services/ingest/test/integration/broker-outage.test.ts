@@ -85,5 +85,9 @@ describe('a Kafka outage', () => {
       await tap.stop();
     }
     expect((await fetch(`${ingest.url}/healthz`)).status).toBe(200);
+    // The producer of the failed send was replaced, and the metric says so.
+    const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
+    const discarded = /^ingest_kafka_producer_sessions_discarded_total (\d+)$/m.exec(metrics)?.[1];
+    expect(Number(discarded)).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,9 +1,10 @@
-// Fuzz through the real process and broker: mutated claims over HTTP and on the raw Kafka topic. For every
-// request accepted + rejected = sent, and every claim sent ends up exactly once on claims.v1 or claims.dlq.v1.
+// Fuzz through the real process and broker: mutated claims over HTTP and on the raw Kafka topic, mutated
+// households (too many members, streets of another district, identity numbers in the id) over HTTP. For
+// every request accepted + rejected = sent, and every item sent ends up exactly once on its topic or its DLQ.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Producer } from 'kafkajs';
-import { mutatedClaim } from '../support/mutations.ts';
+import { mutatedClaim, mutatedHousehold } from '../support/mutations.ts';
 import { rawProducer, startIngest, Tap, type Ingest } from '../support/integration.ts';
 
 let ingest: Ingest;
@@ -12,7 +13,8 @@ let producer: Producer;
 
 beforeAll(async () => {
   ingest = await startIngest(inject('kafkaBrokers'), { LOG_LEVEL: 'warn' });
-  tap = await Tap.start(inject('kafkaBrokers'), [ingest.topics.claims, ingest.topics.claimsDlq]);
+  const t = ingest.topics;
+  tap = await Tap.start(inject('kafkaBrokers'), [t.claims, t.claimsDlq, t.households, t.householdsDlq]);
   ({ producer } = await rawProducer(inject('kafkaBrokers')));
 });
 
@@ -58,5 +60,33 @@ describe('fuzz through the service', () => {
     });
     await tap.drain();
     await expect.poll(outputs, { timeout: 60_000 }).toBe(before + 1050);
+  });
+
+  it('HTTP: 5 batches of 100 mutated households, accepted + rejected = sent, the bounds enforced, all written once', async () => {
+    const batches = fc.sample(fc.array(mutatedHousehold, { minLength: 100, maxLength: 100 }), { numRuns: 5, seed: 7 });
+    const codes = new Set<string>();
+    let accepted = 0;
+    let rejected = 0;
+    for (const items of batches) {
+      const res = await ingest.post('/v1/households', items);
+      expect(res.status).toBe(202);
+      const body = (await res.json()) as { accepted: number; rejected: { code: string }[] };
+      expect(body.accepted + body.rejected.length).toBe(items.length);
+      expect(body.rejected.filter((r) => r.code === 'UNPROCESSABLE_ITEM')).toEqual([]);
+      for (const r of body.rejected) codes.add(r.code);
+      accepted += body.accepted;
+      rejected += body.rejected.length;
+    }
+    for (const code of ['TOO_MANY_MEMBERS', 'STREET_OUTSIDE_DISTRICT', 'IDENTITY_NUMBER_IN_ID'])
+      expect(codes).toContain(code);
+    const events = await tap.waitForCount(ingest.topics.households, accepted);
+    await tap.waitForCount(ingest.topics.householdsDlq, rejected);
+    await tap.drain();
+    expect(tap.on(ingest.topics.households).length + tap.on(ingest.topics.householdsDlq).length).toBe(500);
+    for (const m of events) {
+      const e = JSON.parse(m.value!) as { members: unknown[]; streetCode: string; districtCode: string };
+      expect(e.members.length).toBeLessThanOrEqual(50);
+      expect(e.streetCode.startsWith(e.districtCode)).toBe(true);
+    }
   });
 });

@@ -1,5 +1,6 @@
-// Privacy: every raw identity number this test sends (valid, invalid, in the wrong field, in bytes that are
-// not JSON, as a Kafka key) must be absent from every output: the four output topics (keys, values,
+// Privacy: every raw identity number this test sends (valid, invalid, in the wrong field, inside an
+// identifier — claimId, reversedClaimId, institution code, householdId —, in bytes that are not JSON, as a
+// Kafka key) must be absent from every output: the four output topics (keys, values,
 // headers), the service's whole log at debug level, its metrics, and the HTTP answers.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Kafka, Producer } from 'kafkajs';
@@ -38,6 +39,9 @@ describe('privacy', () => {
       '11010519491231002x',
       '110105491231002',
     ];
+    // Valid numbers inside identifiers: each must be refused, never carried on as an id.
+    const inIds = [residentId(430), residentId(431), residentId(432), residentId(433)];
+    sent.push(...inIds);
     const answers: string[] = [];
     const post = async (...args: Parameters<Ingest['post']>) => {
       const res = await ingest.post(...args);
@@ -58,6 +62,8 @@ describe('privacy', () => {
         { ...claim({ personId: valid[6] }), institution: { code: 'H31011000099', level: 1 } },
         { ...claim(), claimId: `C-${valid[3]}-oops spaces`, personId: sent[9] },
         valid[7],
+        claim({ personId: valid[0], claimId: `C-${inIds[0]}-1` }),
+        claim({ personId: valid[0], type: 'reversal', reversedClaimId: `C-${inIds[1]}-1` }),
       ]),
     ).toBe(202);
     expect(
@@ -65,6 +71,7 @@ describe('privacy', () => {
         household({ householdId: uniqueId('HH'), members: [valid[0]!, valid[1]!] }),
         household({ householdId: uniqueId('HH'), members: [valid[2]!, sent[10]!] }),
         household({ householdId: uniqueId('HH'), members: [valid[3]!, valid[3]!.toLowerCase()] }),
+        household({ householdId: `HH${inIds[2]}`, members: [valid[4]!] }),
       ]),
     ).toBe(202);
     expect(await post('/v1/claims', `{"personId":"${valid[0]}",`)).toBe(400);
@@ -80,6 +87,10 @@ describe('privacy', () => {
         { key: valid[5], value: JSON.stringify({ ...claim(), personId: sent[12] }) },
         { value: `not json at all: ${valid[6]} ${sent[9]}` },
         { value: JSON.stringify({ ...claim({ personId: valid[7] }), serviceDate: '2999-01-01' }) },
+        // No token limits the institutions of the Kafka input: only the id check stops this one.
+        {
+          value: JSON.stringify({ ...claim({ personId: valid[5] }), institution: { code: `H${inIds[3]}`, level: 3 } }),
+        },
       ],
     });
     await producer.send({
@@ -108,8 +119,16 @@ describe('privacy', () => {
     const messages = await tap.drain();
     expect(tap.on(ingest.topics.claims).length).toBe(4);
     expect(tap.on(ingest.topics.households).length).toBe(2);
-    expect(tap.on(ingest.topics.claimsDlq).length).toBe(10);
-    expect(tap.on(ingest.topics.householdsDlq).length).toBe(3);
+    expect(tap.on(ingest.topics.claimsDlq).length).toBe(13);
+    expect(tap.on(ingest.topics.householdsDlq).length).toBe(4);
+    const idRejections = tap
+      .on(ingest.topics.claimsDlq)
+      .concat(tap.on(ingest.topics.householdsDlq))
+      .map((m) => JSON.parse(m.value!) as { code: string; field: string })
+      .filter((d) => d.code === 'IDENTITY_NUMBER_IN_ID')
+      .map((d) => d.field)
+      .sort();
+    expect(idRejections).toEqual(['claimId', 'householdId', 'institution.code', 'reversedClaimId']);
 
     const outputs = {
       topics: messages.map((m) => [m.key, m.value, JSON.stringify(m.headers)].join('\n')).join('\n'),

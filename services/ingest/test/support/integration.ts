@@ -23,7 +23,8 @@ export interface Ingest {
 }
 
 export async function startIngest(brokers: string[], env: Record<string, string> = {}): Promise<Ingest> {
-  const namespace = uniqueNamespace();
+  // A test that must create some topics itself first (with settings of its own) passes its namespace.
+  const namespace = env.TOPIC_NAMESPACE ?? uniqueNamespace();
   const tokens = {
     hospital: uniqueId('hospital-secret-0123456789-'),
     registry: uniqueId('registry-secret-0123456789-'),

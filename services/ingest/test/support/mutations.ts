@@ -116,7 +116,12 @@ const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(null),
   validResidentId,
   validResidentId.map((id) => `${id.slice(0, 17)}${id[17] === '0' ? '1' : '0'}`), // wrong check digit
+  // Identity numbers inside identifiers: a claim number or institution code built from the patient's id.
+  validResidentId.map((id) => `C-${id}-1`),
+  validResidentId.map((id) => `H${id.toLowerCase()}`),
 );
+
+const HOUSEHOLD_PATHS = ['householdId', 'streetCode', 'districtCode', 'members', 'version', 'categories'] as const;
 
 type Mutation = { kind: 'delete'; path: Path } | { kind: 'set'; path: Path; value: unknown };
 
@@ -146,4 +151,57 @@ export const mutatedClaim: fc.Arbitrary<unknown> = fc.oneof(
     arbitrary: fc.tuple(validClaim, fc.array(mutation, { maxLength: 4 })).map(([c, ms]) => ms.reduce(apply, c)),
   },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+);
+
+/** A household that passes every rule: 1–6 members, a street inside its district. */
+export const validHousehold = fc
+  .record({
+    district: fc.constantFrom('310101', '310113', '310115', '371102'),
+    street: fc.integer({ min: 0, max: 999 }),
+    seq: fc.integer({ min: 0, max: 1_000_000 }),
+    members: fc.uniqueArray(validResidentId, { minLength: 1, maxLength: 6 }),
+    version: fc.nat({ max: 1000 }),
+  })
+  .map(
+    ({ district, street, seq, members, version }) =>
+      ({
+        householdId: `HH${district}${String(seq).padStart(7, '0')}`,
+        streetCode: `${district}${String(street).padStart(3, '0')}`,
+        districtCode: district,
+        members: members.map((personId) => ({ personId })),
+        annualDisposableIncome: '60000.00',
+        categories: [],
+        assetTestPassed: true,
+        version,
+        updatedAt: '2024-03-01T00:00:00+08:00',
+      }) as Record<string, unknown>,
+  );
+
+/** Households broken the ways registries break them, including the bounds: too many members, a street in another district, an identity number in the id. */
+export const mutatedHousehold: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 3, arbitrary: validHousehold },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(validHousehold, fc.uniqueArray(validResidentId, { minLength: 45, maxLength: 80 }))
+      .map(([h, ids]) => ({ ...h, members: ids.map((personId) => ({ personId })) })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(validHousehold, fc.constantFrom('310101', '310115', '110105'))
+      .map(([h, district]) => ({ ...h, districtCode: district })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(validHousehold, validResidentId, fc.constantFrom('HH', 'HH-', 'X'))
+      .map(([h, id, prefix]) => ({ ...h, householdId: `${prefix}${id}` })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(validHousehold, fc.constantFrom(...HOUSEHOLD_PATHS), nastyValue)
+      .map(([h, key, value]) => ({ ...h, [key]: value })),
+  },
 );

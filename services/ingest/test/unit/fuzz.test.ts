@@ -5,18 +5,35 @@ import { describe, expect, it } from 'vitest';
 import {
   ClaimEventSchema,
   DeadLetterSchema,
+  HouseholdEventSchema,
+  MAX_HOUSEHOLD_MEMBERS,
+  findIdentityNumbers,
   oldestRetainedMonth,
   shanghaiDate,
   REJECTION_CODES,
 } from '@warnline/contracts';
 import { deadLetter } from '../../src/dead-letter.ts';
-import { validateClaim } from '../../src/validate.ts';
-import { mutatedClaim } from '../support/mutations.ts';
+import { validateClaim, validateHousehold } from '../../src/validate.ts';
+import { mutatedClaim, mutatedHousehold } from '../support/mutations.ts';
 import { bearer, harness, pseudonymise, TOKENS } from '../support/harness.ts';
 
 const today = shanghaiDate(new Date());
 const ctx = { pseudonymise, receivedAt: new Date().toISOString(), today, oldestMonth: oldestRetainedMonth(today, 14) };
 const origin = { source: 'http' as const, principal: 'fuzz', receivedAt: ctx.receivedAt };
+
+/** Every identity number anywhere in an input, in any field (ids included), in both cases of X. */
+function identityNumbersIn(input: unknown): string[] {
+  const text = JSON.stringify(input) ?? '';
+  return findIdentityNumbers(text).flatMap((f) => {
+    const id = text.slice(f.start, f.end);
+    return [id.toUpperCase(), id.toLowerCase()];
+  });
+}
+
+function expectNoneOf(ids: string[], output: unknown): void {
+  const text = JSON.stringify(output);
+  for (const id of ids) expect(text.includes(id), `${id} in ${text}`).toBe(false);
+}
 
 function rawPersonId(input: unknown): string | undefined {
   const id = input !== null && typeof input === 'object' ? (input as { personId?: unknown }).personId : undefined;
@@ -34,12 +51,15 @@ describe('fuzz', () => {
           accepted++;
           expect(ClaimEventSchema.safeParse(result.event).success).toBe(true);
           if (raw) expect(JSON.stringify(result.event)).not.toContain(raw);
+          // Not in the claim's ids either (claimId, reversedClaimId, institution code).
+          expectNoneOf(identityNumbersIn(input), result.event);
         } else {
           expect(result.rejections.length).toBeGreaterThan(0);
           for (const r of result.rejections) expect(Object.hasOwn(REJECTION_CODES, r.code)).toBe(true);
           const letter = deadLetter('claim', { json: input }, result.rejections, origin, pseudonymise);
           expect(DeadLetterSchema.safeParse(letter).success).toBe(true);
           if (raw) expect(JSON.stringify(letter)).not.toContain(raw);
+          expectNoneOf(identityNumbersIn(input), letter);
         }
       }),
       { numRuns: 5_000 },
@@ -47,7 +67,36 @@ describe('fuzz', () => {
     // The generator must exercise both outcomes, or the property says little.
     expect(accepted).toBeGreaterThan(200);
     expect(accepted).toBeLessThan(4_800);
-  });
+  }, 60_000);
+
+  it('validateHousehold: accepted xor rejected; accepted ones within the bounds, no identity number out (1,000 households)', () => {
+    const seen = { accepted: 0, tooMany: 0, outside: 0, idInId: 0 };
+    fc.assert(
+      fc.property(mutatedHousehold, (input) => {
+        const result = validateHousehold(input, ctx);
+        const ids = identityNumbersIn(input);
+        if (result.ok) {
+          seen.accepted++;
+          const event = HouseholdEventSchema.parse(result.event);
+          expect(event.members.length).toBeLessThanOrEqual(MAX_HOUSEHOLD_MEMBERS);
+          expect(event.streetCode.startsWith(event.districtCode)).toBe(true);
+          expectNoneOf(ids, event);
+        } else {
+          for (const r of result.rejections) expect(Object.hasOwn(REJECTION_CODES, r.code)).toBe(true);
+          const codes = new Set(result.rejections.map((r) => r.code));
+          if (codes.has('TOO_MANY_MEMBERS')) seen.tooMany++;
+          if (codes.has('STREET_OUTSIDE_DISTRICT')) seen.outside++;
+          if (codes.has('IDENTITY_NUMBER_IN_ID')) seen.idInId++;
+          const letter = deadLetter('household', { json: input }, result.rejections, origin, pseudonymise);
+          expect(DeadLetterSchema.safeParse(letter).success).toBe(true);
+          expectNoneOf(ids, letter);
+        }
+      }),
+      { numRuns: 1_000 },
+    );
+    expect(seen.accepted).toBeGreaterThan(150);
+    for (const n of [seen.tooMany, seen.outside, seen.idInId]) expect(n).toBeGreaterThan(30);
+  }, 60_000);
 
   it('POST /v1/claims: accepted + rejected = sent, for every batch (300 batches, ~7,500 claims)', async () => {
     const h = harness();

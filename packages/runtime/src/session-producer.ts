@@ -1,0 +1,132 @@
+// A Kafka producer that is thrown away after any failed send. kafkajs' idempotent producer rewinds its
+// sequence numbers for every partition of a produce request that Kafka refused in part, including the
+// partitions it did write; the next write of the same size then reuses a sequence number and the broker
+// drops it as a duplicate while reporting success. A new producer has a new producer id and fresh
+// sequences, so nothing sent after a failure can be mistaken for something sent before it. Sends are
+// serialised so that no send is in flight on a producer while it is being replaced.
+import type { Kafka, Producer, ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } from 'kafkajs';
+import type { Logger } from 'pino';
+
+/** What code that writes to Kafka needs of a producer: `SessionProducer` and kafkajs' `Producer` both have it. */
+export interface KafkaSender {
+  send(record: ProducerRecord): Promise<RecordMetadata[]>;
+  sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]>;
+}
+
+export interface SessionProducerOptions {
+  /** kafkajs producer settings of every session. Default: idempotent, one request in flight, no topic creation. */
+  producer?: ProducerConfig;
+  /**
+   * Longest wait for one send (including connecting a new session), in ms; a send that takes longer fails
+   * and its session is discarded. Default: no limit of its own (kafkajs' request timeouts and retries apply).
+   */
+  sendTimeoutMs?: number;
+  logger?: Logger;
+  /** Called once per discarded session (for a metric). Default: nothing. */
+  onDiscard?: () => void;
+}
+
+/** A send that did not complete within `sendTimeoutMs`: whether Kafka stored it is unknown. */
+export class SendTimeoutError extends Error {
+  readonly retriable = true;
+  constructor(timeoutMs: number) {
+    super(`Kafka did not acknowledge within ${timeoutMs} ms`);
+    this.name = 'SendTimeoutError';
+  }
+}
+
+const DEFAULT_PRODUCER: ProducerConfig = { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false };
+/** A discarded session's disconnect is awaited this long at most: a dead broker must not hold up the next send. */
+const DISCONNECT_WAIT_MS = 2_000;
+
+function within<T>(work: Promise<T>, timeoutMs: number | undefined): Promise<T> {
+  if (timeoutMs === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SendTimeoutError(timeoutMs)), timeoutMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export class SessionProducer implements KafkaSender {
+  private session: Promise<Producer> | null = null;
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private discarded = 0;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: SessionProducerOptions = {},
+  ) {}
+
+  /** Sessions discarded after a failed send since start. */
+  get discardedSessions(): number {
+    return this.discarded;
+  }
+
+  /** Connects the first session, so that a broker that is not there fails the start, not the first send. */
+  async connect(): Promise<void> {
+    await this.serial(async () => undefined);
+  }
+
+  send(record: ProducerRecord): Promise<RecordMetadata[]> {
+    return this.serial((p) => p.send(record));
+  }
+
+  sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
+    return this.serial((p) => p.sendBatch(batch));
+  }
+
+  /** Waits for the sends already queued, then disconnects. Later sends fail. */
+  async disconnect(): Promise<void> {
+    this.closed = true;
+    await this.tail;
+    const session = this.session;
+    this.session = null;
+    if (session) await (await session.catch(() => null))?.disconnect();
+  }
+
+  private serial<T>(work: (producer: Producer) => Promise<T>): Promise<T> {
+    const run = this.tail.then(() => this.attempt(work));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async attempt<T>(work: (producer: Producer) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('the producer is closed');
+    const session = (this.session ??= this.open());
+    try {
+      return await within(
+        session.then((p) => work(p)),
+        this.options.sendTimeoutMs,
+      );
+    } catch (err) {
+      await this.discard(session, err);
+      throw err;
+    }
+  }
+
+  private async open(): Promise<Producer> {
+    const producer = this.kafka.producer(this.options.producer ?? DEFAULT_PRODUCER);
+    try {
+      await producer.connect();
+    } catch (err) {
+      await producer.disconnect().catch(() => undefined);
+      throw err;
+    }
+    return producer;
+  }
+
+  private async discard(session: Promise<Producer>, err: unknown): Promise<void> {
+    if (this.session !== session) return;
+    this.session = null;
+    this.discarded += 1;
+    this.options.onDiscard?.();
+    this.options.logger?.warn(
+      { err: { name: (err as Error).name, message: (err as Error).message } },
+      'kafka send failed: producer session discarded, the next send uses a new producer id',
+    );
+    const closing = session.then((p) => p.disconnect()).catch(() => undefined);
+    await within(closing, DISCONNECT_WAIT_MS).catch(() => undefined);
+  }
+}
