@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { coded } from './errors.ts';
 import { isCalendarDate, isInstant } from './dates.ts';
-import { isYuan, yuanToFen } from './money.ts';
+import { isYuan, MAX_AMOUNT_FEN, MAX_AMOUNT_YUAN, yuanToFen } from './money.ts';
 import { residentIdProblem } from './resident-id.ts';
 
 export const VISIT_TYPES = ['inpatient', 'outpatient', 'emergency', 'pharmacy'] as const;
@@ -68,6 +68,15 @@ function checkClaim(claim: ClaimCore, ctx: z.RefinementCtx): void {
   // amounts may be strings that are not money: the sums are only meaningful, and yuanToFen only safe
   // (it throws, quoting the value), when every amount is valid.
   if (Object.values(claim.amounts).every((v) => typeof v === 'string' && isYuan(v))) {
+    for (const [field, value] of Object.entries(claim.amounts)) {
+      if (yuanToFen(value) > MAX_AMOUNT_FEN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['amounts', field],
+          ...coded('AMOUNT_TOO_LARGE', `amounts.${field} exceeds ${MAX_AMOUNT_YUAN} yuan`),
+        });
+      }
+    }
     if (!amountIdentityHolds(claim.amounts)) {
       ctx.addIssue({ code: 'custom', path: ['amounts'], ...coded('AMOUNT_IDENTITY') });
     }

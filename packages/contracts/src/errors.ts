@@ -14,6 +14,7 @@ export const REJECTION_CODES = {
   INVALID_PERSON_ID: 'not a valid resident identity number (GB 11643: shape, birth date, check digit)',
   AMOUNT_IDENTITY: 'basicFund + criticalIllness + supplementary + assistance + personalAccount + cash must equal total',
   POLICY_SCOPE_EXCEEDS_TOTAL: 'policyScope must not exceed total',
+  AMOUNT_TOO_LARGE: 'an amount exceeds 10000000.00 yuan, the largest a claim may carry in one field',
   REVERSAL_TARGET_MISSING: 'a reversal must name the claim it cancels in reversedClaimId',
   REVERSAL_TARGET_UNEXPECTED: 'only a reversal may carry reversedClaimId',
   REVERSAL_OF_ITSELF: 'a reversal cannot cancel itself',

@@ -1,7 +1,7 @@
 // Per-claim derivation (contracts.md "Derived per claim"): what the person bore, and the in-scope self-pay
 // that is the base of assistance.
 import type { Decimal } from 'decimal.js';
-import type { Amounts, VisitType } from '@warnline/contracts';
+import { MAX_AMOUNT_YUAN, type Amounts, type VisitType } from '@warnline/contracts';
 import { ClaimAmountsError, type RulesProblem } from './errors.ts';
 import { dec, maxDec, YUAN, ZERO } from './money.ts';
 import { monthOf } from './calendar.ts';
@@ -58,7 +58,7 @@ const AMOUNT_FIELDS = [
   'cash',
 ] as const;
 
-/** Every way the amounts break contracts.md (money format, amount identity, policyScope ≤ total). */
+/** Every way the amounts break the claim contract (money format, bound, amount identity, policyScope ≤ total). */
 export function claimAmountProblems(amounts: Amounts): RulesProblem[] {
   const problems: RulesProblem[] = [];
   for (const field of AMOUNT_FIELDS) {
@@ -72,6 +72,15 @@ export function claimAmountProblems(amounts: Amounts): RulesProblem[] {
     }
   }
   if (problems.length > 0) return problems;
+  for (const field of AMOUNT_FIELDS) {
+    if (dec(amounts[field]).greaterThan(MAX_AMOUNT_YUAN)) {
+      problems.push({
+        code: 'AMOUNT_TOO_LARGE',
+        field: `amounts.${field}`,
+        message: `exceeds ${MAX_AMOUNT_YUAN} yuan`,
+      });
+    }
+  }
   const a = (field: (typeof AMOUNT_FIELDS)[number]) => dec(amounts[field]);
   const parts = a('basicFund')
     .plus(a('criticalIllness'))
@@ -98,7 +107,7 @@ export function claimAmountProblems(amounts: Amounts): RulesProblem[] {
 
 /**
  * Derives the personal burden and in-scope self-pay of one claim.
- * @throws ClaimAmountsError (code AMOUNT_IDENTITY, POLICY_SCOPE_EXCEEDS_TOTAL or INVALID_MONEY) with every problem.
+ * @throws ClaimAmountsError (code AMOUNT_IDENTITY, POLICY_SCOPE_EXCEEDS_TOTAL, AMOUNT_TOO_LARGE or INVALID_MONEY) with every problem.
  */
 export function deriveClaim(claim: ClaimLike): DerivedClaim {
   const problems = claimAmountProblems(claim.amounts);

@@ -7,6 +7,7 @@ import {
   isCalendarDate,
   isInstant,
   isYuan,
+  MAX_AMOUNT_FEN,
   PSEUDONYM_PATTERN,
   toRejections,
   VISIT_TYPES,
@@ -65,9 +66,10 @@ export function fastClaim(value: unknown): ClaimEvent | null {
   const a = {} as Record<(typeof AMOUNT_FIELDS)[number], string>;
   for (const field of AMOUNT_FIELDS) {
     const v = amounts[field];
-    if (typeof v !== 'string' || !isYuan(v)) return null;
+    if (typeof v !== 'string' || !isYuan(v) || yuanToFen(v) > MAX_AMOUNT_FEN) return null;
     a[field] = v;
   }
+  // Each amount is at most MAX_AMOUNT_FEN (10^9): every sum below is far inside Number.MAX_SAFE_INTEGER.
   const fen = yuanToFen;
   if (
     fen(a.basicFund) +

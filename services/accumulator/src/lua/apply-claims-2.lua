@@ -12,6 +12,11 @@
            (YYYY-MM of serviceDate), visit class ("i" | "o"), burden fen (>= 0), self-pay fen (>= 0),
            fingerprint (12 characters: efp = serviceDate, visitType, institution and amounts; rfp = the rest)
 
+  Exactness: Lua numbers are doubles, exact for integers up to 2^53 (about 9.007e15). The claim contract bounds
+  every amount at 10^9 fen (10,000,000.00 yuan); burden and self-pay are parts of the total, so each argument is
+  at most 10^9 and a bucket stays exact until one person's month and visit class holds some 9 million maximal
+  claims. string.format('%d') prints such values exactly (64-bit integer).
+
   States of a dedup record:
     S  settlement counted              T  settlement counted; an earlier reversal naming it did not match
     X  settlement counted and reversed (net zero)
