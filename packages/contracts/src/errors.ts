@@ -28,9 +28,10 @@ export const REJECTION_CODES = {
   UNPARSEABLE_MESSAGE: 'the Kafka message is not JSON',
   UNPROCESSABLE_ITEM: 'ingest failed on this item for a reason of its own; it was dead-lettered for an operator',
   REVERSAL_MISMATCH:
-    'the reversal does not repeat the serviceDate, visitType, institution and amounts of the claim it names; it has no effect',
+    'the reversal does not repeat the serviceDate, visitType, institution and amounts of the claim it names; it cancels that claim in full all the same (a warning)',
   REVERSAL_ALREADY_APPLIED:
     'the claim this reversal names is already reversed by another reversal; this one has no effect',
+  REVERSAL_TARGET_NOT_SETTLEMENT: 'the claim this reversal names is itself a reversal; this one has no effect',
 } as const;
 
 export type RejectionCode = keyof typeof REJECTION_CODES;

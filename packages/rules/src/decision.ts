@@ -63,7 +63,12 @@ export interface Finding {
 }
 
 export type DecisionWarningCode =
-  'CLAIM_CONFLICT' | 'REVERSAL_WITHOUT_ORIGINAL' | 'REVERSAL_MISMATCH' | 'CLAIM_NOT_A_MEMBER' | 'PARAMETER_STALE';
+  | 'CLAIM_CONFLICT'
+  | 'REVERSAL_WITHOUT_ORIGINAL'
+  | 'REVERSAL_MISMATCH'
+  | 'REVERSAL_ALREADY_APPLIED'
+  | 'CLAIM_NOT_A_MEMBER'
+  | 'PARAMETER_STALE';
 
 /** Something about the input the reader should know; never changes the level. */
 export interface DecisionWarning {
