@@ -17,20 +17,32 @@ export const MAX_YUAN_DIGITS = 13;
 export const MAX_AMOUNT_YUAN = '10000000.00';
 export const MAX_AMOUNT_FEN = 1_000_000_000;
 
+/**
+ * A yuan amount that may carry a leading minus: a reversal's amounts. The national platform writes a
+ * cancellation's amounts with either sign, and they do not decide what the reversal nets, so both are taken.
+ */
+export const SIGNED_YUAN_PATTERN = /^-?(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
+
 export function isYuan(value: string): boolean {
   return YUAN_PATTERN.test(value);
 }
 
+export function isSignedYuan(value: string): boolean {
+  return SIGNED_YUAN_PATTERN.test(value);
+}
+
 /**
- * "1234.5" → 123450. Throws on anything that is not a valid yuan string. The pattern bounds the result below
- * 10^15, so the number is exact, and so is a sum of up to nine of them (< 2^53).
+ * "1234.5" → 123450, "-0.05" → -5. Throws on anything that is not a (signed) yuan string. The pattern bounds
+ * the magnitude below 10^15, so the number is exact, and so is a sum of up to nine of them (< 2^53).
  */
 export function yuanToFen(value: string): number {
-  const match = YUAN_PATTERN.exec(value);
+  const match = SIGNED_YUAN_PATTERN.exec(value);
   if (!match) throw new RangeError(`not a yuan amount: ${JSON.stringify(value)}`);
   const whole = match[1] ?? '0';
   const frac = (match[2] ?? '.').slice(1).padEnd(2, '0');
-  return Number(whole) * 100 + Number(frac);
+  const fen = Number(whole) * 100 + Number(frac);
+  // 0, never -0: "-0.00" is the same money as "0.00".
+  return value.startsWith('-') && fen !== 0 ? -fen : fen;
 }
 
 /**

@@ -47,7 +47,10 @@ describe('money', () => {
     expect(fenToYuan(-5)).toBe('-0.05');
     expect(fenToYuan(0)).toBe('0.00');
     expect(() => yuanToFen('1.234')).toThrow();
-    expect(() => yuanToFen('-1')).toThrow();
+    expect(yuanToFen('-1')).toBe(-100);
+    expect(yuanToFen('-0.00')).toBe(0);
+    expect(() => yuanToFen('--1')).toThrow();
+    expect(() => yuanToFen('+1')).toThrow();
     expect(() => yuanToFen('1e3')).toThrow();
   });
 });
@@ -73,6 +76,23 @@ describe('money bounds', () => {
       'AMOUNT_TOO_LARGE@amounts.total',
       'AMOUNT_TOO_LARGE@amounts.cash',
     ]);
+  });
+});
+
+describe('reversal amounts', () => {
+  const negative = (a: Record<string, string>) =>
+    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v === '0.00' ? v : `-${v}`]));
+  const reversal = { ...claim, claimId: 'C-R', type: 'reversal', reversedClaimId: claim.claimId };
+
+  it('takes a reversal written with negative amounts, as a cancellation is', () => {
+    expect(codesOf({ ...reversal, amounts: negative(claim.amounts) })).toEqual([]);
+    expect(codesOf({ ...reversal, amounts: { ...negative(claim.amounts), cash: '-4000.01' } })).toEqual([
+      'AMOUNT_IDENTITY@amounts',
+    ]);
+  });
+
+  it("refuses a settlement's negative amount with INVALID_MONEY", () => {
+    expect(codesOf({ ...claim, amounts: negative(claim.amounts) })).toContain('INVALID_MONEY@amounts.cash');
   });
 });
 

@@ -3,7 +3,7 @@
 import type { Decimal } from 'decimal.js';
 import { MAX_AMOUNT_YUAN, type Amounts, type VisitType } from '@warnline/contracts';
 import { ClaimAmountsError, type RulesProblem } from './errors.ts';
-import { dec, maxDec, YUAN, ZERO } from './money.ts';
+import { dec, maxDec, SIGNED_YUAN, YUAN, ZERO } from './money.ts';
 import { monthOf } from './calendar.ts';
 
 export type VisitClass = 'inpatient' | 'outpatient';
@@ -33,7 +33,7 @@ export interface ClaimLike {
 }
 
 export interface DerivedClaim {
-  /** 个人实际负担 = personalAccount + cash (沪府办规〔2022〕19号 四, "由个人实际负担"). Always ≥ 0. */
+  /** 个人实际负担 = personalAccount + cash (沪府办规〔2022〕19号 四, "由个人实际负担"). ≥ 0 for a settlement. */
   personalBurden: Decimal;
   /**
    * 自负医疗费用, the base of assistance = max(0, policyScope − basicFund − criticalIllness − supplementary −
@@ -58,22 +58,29 @@ const AMOUNT_FIELDS = [
   'cash',
 ] as const;
 
-/** Every way the amounts break the claim contract (money format, bound, amount identity, policyScope ≤ total). */
-export function claimAmountProblems(amounts: Amounts): RulesProblem[] {
+/**
+ * Every way the amounts break the claim contract (money format, bound, amount identity, |policyScope| ≤
+ * |total|). A settlement's amounts are never negative; a reversal's may have either sign.
+ */
+export function claimAmountProblems(amounts: Amounts, type: ClaimLike['type'] = 'settlement'): RulesProblem[] {
   const problems: RulesProblem[] = [];
+  const pattern = type === 'settlement' ? YUAN : SIGNED_YUAN;
   for (const field of AMOUNT_FIELDS) {
     const value = amounts[field];
-    if (typeof value !== 'string' || !YUAN.test(value)) {
+    if (typeof value !== 'string' || !pattern.test(value)) {
       problems.push({
         code: 'INVALID_MONEY',
         field: `amounts.${field}`,
-        message: 'must be a yuan decimal string with at most 2 decimals',
+        message:
+          type === 'settlement'
+            ? 'must be a non-negative yuan decimal string with at most 2 decimals'
+            : 'must be a yuan decimal string with at most 2 decimals',
       });
     }
   }
   if (problems.length > 0) return problems;
   for (const field of AMOUNT_FIELDS) {
-    if (dec(amounts[field]).greaterThan(MAX_AMOUNT_YUAN)) {
+    if (dec(amounts[field]).abs().greaterThan(MAX_AMOUNT_YUAN)) {
       problems.push({
         code: 'AMOUNT_TOO_LARGE',
         field: `amounts.${field}`,
@@ -95,7 +102,7 @@ export function claimAmountProblems(amounts: Amounts): RulesProblem[] {
       message: `the parts add up to ${parts.toFixed(2)}, total is ${a('total').toFixed(2)}`,
     });
   }
-  if (a('policyScope').greaterThan(a('total'))) {
+  if (a('policyScope').abs().greaterThan(a('total').abs())) {
     problems.push({
       code: 'POLICY_SCOPE_EXCEEDS_TOTAL',
       field: 'amounts.policyScope',
@@ -110,7 +117,7 @@ export function claimAmountProblems(amounts: Amounts): RulesProblem[] {
  * @throws ClaimAmountsError (code AMOUNT_IDENTITY, POLICY_SCOPE_EXCEEDS_TOTAL, AMOUNT_TOO_LARGE or INVALID_MONEY) with every problem.
  */
 export function deriveClaim(claim: ClaimLike): DerivedClaim {
-  const problems = claimAmountProblems(claim.amounts);
+  const problems = claimAmountProblems(claim.amounts, claim.type);
   if (problems.length > 0) throw new ClaimAmountsError(problems);
   const a = claim.amounts;
   const selfPay = dec(a.policyScope)

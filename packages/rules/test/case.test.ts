@@ -46,6 +46,17 @@ describe('evaluateCase', () => {
     ]);
   });
 
+  it('a reversal written with negative amounts cancels its original', () => {
+    const original = claim({ id: 'C-10', burden: '250.00' });
+    const r = reversalOf(original);
+    const negative = Object.fromEntries(
+      Object.entries(r.amounts).map(([k, v]) => [k, v === '0.00' ? v : `-${v}`]),
+    ) as typeof r.amounts;
+    const d = evalCase('shanghai', AS_OF, household(), [original, { ...r, amounts: negative }]);
+    expect(d.burden12m).toBe('0.00');
+    expect(d.warnings.map((w) => [w.code, w.claimId])).toEqual([['REVERSAL_MISMATCH', 'C-10-R']]);
+  });
+
   it('the same amounts written differently ("4000.0", "4000.00") repeat the original', () => {
     const original = claim({ id: 'C-7', burden: '4000.00' });
     const r = reversalOf(original);

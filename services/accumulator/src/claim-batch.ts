@@ -61,10 +61,13 @@ export async function applyClaims(
       const fen = amountsFen(claim);
       const d = claimDelta(claim, fen);
       months[i] = monthIndex(d.month);
+      // What a settlement adds (and keeps, for a later reversal). A reversal adds nothing of its own: it
+      // subtracts what its settlement kept, so its amounts (of either sign) are not passed.
+      const kept = claim.type === 'settlement' ? `${d.burdenFen.toString(36)} ${d.selfPayFen.toString(36)}` : '0 0';
       // One argument per claim, fields separated by spaces (no field can hold one): far fewer arguments for
       // the client to encode than nine per claim. Fen in base 36: the dedup record keeps them, in fewer bytes.
       argv.push(
-        `${claim.claimId} ${claim.type === 'settlement' ? 's' : 'r'} ${claim.reversedClaimId ?? ''} ${d.month} ${d.visitClass} ${d.burdenFen.toString(36)} ${d.selfPayFen.toString(36)} ${fingerprint(claim, fen)} ${tagOf(claim.institution.code)}`,
+        `${claim.claimId} ${claim.type === 'settlement' ? 's' : 'r'} ${claim.reversedClaimId ?? ''} ${d.month} ${d.visitClass} ${kept} ${fingerprint(claim, fen)} ${tagOf(claim.institution.code)}`,
       );
     }
     pipeline.applyClaims(keys.person(person), keys.personClaims(person), ...argv);

@@ -79,6 +79,25 @@ describe('accumulator: reversals', () => {
     expect(await record(person, refunded.claimId)).toMatchObject({ state: 'X', flags: 4 });
   });
 
+  it('a cancellation written with negative amounts cancels in full, first or second', async () => {
+    const person = pseudonymFor();
+    const negative = (c: ClaimEvent): ClaimEvent => ({
+      ...reversalOf(c),
+      amounts: Object.fromEntries(
+        Object.entries(c.amounts).map(([k, v]) => [k, v === '0.00' ? v : `-${v}`]),
+      ) as ClaimEvent['amounts'],
+    });
+    const second = settlement({ person, serviceDate: '2024-03-05', cash: '600.00' });
+    const first = settlement({ person, serviceDate: '2024-04-05', cash: '900.00' });
+    await h.sendClaims([second, negative(second), negative(first)]);
+    await h.drained();
+    await h.sendClaims([first]);
+    await h.drained();
+    expect(await h.totals(person)).toEqual({ burdenFen: 0, selfPayFen: 0 });
+    expect(await record(person, second.claimId)).toMatchObject({ state: 'X', flags: 4 });
+    expect(await record(person, first.claimId)).toMatchObject({ state: 'X', flags: 4 });
+  });
+
   it('redelivery, a second reversal and a conflicting resend change nothing; refusals are recorded', async () => {
     const person = pseudonymFor();
     const original = settlement({ person, serviceDate: '2024-03-05', cash: '500.00' });
