@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { coded } from './errors.ts';
 import { isCalendarDate, isInstant } from './dates.ts';
-import { isYuan, yuanToFen } from './money.ts';
+import { isSignedYuan, isYuan, MAX_AMOUNT_FEN, MAX_AMOUNT_YUAN, yuanToFen } from './money.ts';
 import { containsIdentityNumber, residentIdProblem } from './resident-id.ts';
 
 export const VISIT_TYPES = ['inpatient', 'outpatient', 'emergency', 'pharmacy'] as const;
@@ -20,18 +20,24 @@ export const idString = z
   .refine((s) => ID_PATTERN.test(s), coded('INVALID_ID'))
   .refine((s) => !containsIdentityNumber(s), coded('IDENTITY_NUMBER_IN_ID'));
 export const yuan = z.string().refine(isYuan, coded('INVALID_MONEY'));
+/** An amount of a claim: signed here; a settlement's must not be negative (checked with the claim's type). */
+const claimAmount = z.string().refine(isSignedYuan, coded('INVALID_MONEY'));
 export const calendarDate = z.string().refine(isCalendarDate, coded('INVALID_DATE'));
 export const instant = z.string().refine(isInstant, coded('INVALID_INSTANT'));
 
+/**
+ * The amounts of a claim, yuan strings. A settlement's are never negative; a reversal's may have either sign
+ * (they do not decide what it nets: it cancels the settlement it names in full).
+ */
 export const AmountsSchema = z.object({
-  total: yuan,
-  policyScope: yuan,
-  basicFund: yuan,
-  criticalIllness: yuan,
-  supplementary: yuan,
-  assistance: yuan,
-  personalAccount: yuan,
-  cash: yuan,
+  total: claimAmount,
+  policyScope: claimAmount,
+  basicFund: claimAmount,
+  criticalIllness: claimAmount,
+  supplementary: claimAmount,
+  assistance: claimAmount,
+  personalAccount: claimAmount,
+  cash: claimAmount,
 });
 export type Amounts = z.infer<typeof AmountsSchema>;
 
@@ -72,11 +78,27 @@ function checkClaim(claim: ClaimCore, ctx: z.RefinementCtx): void {
   // Zod runs this refinement even when a field refinement (INVALID_MONEY) has already failed, so the
   // amounts may be strings that are not money: the sums are only meaningful, and yuanToFen only safe
   // (it throws, quoting the value), when every amount is valid.
-  if (Object.values(claim.amounts).every((v) => typeof v === 'string' && isYuan(v))) {
+  if (Object.values(claim.amounts).every((v) => typeof v === 'string' && isSignedYuan(v))) {
+    for (const [field, value] of Object.entries(claim.amounts)) {
+      if (claim.type === 'settlement' && !isYuan(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['amounts', field],
+          ...coded('INVALID_MONEY', `amounts.${field}: a settlement's amounts are never negative`),
+        });
+      } else if (Math.abs(yuanToFen(value)) > MAX_AMOUNT_FEN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['amounts', field],
+          ...coded('AMOUNT_TOO_LARGE', `amounts.${field} exceeds ${MAX_AMOUNT_YUAN} yuan`),
+        });
+      }
+    }
     if (!amountIdentityHolds(claim.amounts)) {
       ctx.addIssue({ code: 'custom', path: ['amounts'], ...coded('AMOUNT_IDENTITY') });
     }
-    if (yuanToFen(claim.amounts.policyScope) > yuanToFen(claim.amounts.total)) {
+    // In magnitude, so a reversal written with negative amounts obeys the same rule.
+    if (Math.abs(yuanToFen(claim.amounts.policyScope)) > Math.abs(yuanToFen(claim.amounts.total))) {
       ctx.addIssue({ code: 'custom', path: ['amounts', 'policyScope'], ...coded('POLICY_SCOPE_EXCEEDS_TOTAL') });
     }
   }

@@ -14,6 +14,7 @@ export const REJECTION_CODES = {
   INVALID_PERSON_ID: 'not a valid resident identity number (GB 11643: shape, birth date, check digit)',
   AMOUNT_IDENTITY: 'basicFund + criticalIllness + supplementary + assistance + personalAccount + cash must equal total',
   POLICY_SCOPE_EXCEEDS_TOTAL: 'policyScope must not exceed total',
+  AMOUNT_TOO_LARGE: 'an amount exceeds 10000000.00 yuan, the largest a claim may carry in one field',
   REVERSAL_TARGET_MISSING: 'a reversal must name the claim it cancels in reversedClaimId',
   REVERSAL_TARGET_UNEXPECTED: 'only a reversal may carry reversedClaimId',
   REVERSAL_OF_ITSELF: 'a reversal cannot cancel itself',
@@ -27,7 +28,7 @@ export const REJECTION_CODES = {
   UNPARSEABLE_MESSAGE: 'the Kafka message is not JSON',
   UNPROCESSABLE_ITEM: 'ingest failed on this item for a reason of its own; it was dead-lettered for an operator',
   REVERSAL_MISMATCH:
-    'the reversal does not repeat the serviceDate, visitType, institution and amounts of the claim it names; it has no effect',
+    'the reversal does not repeat the serviceDate, visitType, institution and amounts of the claim it names; it cancels that claim in full all the same (a warning)',
   REVERSAL_ALREADY_APPLIED:
     'the claim this reversal names is already reversed by another reversal; this one has no effect',
   TOO_MANY_MEMBERS: 'a household lists more members than MAX_HOUSEHOLD_MEMBERS (50)',
@@ -36,6 +37,7 @@ export const REJECTION_CODES = {
     'Kafka refused the records made from this input after a retry; the input was parked here for an operator',
   IDENTITY_NUMBER_IN_ID: 'an identifier contains a resident identity number; identifiers must not carry one',
   STREET_OUTSIDE_DISTRICT: "streetCode must begin with districtCode (a street's code begins with its district's)",
+  REVERSAL_TARGET_NOT_SETTLEMENT: 'the claim this reversal names is itself a reversal; this one has no effect',
 } as const;
 
 export type RejectionCode = keyof typeof REJECTION_CODES;

@@ -9,6 +9,7 @@ export * from './alert.ts';
 export * from './alert-lifecycle.ts';
 export * from './request-errors.ts';
 export * from './dead-letter.ts';
+export * from './claim-record.ts';
 
 import { RawClaimSchema, type RawClaim } from './claim.ts';
 import { RawHouseholdSchema, type RawHousehold } from './household.ts';

@@ -16,6 +16,19 @@ export const REQUEST_ERRORS = {
   BATCH_TOO_LARGE: { status: 413, retriable: false, message: 'too many items in one request; send smaller batches' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false, message: 'send application/json' },
   NOT_FOUND: { status: 404, retriable: false, message: 'no such endpoint' },
+  PERSON_ID_REQUIRED: {
+    status: 400,
+    retriable: false,
+    message:
+      "X-Person-Id must carry the claim's personId as sent (a resident identity number, or with X-Person-Id-Type passport or other an id of [A-Za-z0-9._:-])",
+  },
+  CLAIM_NOT_FOUND: {
+    status: 404,
+    retriable: true,
+    message:
+      'no claim with that id for that person and your institutions has been processed (yet); a claim accepted moments ago may still be on its way',
+  },
+  STATUS_UNAVAILABLE: { status: 503, retriable: true, message: 'claim status cannot be read right now; retry later' },
   KAFKA_UNAVAILABLE: {
     status: 503,
     retriable: true,

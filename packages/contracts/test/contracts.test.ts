@@ -47,8 +47,52 @@ describe('money', () => {
     expect(fenToYuan(-5)).toBe('-0.05');
     expect(fenToYuan(0)).toBe('0.00');
     expect(() => yuanToFen('1.234')).toThrow();
-    expect(() => yuanToFen('-1')).toThrow();
+    expect(yuanToFen('-1')).toBe(-100);
+    expect(yuanToFen('-0.00')).toBe(0);
+    expect(() => yuanToFen('--1')).toThrow();
+    expect(() => yuanToFen('+1')).toThrow();
     expect(() => yuanToFen('1e3')).toThrow();
+  });
+});
+
+describe('money bounds', () => {
+  it('prints totals beyond 2^53 fen exactly', () => {
+    // Ten claims of 9,999,999,999,999.99 yuan: more fen than a double holds exactly.
+    const total = 10n * 999_999_999_999_999n;
+    expect(fenToYuan(total)).toBe('99999999999999.90');
+    expect(fenToYuan(-total)).toBe('-99999999999999.90');
+    expect(() => fenToYuan(2 ** 53 + 2)).toThrow(RangeError);
+  });
+
+  it('refuses a claim amount above 10,000,000.00 yuan with AMOUNT_TOO_LARGE naming the field', () => {
+    const zero = { criticalIllness: '0.00', supplementary: '0.00', assistance: '0.00', personalAccount: '0.00' };
+    const at = { ...zero, total: '10000000.00', policyScope: '0.00', basicFund: '1000.00', cash: '9999000.00' };
+    expect(RawClaimSchema.safeParse({ ...claim, amounts: at }).success).toBe(true);
+    expect(codesOf({ ...claim, amounts: { ...at, total: '10000000.01', cash: '9999000.01' } })).toEqual([
+      'AMOUNT_TOO_LARGE@amounts.total',
+    ]);
+    const cashOnly = { ...zero, total: '10000000.01', policyScope: '0.00', basicFund: '0.00', cash: '10000000.01' };
+    expect(codesOf({ ...claim, amounts: cashOnly })).toEqual([
+      'AMOUNT_TOO_LARGE@amounts.total',
+      'AMOUNT_TOO_LARGE@amounts.cash',
+    ]);
+  });
+});
+
+describe('reversal amounts', () => {
+  const negative = (a: Record<string, string>) =>
+    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v === '0.00' ? v : `-${v}`]));
+  const reversal = { ...claim, claimId: 'C-R', type: 'reversal', reversedClaimId: claim.claimId };
+
+  it('takes a reversal written with negative amounts, as a cancellation is', () => {
+    expect(codesOf({ ...reversal, amounts: negative(claim.amounts) })).toEqual([]);
+    expect(codesOf({ ...reversal, amounts: { ...negative(claim.amounts), cash: '-4000.01' } })).toEqual([
+      'AMOUNT_IDENTITY@amounts',
+    ]);
+  });
+
+  it("refuses a settlement's negative amount with INVALID_MONEY", () => {
+    expect(codesOf({ ...claim, amounts: negative(claim.amounts) })).toContain('INVALID_MONEY@amounts.cash');
   });
 });
 

@@ -1,10 +1,10 @@
 // The CLI path (contracts.md "Rule evaluation"): a household record and raw claims in, one decision out.
-// Duplicates count once, reversals cancel their original in either order, claims aggregate to the same
-// monthly usage the accumulator keeps, then evaluateHousehold decides.
+// Duplicates count once, a reversal cancels its original in full in either order, claims aggregate to the
+// same monthly usage the accumulator keeps, then evaluateHousehold decides.
 import type { Claim, Household } from '@warnline/contracts';
 import type { RuleSet } from './rule-set-schema.ts';
 import { deriveClaim } from './claim.ts';
-import { maxDec, ZERO } from './money.ts';
+import { dec } from './money.ts';
 import { evaluateHousehold } from './evaluate.ts';
 import type { Decision, DecisionWarning, EvaluationHousehold, Usage } from './decision.ts';
 
@@ -35,11 +35,34 @@ export interface Aggregated {
   warnings: DecisionWarning[];
 }
 
+/** Does the reversal repeat what it cancels (date, visit type, institution, amounts in fen)? */
+function repeats(reversal: Claim, original: Claim): boolean {
+  const amounts = (c: Claim) =>
+    Object.values(c.amounts)
+      .map((v) => dec(v).toFixed(2))
+      .join('|');
+  return (
+    reversal.serviceDate === original.serviceDate &&
+    reversal.visitType === original.visitType &&
+    canonicalJson(reversal.institution) === canonicalJson(original.institution) &&
+    canonicalJson(Object.keys(reversal.amounts).sort()) === canonicalJson(Object.keys(original.amounts).sort()) &&
+    amounts(reversal) === amounts(original)
+  );
+}
+
 /**
  * Claims to net usage. Same claimId with the same content: counted once. Same claimId with different
- * content: the first is kept and a CLAIM_CONFLICT warning names it. A reversal nets its original's amounts
- * (floored at zero) in the original's month and visit class; one whose original is absent has no effect
- * (REVERSAL_WITHOUT_ORIGINAL). Claims of non-members do not count (CLAIM_NOT_A_MEMBER).
+ * content: the first is kept and a CLAIM_CONFLICT warning names it.
+ *
+ * A reversal cancels the settlement it names in full, in that settlement's month and visit class, whichever
+ * of the two comes first: the settlement then counts nothing. The reversal's own amounts do not decide the
+ * netting (a cancellation on the national platform, 2208 门诊结算撤销 / 2305 住院结算撤销, names the settlement
+ * and carries no amounts; a partial refund is a full cancellation followed by a new settlement). A reversal
+ * whose date, visit type, institution or amounts differ from the settlement still cancels it, with a
+ * REVERSAL_MISMATCH warning. Only one reversal of a settlement takes effect (here the one with the lowest
+ * claimId, so the decision does not depend on claim order); the others get REVERSAL_ALREADY_APPLIED. A
+ * reversal naming no settlement of the same person has no effect (REVERSAL_WITHOUT_ORIGINAL). Claims of
+ * non-members do not count (CLAIM_NOT_A_MEMBER).
  */
 export function aggregateClaims(claims: readonly Claim[], isMember: (key: string) => boolean): Aggregated {
   const warnings: DecisionWarning[] = [];
@@ -59,15 +82,16 @@ export function aggregateClaims(claims: readonly Claim[], isMember: (key: string
     });
   }
 
+  const key = (c: Claim) => personKey(c.personId, c.personIdType);
   const reversalsOf = new Map<string, Claim[]>();
   for (const { claim } of first.values()) {
     if (claim.type !== 'reversal') continue;
     const target = first.get(claim.reversedClaimId!)?.claim;
-    if (target === undefined || target.type !== 'settlement') {
+    if (target === undefined || target.type !== 'settlement' || key(target) !== key(claim)) {
       warnings.push({
         code: 'REVERSAL_WITHOUT_ORIGINAL',
         claimId: claim.claimId,
-        message: `reversal ${claim.claimId} names ${claim.reversedClaimId}, which is not a settlement in the case; it has no effect`,
+        message: `reversal ${claim.claimId} names ${claim.reversedClaimId}, which is not a settlement of the same person in the case; it has no effect`,
       });
       continue;
     }
@@ -80,27 +104,23 @@ export function aggregateClaims(claims: readonly Claim[], isMember: (key: string
   for (const { claim } of first.values()) {
     if (claim.type !== 'settlement') continue;
     const d = deriveClaim(claim);
-    let burden = d.personalBurden;
-    let selfPay = d.selfPay;
-    for (const reversal of reversalsOf.get(claim.claimId) ?? []) {
-      const r = deriveClaim(reversal);
-      burden = burden.minus(r.personalBurden);
-      selfPay = selfPay.minus(r.selfPay);
-      const repeats =
-        reversal.serviceDate === claim.serviceDate &&
-        reversal.visitType === claim.visitType &&
-        canonicalJson(reversal.amounts) === canonicalJson(claim.amounts) &&
-        canonicalJson(reversal.institution) === canonicalJson(claim.institution);
-      if (!repeats) {
-        warnings.push({
-          code: 'REVERSAL_MISMATCH',
-          claimId: reversal.claimId,
-          message: `reversal ${reversal.claimId} does not repeat the date, visit type, institution and amounts of ${claim.claimId}; its amounts are netted against the original's month`,
-        });
-      }
+    const reversals = (reversalsOf.get(claim.claimId) ?? []).sort((a, b) => (a.claimId < b.claimId ? -1 : 1));
+    const [effective, ...more] = reversals;
+    if (effective !== undefined && !repeats(effective, claim)) {
+      warnings.push({
+        code: 'REVERSAL_MISMATCH',
+        claimId: effective.claimId,
+        message: `reversal ${effective.claimId} does not repeat the date, visit type, institution and amounts of ${claim.claimId}; it cancels it in full all the same`,
+      });
     }
-    const key = personKey(claim.personId, claim.personIdType);
-    if (!isMember(key)) {
+    for (const extra of more) {
+      warnings.push({
+        code: 'REVERSAL_ALREADY_APPLIED',
+        claimId: extra.claimId,
+        message: `${claim.claimId} is already cancelled by ${effective!.claimId}; reversal ${extra.claimId} has no effect`,
+      });
+    }
+    if (!isMember(key(claim))) {
       warnings.push({
         code: 'CLAIM_NOT_A_MEMBER',
         claimId: claim.claimId,
@@ -108,12 +128,13 @@ export function aggregateClaims(claims: readonly Claim[], isMember: (key: string
       });
       continue;
     }
+    if (effective !== undefined) continue;
     usage.push({
-      personId: key,
+      personId: key(claim),
       month: d.month,
       visitClass: d.visitClass,
-      personalBurden: maxDec(ZERO, burden).toFixed(2),
-      selfPay: maxDec(ZERO, selfPay).toFixed(2),
+      personalBurden: d.personalBurden.toFixed(2),
+      selfPay: d.selfPay.toFixed(2),
     });
   }
   return { usage, warnings };

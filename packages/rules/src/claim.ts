@@ -1,9 +1,9 @@
 // Per-claim derivation (contracts.md "Derived per claim"): what the person bore, and the in-scope self-pay
 // that is the base of assistance.
 import type { Decimal } from 'decimal.js';
-import type { Amounts, VisitType } from '@warnline/contracts';
+import { MAX_AMOUNT_YUAN, type Amounts, type VisitType } from '@warnline/contracts';
 import { ClaimAmountsError, type RulesProblem } from './errors.ts';
-import { dec, maxDec, YUAN, ZERO } from './money.ts';
+import { dec, maxDec, SIGNED_YUAN, YUAN, ZERO } from './money.ts';
 import { monthOf } from './calendar.ts';
 
 export type VisitClass = 'inpatient' | 'outpatient';
@@ -33,7 +33,7 @@ export interface ClaimLike {
 }
 
 export interface DerivedClaim {
-  /** 个人实际负担 = personalAccount + cash (沪府办规〔2022〕19号 四, "由个人实际负担"). Always ≥ 0. */
+  /** 个人实际负担 = personalAccount + cash (沪府办规〔2022〕19号 四, "由个人实际负担"). ≥ 0 for a settlement. */
   personalBurden: Decimal;
   /**
    * 自负医疗费用, the base of assistance = max(0, policyScope − basicFund − criticalIllness − supplementary −
@@ -58,20 +58,36 @@ const AMOUNT_FIELDS = [
   'cash',
 ] as const;
 
-/** Every way the amounts break contracts.md (money format, amount identity, policyScope ≤ total). */
-export function claimAmountProblems(amounts: Amounts): RulesProblem[] {
+/**
+ * Every way the amounts break the claim contract (money format, bound, amount identity, |policyScope| ≤
+ * |total|). A settlement's amounts are never negative; a reversal's may have either sign.
+ */
+export function claimAmountProblems(amounts: Amounts, type: ClaimLike['type'] = 'settlement'): RulesProblem[] {
   const problems: RulesProblem[] = [];
+  const pattern = type === 'settlement' ? YUAN : SIGNED_YUAN;
   for (const field of AMOUNT_FIELDS) {
     const value = amounts[field];
-    if (typeof value !== 'string' || !YUAN.test(value)) {
+    if (typeof value !== 'string' || !pattern.test(value)) {
       problems.push({
         code: 'INVALID_MONEY',
         field: `amounts.${field}`,
-        message: 'must be a yuan decimal string with at most 2 decimals',
+        message:
+          type === 'settlement'
+            ? 'must be a non-negative yuan decimal string with at most 2 decimals'
+            : 'must be a yuan decimal string with at most 2 decimals',
       });
     }
   }
   if (problems.length > 0) return problems;
+  for (const field of AMOUNT_FIELDS) {
+    if (dec(amounts[field]).abs().greaterThan(MAX_AMOUNT_YUAN)) {
+      problems.push({
+        code: 'AMOUNT_TOO_LARGE',
+        field: `amounts.${field}`,
+        message: `exceeds ${MAX_AMOUNT_YUAN} yuan`,
+      });
+    }
+  }
   const a = (field: (typeof AMOUNT_FIELDS)[number]) => dec(amounts[field]);
   const parts = a('basicFund')
     .plus(a('criticalIllness'))
@@ -86,7 +102,7 @@ export function claimAmountProblems(amounts: Amounts): RulesProblem[] {
       message: `the parts add up to ${parts.toFixed(2)}, total is ${a('total').toFixed(2)}`,
     });
   }
-  if (a('policyScope').greaterThan(a('total'))) {
+  if (a('policyScope').abs().greaterThan(a('total').abs())) {
     problems.push({
       code: 'POLICY_SCOPE_EXCEEDS_TOTAL',
       field: 'amounts.policyScope',
@@ -98,10 +114,10 @@ export function claimAmountProblems(amounts: Amounts): RulesProblem[] {
 
 /**
  * Derives the personal burden and in-scope self-pay of one claim.
- * @throws ClaimAmountsError (code AMOUNT_IDENTITY, POLICY_SCOPE_EXCEEDS_TOTAL or INVALID_MONEY) with every problem.
+ * @throws ClaimAmountsError (code AMOUNT_IDENTITY, POLICY_SCOPE_EXCEEDS_TOTAL, AMOUNT_TOO_LARGE or INVALID_MONEY) with every problem.
  */
 export function deriveClaim(claim: ClaimLike): DerivedClaim {
-  const problems = claimAmountProblems(claim.amounts);
+  const problems = claimAmountProblems(claim.amounts, claim.type);
   if (problems.length > 0) throw new ClaimAmountsError(problems);
   const a = claim.amounts;
   const selfPay = dec(a.policyScope)

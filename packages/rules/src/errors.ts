@@ -8,6 +8,7 @@ export const RULES_ERROR_CODES = {
   RULE_SET_DATA_INVALID: 'a rule-set data file does not satisfy its schema or names an unknown rule set or class',
   AMOUNT_IDENTITY: 'basicFund + criticalIllness + supplementary + assistance + personalAccount + cash must equal total',
   POLICY_SCOPE_EXCEEDS_TOTAL: 'policyScope must not exceed total',
+  AMOUNT_TOO_LARGE: 'an amount exceeds 10000000.00 yuan, the largest a claim may carry in one field',
   INVALID_MONEY: 'money must be a decimal string in yuan with at most 2 decimals',
   INVALID_INPUT: 'the evaluation input does not satisfy its schema',
   PARAMETER_MISSING: 'the rule set has no value of a dated parameter on that date',

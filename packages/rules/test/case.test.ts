@@ -27,8 +27,9 @@ describe('evaluateCase', () => {
     expect(claimWarnings(d).map((w) => [w.code, w.claimId])).toEqual([['REVERSAL_WITHOUT_ORIGINAL', 'R-X']]);
   });
 
-  it('a reversal that does not repeat its original is netted with a warning, never below zero', () => {
+  it('a reversal that does not repeat its original cancels it in full, with a warning', () => {
     const original = claim({ id: 'C-3', burden: '500.00', date: '2024-03-01' });
+    // A partial refund sent as a reversal with smaller amounts, in another month.
     const partial = { ...reversalOf(claim({ id: 'C-3', burden: '200.00', date: '2024-05-01' })), claimId: 'C-3-R' };
     const over = { ...reversalOf(claim({ id: 'C-4', burden: '900.00' })), claimId: 'C-4-R' };
     const d = evalCase('shanghai', AS_OF, household(), [
@@ -36,9 +37,60 @@ describe('evaluateCase', () => {
       partial,
       claim({ id: 'C-4', burden: '100.00' }),
       over,
+      claim({ id: 'C-6', burden: '40.00' }),
     ]);
+    expect(d.burden12m).toBe('40.00');
+    expect(claimWarnings(d).map((w) => [w.code, w.claimId])).toEqual([
+      ['REVERSAL_MISMATCH', 'C-3-R'],
+      ['REVERSAL_MISMATCH', 'C-4-R'],
+    ]);
+  });
+
+  it('a reversal written with negative amounts cancels its original', () => {
+    const original = claim({ id: 'C-10', burden: '250.00' });
+    const r = reversalOf(original);
+    const negative = Object.fromEntries(
+      Object.entries(r.amounts).map(([k, v]) => [k, v === '0.00' ? v : `-${v}`]),
+    ) as typeof r.amounts;
+    const d = evalCase('shanghai', AS_OF, household(), [original, { ...r, amounts: negative }]);
+    expect(d.burden12m).toBe('0.00');
+    expect(claimWarnings(d).map((w) => [w.code, w.claimId])).toEqual([['REVERSAL_MISMATCH', 'C-10-R']]);
+  });
+
+  it('the same amounts written differently ("4000.0", "4000.00") repeat the original', () => {
+    const original = claim({ id: 'C-7', burden: '4000.00' });
+    const r = reversalOf(original);
+    const respelled = {
+      ...r,
+      amounts: { ...r.amounts, cash: '4000.0', total: original.amounts.total.replace(/0$/, '') },
+    };
+    const d = evalCase('shanghai', AS_OF, household(), [original, respelled]);
+    expect(d.burden12m).toBe('0.00');
+    expect(claimWarnings(d)).toEqual([]);
+  });
+
+  it('a second reversal of the same original has no effect, whatever the order', () => {
+    const original = claim({ id: 'C-8', burden: '300.00' });
+    const r1 = reversalOf(original, 'C-8-R1');
+    const r2 = reversalOf(original, 'C-8-R2');
+    for (const claims of [
+      [original, r1, r2],
+      [r2, original, r1],
+      [r2, r1, original],
+    ]) {
+      const d = evalCase('shanghai', AS_OF, household(), claims);
+      expect(d.burden12m).toBe('0.00');
+      expect(claimWarnings(d).map((w) => [w.code, w.claimId])).toEqual([['REVERSAL_ALREADY_APPLIED', 'C-8-R2']]);
+    }
+  });
+
+  it("a reversal naming another person's settlement has no effect", () => {
+    const h = household({ members: [{ personId: P1 }, { personId: P2 }] });
+    const original = claim({ id: 'C-9', burden: '300.00', person: P1 });
+    const stranger = { ...reversalOf(original), personId: P2 };
+    const d = evalCase('shanghai', AS_OF, h, [original, stranger]);
     expect(d.burden12m).toBe('300.00');
-    expect(claimWarnings(d).map((w) => w.code)).toEqual(['REVERSAL_MISMATCH', 'REVERSAL_MISMATCH']);
+    expect(claimWarnings(d).map((w) => [w.code, w.claimId])).toEqual([['REVERSAL_WITHOUT_ORIGINAL', 'C-9-R']]);
   });
 
   it('a reversal naming another reversal has no effect', () => {

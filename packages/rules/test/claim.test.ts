@@ -60,6 +60,13 @@ describe('deriveClaim', () => {
     }
   });
 
+  it('an amount above 10,000,000.00 yuan is AMOUNT_TOO_LARGE, naming the field', () => {
+    const at = { ...contractExample.amounts, total: '10000000.00', policyScope: '0.00', basicFund: '9994500.00' };
+    expect(claimAmountProblems(at)).toEqual([]);
+    const over = { ...at, total: '10000000.01', cash: '4000.01' };
+    expect(claimAmountProblems(over).map((p) => [p.code, p.field])).toEqual([['AMOUNT_TOO_LARGE', 'amounts.total']]);
+  });
+
   it('every problem is listed', () => {
     const bad = { ...contractExample.amounts, cash: '4000.01', policyScope: '12000.01' };
     expect(claimAmountProblems(bad).map((p) => p.code)).toEqual(['AMOUNT_IDENTITY', 'POLICY_SCOPE_EXCEEDS_TOTAL']);

@@ -85,7 +85,45 @@ function decide(name: string, asOf: string, h: Household, claims: Claim[]): Deci
   return evaluateCase(getRuleSet(name, asOf), asOf, { household: h, claims });
 }
 
+/** Settlements, and reversals of some of them whose amounts are anything valid (partial, larger, zero). */
+const looseReversalsArb = fc
+  .array(settlementArb, { maxLength: 10 })
+  .map((list) => list.map(toClaim))
+  .chain((settlements) =>
+    fc
+      .subarray(settlements)
+      .chain((reversed) =>
+        fc
+          .tuple(...reversed.map(() => settlementArb))
+          .map((others) => [
+            settlements,
+            reversed.map((c, i) => ({ ...reversalOf(c), amounts: toClaim(others[i]!, i).amounts }) as Claim),
+            new Set(reversed.map((c) => c.claimId)),
+          ]),
+      ),
+  ) as fc.Arbitrary<[Claim[], Claim[], Set<string>]>;
+
 describe('properties', () => {
+  it('a reversal nets exactly its original, whatever its own amounts and the order', () => {
+    fc.assert(
+      fc.property(
+        looseReversalsArb.chain(([s, r, gone]) =>
+          fc.tuple(
+            fc.constant([s, gone] as const),
+            fc.shuffledSubarray([...s, ...r], { minLength: s.length + r.length }),
+          ),
+        ),
+        ([[settlements, gone], stream]) => {
+          const rows = (claims: readonly Claim[]) =>
+            aggregateClaims(claims, () => true)
+              .usage.map((u) => JSON.stringify(u))
+              .sort();
+          expect(rows(stream)).toEqual(rows(settlements.filter((c) => !gone.has(c.claimId))));
+        },
+      ),
+    );
+  });
+
   it("the accumulator's unvalidated entry decides exactly as the validating one", () => {
     fc.assert(
       fc.property(ruleSetArb, asOfArb, householdArb, claimsArb, (name, asOf, h, claims) => {

@@ -15,6 +15,10 @@ export const REDACT_PATHS = [
   '*.authorization',
   'headers.authorization',
   'req.headers.authorization',
+  // The person a claim-status request names: an identity number.
+  'headers["x-person-id"]',
+  '*.headers["x-person-id"]',
+  'req.headers["x-person-id"]',
   'token',
   '*.token',
   'pseudonymKey',

@@ -1,6 +1,6 @@
 // Applies the claims of one Kafka batch to Redis in one round trip: claims grouped by person, one Lua call
 // per person (all that person's claims of the batch, in offset order), pipelined.
-import type { ClaimEvent } from '@warnline/contracts';
+import { institutionTag, type ClaimEvent } from '@warnline/contracts';
 import type { Redis } from 'ioredis';
 import { amountsFen, claimDelta, fingerprint } from './claim-delta.ts';
 import type { Keys } from './keys.ts';
@@ -22,6 +22,17 @@ export interface PersonOutcome {
 export interface BatchOutcome {
   claims: ApplyOutcome[];
   persons: Map<string, PersonOutcome>;
+}
+
+// Few institutions, many claims: hash each code once.
+const tags = new Map<string, string>();
+function tagOf(code: string): string {
+  let tag = tags.get(code);
+  if (tag === undefined) {
+    tag = institutionTag(code);
+    if (tags.size < 100_000) tags.set(code, tag);
+  }
+  return tag;
 }
 
 export function monthIndex(month: string): number {
@@ -50,10 +61,13 @@ export async function applyClaims(
       const fen = amountsFen(claim);
       const d = claimDelta(claim, fen);
       months[i] = monthIndex(d.month);
+      // What a settlement adds (and keeps, for a later reversal). A reversal adds nothing of its own: it
+      // subtracts what its settlement kept, so its amounts (of either sign) are not passed.
+      const kept = claim.type === 'settlement' ? `${d.burdenFen.toString(36)} ${d.selfPayFen.toString(36)}` : '0 0';
       // One argument per claim, fields separated by spaces (no field can hold one): far fewer arguments for
-      // the client to encode than eight per claim.
+      // the client to encode than nine per claim. Fen in base 36: the dedup record keeps them, in fewer bytes.
       argv.push(
-        `${claim.claimId} ${claim.type === 'settlement' ? 's' : 'r'} ${claim.reversedClaimId ?? ''} ${d.month} ${d.visitClass} ${d.burdenFen} ${d.selfPayFen} ${fingerprint(claim, fen)}`,
+        `${claim.claimId} ${claim.type === 'settlement' ? 's' : 'r'} ${claim.reversedClaimId ?? ''} ${d.month} ${d.visitClass} ${kept} ${fingerprint(claim, fen)} ${tagOf(claim.institution.code)}`,
       );
     }
     pipeline.applyClaims(keys.person(person), keys.personClaims(person), ...argv);

@@ -6,7 +6,9 @@ import {
   ClaimEventSchema,
   isCalendarDate,
   isInstant,
+  isSignedYuan,
   isYuan,
+  MAX_AMOUNT_FEN,
   PSEUDONYM_PATTERN,
   toRejections,
   VISIT_TYPES,
@@ -65,9 +67,13 @@ export function fastClaim(value: unknown): ClaimEvent | null {
   const a = {} as Record<(typeof AMOUNT_FIELDS)[number], string>;
   for (const field of AMOUNT_FIELDS) {
     const v = amounts[field];
-    if (typeof v !== 'string' || !isYuan(v)) return null;
+    // A settlement's amounts are never negative; a reversal's may be.
+    if (typeof v !== 'string' || !(type === 'settlement' ? isYuan(v) : isSignedYuan(v))) return null;
+    if (Math.abs(yuanToFen(v)) > MAX_AMOUNT_FEN) return null;
     a[field] = v;
   }
+  // Each amount is at most MAX_AMOUNT_FEN (10^9) in magnitude: every sum below is far inside
+  // Number.MAX_SAFE_INTEGER.
   const fen = yuanToFen;
   if (
     fen(a.basicFund) +
@@ -79,7 +85,7 @@ export function fastClaim(value: unknown): ClaimEvent | null {
     fen(a.total)
   )
     return null;
-  if (fen(a.policyScope) > fen(a.total)) return null;
+  if (Math.abs(fen(a.policyScope)) > Math.abs(fen(a.total))) return null;
   if (new Date(Date.parse(settledAt) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10) < serviceDate) return null;
   return {
     claimId,

@@ -8,9 +8,9 @@ export interface ClaimDelta {
   month: string;
   /** "i" inpatient, "o" outpatient (outpatient, emergency and pharmacy share the outpatient ratios). */
   visitClass: 'i' | 'o';
-  /** 个人实际负担 = personalAccount + cash, fen, unsigned (the sign comes from the type, in Lua). */
+  /** 个人实际负担 = personalAccount + cash, fen; never negative for a settlement (a reversal's is not used). */
   burdenFen: number;
-  /** 自负医疗费用 = max(0, policyScope − basicFund − criticalIllness − supplementary − assistance), fen, unsigned. */
+  /** 自负医疗费用 = max(0, policyScope − basicFund − criticalIllness − supplementary − assistance), fen. */
   selfPayFen: number;
 }
 

@@ -1,7 +1,9 @@
 // Every Redis key of the accumulator, built here and nowhere else (conventions.md, habit 4).
 // A person's keys share the hash tag {p_…}, a registry household's the tag {h:…}, a shard of the active index
 // the tag {a:…}: each Lua script touches keys of one tag only, so every script stays valid on Redis Cluster.
-// The layout and its memory are explained in the README.
+// The layout and its memory are explained in the README. A person's keys are built by @warnline/contracts'
+// personStateKeys, which ingest uses too to read a claim's dedup record.
+import { personStateKeys } from '@warnline/contracts';
 
 export interface Keys {
   /**
@@ -10,7 +12,7 @@ export interface Keys {
    * "f" → the oldest month kept for this person (never moves back).
    */
   person(person: string): string;
-  /** Hash, one per person: claimId → "<state><YYYY-MM><fingerprint>" (apply-claims-2.lua), the dedup record. */
+  /** Hash, one per person: claimId → the dedup record (apply-claims-2.lua, ClaimRecord in @warnline/contracts). */
   personClaims(person: string): string;
   /** Hash: the decision status of the person's household of one (same fields as household status). */
   soloStatus(person: string): string;
@@ -30,9 +32,9 @@ export interface Keys {
 export function createKeys(prefix: string, shards = 16): Keys {
   const activeShard = (shard: number) => `${prefix}:{a:${shard}}:active`;
   return {
-    person: (p) => `${prefix}:{${p}}:p`,
-    personClaims: (p) => `${prefix}:{${p}}:c`,
-    soloStatus: (p) => `${prefix}:{${p}}:s`,
+    person: (p) => personStateKeys.person(prefix, p),
+    personClaims: (p) => personStateKeys.personClaims(prefix, p),
+    soloStatus: (p) => personStateKeys.soloStatus(prefix, p),
     household: (h) => `${prefix}:{h:${h}}:h`,
     activeShard,
     activeShards: () => Array.from({ length: shards }, (_, i) => activeShard(i)),

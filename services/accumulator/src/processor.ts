@@ -41,12 +41,7 @@ export interface ClaimBatchStats extends EvaluationStats {
 }
 
 /** Codes after which the person's household is evaluated: anything that is (or may have been) applied. */
-const EVALUATE_AFTER: ReadonlySet<ApplyCode> = new Set([
-  APPLY.applied,
-  APPLY.recorded,
-  APPLY.appliedPendingMismatch,
-  APPLY.duplicate,
-]);
+const EVALUATE_AFTER: ReadonlySet<ApplyCode> = new Set([APPLY.applied, APPLY.recorded, APPLY.duplicate]);
 
 export class Processor {
   constructor(private readonly deps: ProcessorDeps) {}
@@ -109,7 +104,7 @@ export class Processor {
             claim,
           ),
         );
-      if (code === APPLY.applied || code === APPLY.appliedPendingMismatch || code === APPLY.recorded) {
+      if (code === APPLY.applied || code === APPLY.recorded) {
         stats.applied++;
         latest.set(claim.personId, Math.max(latest.get(claim.personId) ?? 0, month));
       }
@@ -188,23 +183,23 @@ export class Processor {
 
 /** Outcomes of the apply script that go to the dead-letter topic. */
 const NOTICES: Partial<
-  Record<ApplyCode, 'CLAIM_CONFLICT' | 'SERVICE_DATE_TOO_OLD' | 'REVERSAL_MISMATCH' | 'REVERSAL_ALREADY_APPLIED'>
+  Record<
+    ApplyCode,
+    'CLAIM_CONFLICT' | 'SERVICE_DATE_TOO_OLD' | 'REVERSAL_TARGET_NOT_SETTLEMENT' | 'REVERSAL_ALREADY_APPLIED'
+  >
 > = {
   [APPLY.conflict]: 'CLAIM_CONFLICT',
   [APPLY.tooOld]: 'SERVICE_DATE_TOO_OLD',
-  [APPLY.reversalMismatch]: 'REVERSAL_MISMATCH',
+  [APPLY.reversalOfReversal]: 'REVERSAL_TARGET_NOT_SETTLEMENT',
   [APPLY.reversalAlreadyApplied]: 'REVERSAL_ALREADY_APPLIED',
-  [APPLY.appliedPendingMismatch]: 'REVERSAL_MISMATCH',
 };
 
 function noticeText(code: string, claim: ClaimEvent): string {
   switch (code) {
     case 'CLAIM_CONFLICT':
       return `claimId ${claim.claimId} was applied before with different content; the first version is kept`;
-    case 'REVERSAL_MISMATCH':
-      return claim.type === 'reversal'
-        ? `reversal ${claim.claimId} does not repeat the serviceDate, visitType, institution and amounts of ${claim.reversedClaimId}; it has no effect`
-        : `settlement ${claim.claimId} counts: the reversal that named it earlier does not repeat it and has no effect`;
+    case 'REVERSAL_TARGET_NOT_SETTLEMENT':
+      return `${claim.reversedClaimId} is a reversal, not a settlement; reversal ${claim.claimId} has no effect`;
     case 'REVERSAL_ALREADY_APPLIED':
       return `${claim.reversedClaimId} is already reversed by another reversal; ${claim.claimId} has no effect`;
     default:

@@ -9,11 +9,10 @@ const source = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, impor
 export const APPLY = {
   applied: 1,
   recorded: 2,
-  appliedPendingMismatch: 3,
   duplicate: 0,
   conflict: -1,
   tooOld: -2,
-  reversalMismatch: -3,
+  reversalOfReversal: -3,
   reversalAlreadyApplied: -4,
 } as const;
 export type ApplyCode = (typeof APPLY)[keyof typeof APPLY];

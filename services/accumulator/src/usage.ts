@@ -1,7 +1,7 @@
 // From the Redis state of a household to the input of packages/rules, and from a decision to what is
 // material about it. Pure: no I/O.
 import { createHash } from 'node:crypto';
-import { fenToYuan, type HouseholdEvent } from '@warnline/contracts';
+import { fenToYuan, parseFen, type HouseholdEvent } from '@warnline/contracts';
 import type { Decision, EvaluationHousehold, Usage } from '@warnline/rules';
 
 /** A bucket field of a person hash: "<YYYY-MM>:<i|o>". */
@@ -18,8 +18,9 @@ export function usageOf(personId: string, hash: Record<string, string>): Usage[]
       personId,
       month: m[1]!,
       visitClass: m[2] === 'i' ? 'inpatient' : 'outpatient',
-      personalBurden: fenToYuan(Number(value.slice(0, colon))),
-      selfPay: fenToYuan(Number(value.slice(colon + 1))),
+      // BigInt: a bucket is exact in Redis at any size, and must stay so on its way to the rules.
+      personalBurden: fenToYuan(parseFen(value.slice(0, colon))),
+      selfPay: fenToYuan(parseFen(value.slice(colon + 1))),
     });
   }
   return rows;

@@ -104,6 +104,13 @@ export const ConfigSchema = z.object({
    * the client's retry is then a harmless duplicate.
    */
   INGEST_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /**
+   * The accumulator's Redis, read (never written) by GET /v1/claims/{claimId} to say what became of a claim.
+   * Default: none, and then that route answers 503 STATUS_UNAVAILABLE.
+   */
+  REDIS_URL: z.string().url().optional(),
+  /** The accumulator's REDIS_PREFIX (its keys are read as it writes them). Default "wl". */
+  REDIS_PREFIX: z.string().min(1).default('wl'),
   LOG_LEVEL: logLevelSchema.default('info'),
 });
 

@@ -11,6 +11,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { REQUEST_ERRORS, containsIdentityNumber, type Rejection, type RequestErrorCode } from '@warnline/contracts';
 import { mayClaimFor, type Authenticator, type Principal, type Role } from './auth.ts';
+import { registerClaimStatusRoute, type ClaimStatusDeps } from './claim-status.ts';
 import type { RefusedInput } from './dead-letter.ts';
 import { countWritten, emptyOutbound, type Intake, type Outbound, type Outcome } from './intake.ts';
 import type { Metrics } from './metrics.ts';
@@ -25,6 +26,8 @@ export interface HttpDeps {
   metrics: Metrics;
   maxBatch: number;
   bodyLimit: number;
+  /** GET /v1/claims/{claimId}; without it the route is not served. */
+  claimStatus?: ClaimStatusDeps;
   now?: () => Date;
 }
 
@@ -189,6 +192,11 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       mayClaimFor(principal, code),
     ),
   );
+  if (deps.claimStatus) {
+    registerClaimStatusRoute(app, deps.claimStatus, requireRole('hospital'), (reply, code) =>
+      sendError(reply, code, metrics),
+    );
+  }
   batchRoute('/v1/households', 'registry', 'householdId', (refused, ctx, principal, out) =>
     intake.household(refused, ctx, { source: 'http', principal: principal.name, receivedAt: ctx.receivedAt }, out),
   );

@@ -9,6 +9,7 @@ import {
   topicSpecs,
   type Closer,
 } from '@warnline/runtime';
+import { Redis } from 'ioredis';
 import { createAuthenticator } from './auth.ts';
 import { loadConfig } from './config.ts';
 import { buildHttp } from './http.ts';
@@ -34,9 +35,17 @@ const producer = new SessionProducer(kafka, {
 });
 await producer.connect();
 
+// Fails fast instead of queueing: a status read while Redis is away answers 503 at once.
+const statusRedis =
+  config.REDIS_URL === undefined
+    ? null
+    : new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+statusRedis?.on('error', (err: Error) => logger.warn({ err: { name: err.name } }, 'status redis unavailable'));
+
 const publisher = createPublisher(producer, topics);
+const pseudonymise = createPseudonymiser(config.PSEUDONYM_KEY);
 const intake = createIntake({
-  pseudonymise: createPseudonymiser(config.PSEUDONYM_KEY),
+  pseudonymise,
   retentionMonths: config.RETENTION_MONTHS,
   // The error's name only: its message may quote the input.
   onError: (err) =>
@@ -54,8 +63,10 @@ const app = buildHttp({
   metrics,
   maxBatch: config.INGEST_MAX_BATCH,
   bodyLimit: config.INGEST_BODY_LIMIT,
+  claimStatus: { redis: statusRedis, prefix: config.REDIS_PREFIX, pseudonymise },
 });
 closers.push({ name: 'http', close: () => app.close() });
+if (statusRedis) closers.push({ name: 'status redis', close: () => statusRedis.quit() });
 
 if (config.INGEST_KAFKA_INPUT) {
   const input = createKafkaInput({

@@ -23,6 +23,11 @@ describe('usage from person hashes', () => {
     expect(hasBuckets({ '2024-01:o': '1:1' })).toBe(true);
   });
 
+  it('reads buckets beyond 2^53 fen exactly', () => {
+    const [row] = usageOf('p_a', { '2024-03:i': '9007199254740993:18014398509481985' });
+    expect(row).toMatchObject({ personalBurden: '90071992547409.93', selfPay: '180143985094819.85' });
+  });
+
   it('counts a member only in the household they point at', () => {
     const hashes = new Map([
       ['p_a', { '2024-03:i': '100:100', h: 'HH1' }],

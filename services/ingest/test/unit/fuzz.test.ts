@@ -8,13 +8,15 @@ import {
   HouseholdEventSchema,
   MAX_HOUSEHOLD_MEMBERS,
   findIdentityNumbers,
+  fenToYuan,
+  yuanToFen,
   oldestRetainedMonth,
   shanghaiDate,
   REJECTION_CODES,
 } from '@warnline/contracts';
 import { deadLetter } from '../../src/dead-letter.ts';
 import { validateClaim, validateHousehold } from '../../src/validate.ts';
-import { mutatedClaim, mutatedHousehold } from '../support/mutations.ts';
+import { mutatedClaim, mutatedHousehold, validClaim } from '../support/mutations.ts';
 import { bearer, harness, pseudonymise, TOKENS } from '../support/harness.ts';
 
 const today = shanghaiDate(new Date());
@@ -97,6 +99,40 @@ describe('fuzz', () => {
     expect(seen.accepted).toBeGreaterThan(150);
     for (const n of [seen.tooMany, seen.outside, seen.idInId]) expect(n).toBeGreaterThan(30);
   }, 60_000);
+
+  it('validateClaim: amounts around 10,000,000.00 yuan are accepted up to it, refused above it with AMOUNT_TOO_LARGE per field (2,000 claims)', () => {
+    const MAX_AMOUNT_FEN = 1_000_000_000;
+    const near = fc.oneof(
+      fc.integer({ min: 0, max: MAX_AMOUNT_FEN }),
+      fc.integer({ min: MAX_AMOUNT_FEN - 2, max: MAX_AMOUNT_FEN + 2 }),
+      fc.integer({ min: 0, max: 99_999_999_999_999 }),
+    );
+    let refused = 0;
+    fc.assert(
+      fc.property(validClaim, near, fc.integer({ min: 0, max: 5 }), (claim, amount, part) => {
+        // One part set to the amount, the total following it: the identity holds, only the bound can fail.
+        const fields = ['basicFund', 'criticalIllness', 'supplementary', 'assistance', 'personalAccount', 'cash'];
+        const amounts = { ...(claim.amounts as Record<string, string>), [fields[part]!]: fenToYuan(amount) };
+        const total = fields.reduce((sum, f) => sum + yuanToFen(amounts[f]!), 0);
+        const input = { ...claim, amounts: { ...amounts, total: fenToYuan(total), policyScope: '0.00' } };
+        const over = ['total', fields[part]!].filter((f) => yuanToFen(input.amounts[f as 'total']) > MAX_AMOUNT_FEN);
+        const result = validateClaim(input, ctx);
+        if (over.length === 0) {
+          expect(result.ok).toBe(true);
+        } else {
+          refused++;
+          expect(result.ok).toBe(false);
+          if (!result.ok) {
+            expect(result.rejections.map((r) => `${r.code}@${r.field}`).sort()).toEqual(
+              over.map((f) => `AMOUNT_TOO_LARGE@amounts.${f}`).sort(),
+            );
+          }
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(refused).toBeGreaterThan(100);
+  });
 
   it('POST /v1/claims: accepted + rejected = sent, for every batch (300 batches, ~7,500 claims)', async () => {
     const h = harness();
