@@ -1,5 +1,5 @@
-// Evaluates households with packages/rules after their state changed, publishes decisions that changed to
-// household-status.v1 and raises alerts when the level rose. Safe under concurrency and crashes:
+// Evaluates households with packages/rules after their state changed, publishes every decision that differs
+// in any field from the last one published to household-status.v1 and raises alerts when the level rose. Safe under concurrency and crashes:
 // - begin-evaluation-1.lua hands out a sequence number before the members are read, and
 //   record-decision-2.lua keeps only the decision of the highest one, so a decision from an older read never
 //   overwrites a newer one, whichever instance (or partition) finishes last;
@@ -17,7 +17,8 @@ import type { AlertPublisher } from './alerts.ts';
 import { sendInOrder } from './kafka-send.ts';
 import type { Keys } from './keys.ts';
 import { RECORD, reply } from './scripts.ts';
-import { evaluationHousehold, hasBuckets, householdUsage, materialDigest, soloHousehold, usageOf } from './usage.ts';
+import { decisionDigest } from './decision-digest.ts';
+import { evaluationHousehold, hasBuckets, householdUsage, soloHousehold, usageOf } from './usage.ts';
 
 /** A household to evaluate: a registry household, or a person with no registry record (a household of one). */
 export type Target = { kind: 'household'; id: string } | { kind: 'solo'; person: string };
@@ -133,7 +134,7 @@ export class Evaluator {
         }
       }
       stats.evaluated++;
-      return { ...w, decision, digest: decision ? materialDigest(decision) : '~' };
+      return { ...w, decision, digest: decision ? decisionDigest(decision) : '~' };
     });
     const record = redis.pipeline();
     for (const d of decided) {
