@@ -151,6 +151,22 @@ export class Harness {
     );
   }
 
+  /** Every message on the status topic up to its end offsets taken now (after drained(): all of them). */
+  async allStatuses() {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(this.topics.householdStatus).finally(() => admin.disconnect());
+    const total = offsets.reduce((s, o) => s + Number(o.high) - Number(o.low), 0);
+    return this.statuses((items) => items.length >= total);
+  }
+
+  /** The last status message per key on the status topic (null: a tombstone). */
+  async lastStatuses(): Promise<Map<string, StatusMessage | null>> {
+    const last = new Map<string, StatusMessage | null>();
+    for (const { key, status } of await this.allStatuses()) if (key) last.set(key, status);
+    return last;
+  }
+
   async deadLetters(until: (items: DeadLetter[]) => boolean, timeoutMs?: number) {
     return this.readTopic(this.topics.claimsDlq, (v) => JSON.parse(v!.toString()) as DeadLetter, until, timeoutMs);
   }

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClaimEvent, HouseholdEvent } from '@warnline/contracts';
 import { evaluateCase, getRuleSet, type Case, type Decision } from '@warnline/rules';
 import { generateFeed } from '@warnline/synthetic';
-import type { StatusMessage } from '../../src/evaluator.ts';
 import { AS_OF, Harness } from './harness.ts';
 
 describe('accumulator: household-status.v1 carries the newest decision', () => {
@@ -18,15 +17,6 @@ describe('accumulator: household-status.v1 carries the newest decision', () => {
   afterAll(async () => {
     expect(await h.teardown()).toEqual([0]);
   });
-
-  /** Every message on the status topic so far: read up to the end offsets taken now. */
-  const allStatuses = async () => {
-    const admin = h.kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(h.topics.householdStatus).finally(() => admin.disconnect());
-    const total = offsets.reduce((s, o) => s + Number(o.high) - Number(o.low), 0);
-    return h.statuses((items) => items.length >= total);
-  };
 
   it('ends with the decision of rules eval on the same raw records, field for field', async () => {
     const feed = generateFeed({ seed: 11, households: 40, endDate: AS_OF });
@@ -64,8 +54,7 @@ describe('accumulator: household-status.v1 carries the newest decision', () => {
     // The feed must exercise what this is about: households whose burden moved without their level moving.
     expect([...expected.values()].filter((d) => d.burden12m !== '0.00').length).toBeGreaterThan(20);
 
-    const last = new Map<string, StatusMessage | null>();
-    for (const { key, status } of await allStatuses()) if (key) last.set(key, status);
+    const last = await h.lastStatuses();
     const published = new Map(
       [...last].map(([key, status]) => {
         if (!status) return [key, null];
