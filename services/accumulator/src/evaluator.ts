@@ -16,6 +16,7 @@ import { evaluateValidatedHousehold, getRuleSet, type Decision, type RuleSet } f
 import type { AlertPublisher } from './alerts.ts';
 import { sendInOrder } from './kafka-send.ts';
 import type { Keys } from './keys.ts';
+import type { Metrics } from './metrics.ts';
 import { RECORD, reply } from './scripts.ts';
 import { decisionDigest } from './decision-digest.ts';
 import { evaluationHousehold, hasBuckets, householdUsage, soloHousehold, usageOf } from './usage.ts';
@@ -29,6 +30,7 @@ export interface EvaluatorDeps {
   producer: Producer;
   alerts: AlertPublisher;
   logger: Logger;
+  metrics: Metrics;
   statusTopic: string;
   ruleSet: string;
   /** Targets per round trip group. */
@@ -51,6 +53,19 @@ export interface StatusMessage extends Decision {
 
 /** How many times a publisher re-evaluates after being overtaken before it gives up (the batch is retried). */
 const MAX_ROUNDS = 8;
+
+/**
+ * Other instances kept overtaking this one's evaluations: contention, not a defect of a record, so the batch
+ * is retried as after an outage and nothing is parked.
+ */
+export class EvaluationContendedError extends Error {
+  readonly code = 'EVALUATION_CONTENDED';
+  readonly retriable = true;
+  constructor(left: number) {
+    super(`households kept being re-evaluated concurrently: ${left} left`);
+    this.name = 'EvaluationContendedError';
+  }
+}
 
 const targetKey = (t: Target) => (t.kind === 'household' ? `h:${t.id}` : `s:${t.person}`);
 
@@ -77,8 +92,7 @@ export class Evaluator {
       let pending = unique.slice(i, i + this.deps.chunk);
       let force = false;
       for (let round = 0; pending.length > 0; round++) {
-        if (round === MAX_ROUNDS)
-          throw new Error(`households kept being re-evaluated concurrently: ${pending.length} left`);
+        if (round === MAX_ROUNDS) throw new EvaluationContendedError(pending.length);
         pending = await this.round(pending, asOf, force, stats);
         force = true;
       }
@@ -133,9 +147,10 @@ export class Evaluator {
           });
         }
       }
-      stats.evaluated++;
       return { ...w, decision, digest: decision ? decisionDigest(decision) : '~' };
     });
+    stats.evaluated += decided.length;
+    this.deps.metrics.evaluated(decided.length);
     const record = redis.pipeline();
     for (const d of decided) {
       const solo = d.target.kind === 'solo';
@@ -183,6 +198,7 @@ export class Evaluator {
       ),
     );
     stats.alerts += alerts.length;
+    this.deps.metrics.alertsRaised(alerts.length);
     await sendInOrder(
       this.deps.producer,
       this.deps.statusTopic,
@@ -199,6 +215,7 @@ export class Evaluator {
       })),
     );
     stats.published += toPublish.length;
+    this.deps.metrics.statusPublished(toPublish.length);
     const confirm = redis.pipeline();
     for (const { d } of toPublish) confirm.confirmPublished(statusKey(d.target), d.seq);
     const confirmed = (await confirm.exec()) ?? [];
