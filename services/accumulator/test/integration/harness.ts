@@ -29,10 +29,14 @@ export class Harness {
   private producer: Producer | null = null;
   private readonly consumers: Consumer[] = [];
 
-  constructor(readonly partitions = 3) {
+  /** `redisUrl`: the shared Redis unless a test brings its own (one it may break). */
+  constructor(
+    readonly partitions = 3,
+    readonly redisUrl: string = inject('redisUrl'),
+  ) {
     this.topics = topicNames(uniqueNamespace());
     this.kafka = new Kafka({ clientId: 'acc-test', brokers: inject('kafkaBrokers'), logLevel: logLevel.NOTHING });
-    this.redis = new Redis(inject('redisUrl'));
+    this.redis = new Redis(redisUrl);
     this.keys = createKeys(this.redisPrefix);
   }
 
@@ -45,7 +49,7 @@ export class Harness {
   env(extra: Record<string, string> = {}): Record<string, string> {
     return {
       KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-      REDIS_URL: inject('redisUrl'),
+      REDIS_URL: this.redisUrl,
       TOPIC_NAMESPACE: this.topics.claims.slice(0, -'claims.v1'.length),
       TOPIC_PARTITIONS: String(this.partitions),
       CONSUMER_GROUP: this.group,
