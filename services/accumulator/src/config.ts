@@ -1,4 +1,4 @@
-// The only place the accumulator reads the environment (conventions.md, habit 2).
+// The only place the accumulator reads the environment: every setting is parsed once, here, at start.
 import { z } from 'zod';
 import { DEFAULT_RETENTION_MONTHS, isCalendarDate } from '@warnline/contracts';
 import { brokerList, logLevelSchema, parseEnv, port } from '@warnline/runtime';
