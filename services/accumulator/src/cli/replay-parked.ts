@@ -43,6 +43,12 @@ function original(m: KafkaMessage): { topic: string; message: Message } {
 
 const admin = kafka.admin();
 await admin.connect();
+if (!(await admin.listTopics()).includes(topic)) {
+  // Created by the accumulator at start; absent: nothing was ever parked under this namespace.
+  logger.info({ parkedTopic: topic }, 'no parked topic: nothing to replay');
+  await admin.disconnect();
+  process.exit(0);
+}
 const [partition] = await admin.fetchTopicOffsets(topic);
 const end = Number(partition?.high ?? 0);
 const start = Math.max(from, Number(partition?.low ?? 0));
