@@ -2,7 +2,8 @@
 // partition: the person hash of one claim's person is corrupted (a Redis string where the accumulator keeps a
 // hash), so Redis refuses every script call for that person. The claim is parked on accumulator.parked.v1
 // with its error and origin, the claims around it in the same batch are counted, /healthz and /metrics show
-// it at once, and a replay after the cause is removed counts it exactly once.
+// it at once, and a replay after the cause is removed counts it exactly once. The same for a household record
+// whose household hash is corrupted.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, SERVICE_NODE_FLAGS } from '../../../../test/support/services.ts';
 import { waitFor } from '../../../../test/support/wait.ts';
 import { parkedTopicName } from '../../src/parking.ts';
-import { pseudonymFor, settlement } from '../support.ts';
+import { pseudonymFor, registryHousehold, settlement } from '../support.ts';
 import { Harness } from './harness.ts';
 
 const run = promisify(execFile);
@@ -94,6 +95,39 @@ describe('accumulator: a record that keeps failing is parked and replayed', () =
     await h.drained();
     expect(await h.totals(broken)).toEqual({ burdenFen: 20_002, selfPayFen: 19_002 });
     await h.expectTotalsMatch(claims, (actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('parks a household record that keeps failing and stores the others of its batch', async () => {
+    const [x, y, z] = [pseudonymFor(), pseudonymFor(), pseudonymFor()];
+    const tag = x.slice(2, 10);
+    const records = [
+      registryHousehold({ householdId: `HH-P1-${tag}`, members: [x] }),
+      registryHousehold({ householdId: `HH-P2-${tag}`, members: [y] }),
+      registryHousehold({ householdId: `HH-P3-${tag}`, members: [z] }),
+    ];
+    await h.redis.set(h.keys.household(records[1]!.householdId), 'not a household hash');
+    await h.sendHouseholds(records);
+    await h.drained();
+    expect(await h.redis.hget(h.keys.household(records[0]!.householdId), 'ver')).toBe('1');
+    expect(await h.redis.hget(h.keys.household(records[2]!.householdId), 'ver')).toBe('1');
+    const parked = await h.readTopic(
+      parkedTopic,
+      (value, key) => ({ key, value: value?.toString() ?? null }),
+      (items) => items.length >= 2,
+    );
+    expect(parked[1]).toEqual({ key: records[1]!.householdId, value: JSON.stringify(records[1]) });
+    const service = h.services[0]!;
+    expect(await (await fetch(`${service.url}/healthz`)).json()).toMatchObject({ status: 'degraded', parked: 2 });
+    expect(await (await fetch(`${service.url}/metrics`)).text()).toContain(
+      'accumulator_records_parked_total{kind="household",code="REDIS_COMMAND_REFUSED"} 1',
+    );
+
+    await h.redis.del(h.keys.household(records[1]!.householdId));
+    await replay();
+    await h.drained();
+    expect(await h.redis.hget(h.keys.person(y), 'h')).toBe(records[1]!.householdId);
+    const last = await h.lastStatuses();
+    expect(last.get(records[1]!.householdId)).toMatchObject({ householdId: records[1]!.householdId, members: 1 });
   });
 
   /** The headers of the first parked message, as strings. */
