@@ -12,6 +12,7 @@ import { uniqueId, uniqueNamespace } from '../../../../test/support/names.ts';
 import { startService, type RunningService } from '../../../../test/support/services.ts';
 import { waitFor } from '../../../../test/support/wait.ts';
 import { createKeys, type Keys } from '../../src/keys.ts';
+import { parkedTopicName } from '../../src/parking.ts';
 import type { StatusMessage } from '../../src/evaluator.ts';
 import { expectedTotals, totalsOfHash, type Totals } from '../support.ts';
 
@@ -44,6 +45,11 @@ export class Harness {
     await ensureTopics(this.kafka, topicSpecs(this.topics, this.partitions));
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
+  }
+
+  /** The accumulator creates its parked topic at start, under the same namespace. */
+  get parkedTopic(): string {
+    return parkedTopicName(this.topics.claims.slice(0, -'claims.v1'.length));
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
@@ -190,7 +196,7 @@ export class Harness {
     await this.redis.quit();
     const admin = this.kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [...Object.values(this.topics), this.parkedTopic] }).catch(() => undefined);
     await admin.deleteGroups([this.group]).catch(() => undefined);
     await admin.disconnect();
     return codes.map((c) => c ?? -1);

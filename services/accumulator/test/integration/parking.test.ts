@@ -10,7 +10,6 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, SERVICE_NODE_FLAGS } from '../../../../test/support/services.ts';
 import { waitFor } from '../../../../test/support/wait.ts';
-import { parkedTopicName } from '../../src/parking.ts';
 import { pseudonymFor, registryHousehold, settlement } from '../support.ts';
 import { Harness } from './harness.ts';
 
@@ -21,17 +20,13 @@ describe('accumulator: a record that keeps failing is parked and replayed', () =
   // One partition: the three claims arrive in one batch.
   const h = new Harness(1);
   const namespace = h.topics.claims.slice(0, -'claims.v1'.length);
-  const parkedTopic = parkedTopicName(namespace);
+  const parkedTopic = h.parkedTopic;
   beforeAll(async () => {
     await h.setup();
     await h.start({ PARK_AFTER_ATTEMPTS: '2', PARK_RETRY_BACKOFF_MS: '10' });
   });
   afterAll(async () => {
     expect(await h.teardown()).toEqual([0]);
-    const admin = h.kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [parkedTopic] }).catch(() => undefined);
-    await admin.disconnect();
   });
 
   const replay = () =>

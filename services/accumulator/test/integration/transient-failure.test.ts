@@ -4,36 +4,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRedisServer } from '@warnline/infra';
 import { waitFor } from '../../../../test/support/wait.ts';
-import { parkedTopicName } from '../../src/parking.ts';
 import { pseudonymFor, settlement } from '../support.ts';
 import { Harness } from './harness.ts';
 
 describe('accumulator: Redis refusing writes for a while', () => {
   let server: Awaited<ReturnType<typeof startRedisServer>>;
   let h: Harness;
-  let parkedTopic: string;
 
   beforeAll(async () => {
     // A replica of a master that does not exist: it answers reads and refuses writes until promoted.
     server = await startRedisServer(['--replicaof', '127.0.0.1', String(await freePort())]);
     h = new Harness(1, server.url);
-    parkedTopic = parkedTopicName(h.topics.claims.slice(0, -'claims.v1'.length));
     await h.setup();
     await h.start({ ROLLOVER_ENABLED: 'false', PARK_AFTER_ATTEMPTS: '1', PARK_RETRY_BACKOFF_MS: '0' });
   });
   afterAll(async () => {
     expect(await h.teardown()).toEqual([0]);
-    const admin = h.kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [parkedTopic] }).catch(() => undefined);
-    await admin.disconnect();
     await server.stop();
   });
 
   const parkedCount = async () => {
     const admin = h.kafka.admin();
     await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(parkedTopic).finally(() => admin.disconnect());
+    const offsets = await admin.fetchTopicOffsets(h.parkedTopic).finally(() => admin.disconnect());
     return offsets.reduce((s, o) => s + Number(o.high), 0);
   };
 
