@@ -1,5 +1,6 @@
-// Evaluates households with packages/rules after their state changed, publishes every decision that differs
-// in any field from the last one published to household-status.v1 and raises alerts when the level rose. Safe under concurrency and crashes:
+// Evaluates households with packages/rules after their state changed, publishes to household-status.v1 every
+// decision that differs in any field from the last one published, and raises alerts when the level rose.
+// Safe under concurrency and crashes:
 // - begin-evaluation-1.lua hands out a sequence number before the members are read, and
 //   record-decision-2.lua keeps only the decision of the highest one, so a decision from an older read never
 //   overwrites a newer one, whichever instance (or partition) finishes last;

@@ -24,9 +24,9 @@ const parkedTopic = parkedTopicName(config.TOPIC_NAMESPACE);
 await ensureTopics(kafka, [...topicSpecs(topics, config.TOPIC_PARTITIONS), parkedTopicSpec(config.TOPIC_NAMESPACE)]);
 const metrics = createMetrics();
 
-// Application commands, BullMQ producers and the BullMQ worker each get their own connection: a BullMQ worker's
-// blocking commands must never hold up the application's. Application commands wait out a Redis outage (maxRetriesPerRequest: null): the batch
-// stalls, its offsets are not committed, and nothing is skipped.
+// Application commands, BullMQ producers and the BullMQ worker each get their own connection: a BullMQ
+// worker's blocking commands must never hold up the application's. Application commands wait out a Redis
+// outage (maxRetriesPerRequest: null): the batch stalls, its offsets are not committed, and nothing is skipped.
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 registerScripts(redis);
 const queueRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });

@@ -176,7 +176,7 @@ export class Processor {
     return stats;
   }
 
-  /** One log line per dead letter (claim id, institution, code: never the value), counted, then sent. */
+  /** One log line per dead letter (claim id, institution, code: never the value); sent, then counted. */
   private async sendDeadLetters(topic: string, dead: readonly BuiltDeadLetter[]): Promise<void> {
     if (dead.length === 0) return;
     for (const { summary } of dead) {
