@@ -1,4 +1,4 @@
-// The only place the accumulator reads the environment (conventions.md, habit 2).
+// The only place the accumulator reads the environment: every setting is parsed once, here, at start.
 import { z } from 'zod';
 import { DEFAULT_RETENTION_MONTHS, isCalendarDate } from '@warnline/contracts';
 import { brokerList, logLevelSchema, parseEnv, port } from '@warnline/runtime';
@@ -66,9 +66,18 @@ export const ConfigSchema = z.object({
   ACTIVE_INDEX_SHARDS: z.coerce.number().int().min(1).max(4096).default(16),
   /** Households evaluated per round trip group; the consumer heartbeats between groups. Default 2000. */
   EVALUATION_CHUNK: z.coerce.number().int().min(1).default(2000),
-  /** Port of /healthz. Default 8081. */
+  /**
+   * Attempts of a batch that throws an error a restart cannot cure, then of each of its records one by one,
+   * before the record that keeps failing is parked on accumulator.parked.v1 and the partition goes on.
+   * Errors a restart can cure (Redis or Kafka unavailable) are never counted here: they stall the batch.
+   * Default 3.
+   */
+  PARK_AFTER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** Milliseconds before the second of those attempts, doubling with each further one. Default 200. */
+  PARK_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+  /** Port of /healthz and /metrics. Default 8081. */
   ACCUMULATOR_PORT: port.default(8081),
-  /** Interface of /healthz. Default 127.0.0.1. */
+  /** Interface of /healthz and /metrics. Default 127.0.0.1. */
   ACCUMULATOR_HOST: z.string().default('127.0.0.1'),
   /** pino level. Default info. */
   LOG_LEVEL: logLevelSchema.default('info'),
@@ -78,4 +87,20 @@ export type Config = z.infer<typeof ConfigSchema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parseEnv(ConfigSchema, env);
+}
+
+/** Settings of the replay of parked records (cli/replay-parked.ts). */
+export const ReplayConfigSchema = z.object({
+  /** Kafka bootstrap servers, comma-separated. Required. */
+  KAFKA_BROKERS: brokerList,
+  /** Prefix of every topic name, as the accumulator's. Default "". */
+  TOPIC_NAMESPACE: z.string().default(''),
+  /** pino level. Default info. */
+  LOG_LEVEL: logLevelSchema.default('info'),
+});
+
+export type ReplayConfig = z.infer<typeof ReplayConfigSchema>;
+
+export function loadReplayConfig(env: NodeJS.ProcessEnv = process.env): ReplayConfig {
+  return parseEnv(ReplayConfigSchema, env);
 }

@@ -17,6 +17,27 @@ export interface Origin {
   partition: number;
 }
 
+/** What the log line and the metrics say about a dead letter: never an identity number, never the raw value. */
+export interface DeadLetterSummary {
+  kind: DeadLetter['kind'];
+  code: string;
+  /** The claim id when the input had a well-formed one, else null. */
+  claimId: string | null;
+  /** The submitting institution's code when the input had a well-formed one, else null. */
+  institution: string | null;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface BuiltDeadLetter {
+  message: Message;
+  summary: DeadLetterSummary;
+}
+
+/** Claim ids and institution codes are short codes of the HIS; anything else is not copied to a log. */
+const CODE = /^[A-Za-z0-9._:-]{1,64}$/;
+
 export function rejection(code: RejectionCode, field = '(item)', message: string = REJECTION_CODES[code]): Rejection {
   return { code, field, message };
 }
@@ -28,7 +49,7 @@ export function deadLetter(
   origin: Origin,
   rejections: readonly Rejection[],
   input: unknown,
-): Message {
+): BuiltDeadLetter {
   const first = rejections[0] ?? rejection('UNPARSEABLE_MESSAGE');
   let copied: Record<string, unknown> | null = null;
   if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
@@ -48,7 +69,7 @@ export function deadLetter(
     message: first.message,
     rejections: rejections.length > 0 ? [...rejections] : [first],
     source: 'kafka',
-    institution: typeof institution === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(institution) ? institution : null,
+    institution: typeof institution === 'string' && CODE.test(institution) ? institution : null,
     principal: null,
     receivedAt: new Date().toISOString(),
     kafka: { topic: origin.topic, partition: origin.partition, offset: message.offset },
@@ -57,5 +78,17 @@ export function deadLetter(
     input: copied,
     droppedFields: [],
   };
-  return { key: message.key, value: JSON.stringify(letter), headers: { code: first.code } };
+  const claimId = kind === 'claim' && copied && typeof copied.claimId === 'string' ? copied.claimId : null;
+  return {
+    message: { key: message.key, value: JSON.stringify(letter), headers: { code: first.code } },
+    summary: {
+      kind,
+      code: first.code,
+      claimId: claimId !== null && CODE.test(claimId) ? claimId : null,
+      institution: letter.institution,
+      topic: origin.topic,
+      partition: origin.partition,
+      offset: message.offset,
+    },
+  };
 }

@@ -1,5 +1,6 @@
-// Evaluates households with packages/rules after their state changed, publishes decisions that changed to
-// household-status.v1 and raises alerts when the level rose. Safe under concurrency and crashes:
+// Evaluates households with packages/rules after their state changed, publishes to household-status.v1 every
+// decision that differs in any field from the last one published, and raises alerts when the level rose.
+// Safe under concurrency and crashes:
 // - begin-evaluation-1.lua hands out a sequence number before the members are read, and
 //   record-decision-2.lua keeps only the decision of the highest one, so a decision from an older read never
 //   overwrites a newer one, whichever instance (or partition) finishes last;
@@ -22,8 +23,10 @@ import {
 import { alertWarnings, type AlertPublisher } from './alerts.ts';
 import { sendInOrder } from './kafka-send.ts';
 import type { Keys } from './keys.ts';
+import type { Metrics } from './metrics.ts';
 import { RECORD, reply } from './scripts.ts';
-import { evaluationHousehold, hasBuckets, householdUsage, materialDigest, soloHousehold, usageOf } from './usage.ts';
+import { decisionDigest } from './decision-digest.ts';
+import { evaluationHousehold, hasBuckets, householdUsage, soloHousehold, usageOf } from './usage.ts';
 
 /** A household to evaluate: a registry household, or a person with no registry record (a household of one). */
 export type Target = { kind: 'household'; id: string } | { kind: 'solo'; person: string };
@@ -34,6 +37,7 @@ export interface EvaluatorDeps {
   producer: KafkaSender;
   alerts: AlertPublisher;
   logger: Logger;
+  metrics: Metrics;
   statusTopic: string;
   ruleSet: string;
   /** Where rule sets come from: the built-in ones with the operator's data files. Default: the built-in ones. */
@@ -58,6 +62,19 @@ export interface StatusMessage extends Decision {
 
 /** How many times a publisher re-evaluates after being overtaken before it gives up (the batch is retried). */
 const MAX_ROUNDS = 8;
+
+/**
+ * Other instances kept overtaking this one's evaluations: contention, not a defect of a record, so the batch
+ * is retried as after an outage and nothing is parked.
+ */
+export class EvaluationContendedError extends Error {
+  readonly code = 'EVALUATION_CONTENDED';
+  readonly retriable = true;
+  constructor(left: number) {
+    super(`households kept being re-evaluated concurrently: ${left} left`);
+    this.name = 'EvaluationContendedError';
+  }
+}
 
 const targetKey = (t: Target) => (t.kind === 'household' ? `h:${t.id}` : `s:${t.person}`);
 
@@ -84,8 +101,7 @@ export class Evaluator {
       let pending = unique.slice(i, i + this.deps.chunk);
       let force = false;
       for (let round = 0; pending.length > 0; round++) {
-        if (round === MAX_ROUNDS)
-          throw new Error(`households kept being re-evaluated concurrently: ${pending.length} left`);
+        if (round === MAX_ROUNDS) throw new EvaluationContendedError(pending.length);
         pending = await this.round(pending, asOf, force, stats);
         force = true;
       }
@@ -140,9 +156,10 @@ export class Evaluator {
           });
         }
       }
-      stats.evaluated++;
-      return { ...w, decision, digest: decision ? materialDigest(decision) : '~' };
+      return { ...w, decision, digest: decision ? decisionDigest(decision) : '~' };
     });
+    stats.evaluated += decided.length;
+    this.deps.metrics.evaluated(decided.length);
     const record = redis.pipeline();
     for (const d of decided) {
       const solo = d.target.kind === 'solo';
@@ -191,6 +208,7 @@ export class Evaluator {
       ),
     );
     stats.alerts += alerts.length;
+    this.deps.metrics.alertsRaised(alerts.length);
     await sendInOrder(
       this.deps.producer,
       this.deps.statusTopic,
@@ -207,6 +225,7 @@ export class Evaluator {
       })),
     );
     stats.published += toPublish.length;
+    this.deps.metrics.statusPublished(toPublish.length);
     const confirm = redis.pipeline();
     for (const { d } of toPublish) confirm.confirmPublished(statusKey(d.target), d.seq);
     const confirmed = (await confirm.exec()) ?? [];

@@ -52,9 +52,10 @@ export async function putHouseholds(
     );
   }
   const putReplies = (await put.exec()) ?? [];
+  // Links and unlinks are queued household by household, interleaved; each queued call pushes the handler of
+  // its own reply, so replies are read in exactly the order the calls were queued.
   const links = redis.pipeline();
-  const linked: { person: string; householdId: string }[] = [];
-  const unlinked: string[] = [];
+  const onReply: ((entry: [Error | null, unknown] | undefined) => void)[] = [];
   const targets = new Map<string, Target>();
   households.forEach((h, i) => {
     const [status, prevJson] = reply<[number, string?]>(putReplies[i]);
@@ -62,24 +63,24 @@ export async function putHouseholds(
     const now = new Set(h.members.map((m) => m.personId));
     for (const person of now) {
       links.linkMember(keys.person(person), keys.soloStatus(person), h.householdId);
-      linked.push({ person, householdId: h.householdId });
+      onReply.push((entry) => {
+        const [before, soloStatus] = reply<[string | null, number]>(entry);
+        // The household the person left, and their household of one, which ends (a tombstone if it had a
+        // status).
+        if (before && before !== h.householdId) targets.set(`h:${before}`, { kind: 'household', id: before });
+        if (soloStatus === 1) targets.set(`s:${person}`, { kind: 'solo', person });
+      });
     }
     for (const person of JSON.parse(prevJson ?? '[]') as string[]) {
       if (now.has(person)) continue;
       links.unlinkMember(keys.person(person), h.householdId);
-      unlinked.push(person);
+      onReply.push((entry) => {
+        if (reply<number>(entry) === 2) targets.set(`s:${person}`, { kind: 'solo', person });
+      });
     }
     targets.set(`h:${h.householdId}`, { kind: 'household', id: h.householdId });
   });
   const linkReplies = (await links.exec()) ?? [];
-  linked.forEach(({ person, householdId }, i) => {
-    const [before, soloStatus] = reply<[string | null, number]>(linkReplies[i]);
-    // The household the person left, and their household of one, which ends (a tombstone if it had a status).
-    if (before && before !== householdId) targets.set(`h:${before}`, { kind: 'household', id: before });
-    if (soloStatus === 1) targets.set(`s:${person}`, { kind: 'solo', person });
-  });
-  unlinked.forEach((person, k) => {
-    if (reply<number>(linkReplies[linked.length + k]) === 2) targets.set(`s:${person}`, { kind: 'solo', person });
-  });
+  onReply.forEach((handle, k) => handle(linkReplies[k]));
   return [...targets.values()];
 }

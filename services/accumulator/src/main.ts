@@ -1,6 +1,7 @@
 // Composition root of the accumulator: config, then clients, then handlers; SIGTERM drains and closes.
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
+import type { KafkaMessage } from 'kafkajs';
 import { shanghaiDate } from '@warnline/contracts';
 import { loadRuleSetRegistry } from '@warnline/rules/data-dir';
 import {
@@ -13,9 +14,12 @@ import {
   topicSpecs,
 } from '@warnline/runtime';
 import { AlertPublisher } from './alerts.ts';
+import { BatchGuard } from './batch-guard.ts';
 import { loadConfig } from './config.ts';
 import { Evaluator } from './evaluator.ts';
 import { createKeys } from './keys.ts';
+import { createMetrics } from './metrics.ts';
+import { parkedTopicName, parkedTopicSpec } from './parking.ts';
 import { Processor } from './processor.ts';
 import { startRollover } from './rollover.ts';
 import { registerScripts } from './scripts.ts';
@@ -25,11 +29,13 @@ const logger = createLogger('accumulator', config.LOG_LEVEL);
 const topics = topicNames(config.TOPIC_NAMESPACE);
 const asOf = () => config.AS_OF ?? shanghaiDate(new Date());
 const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'warnline-accumulator', logger });
-await ensureTopics(kafka, topicSpecs(topics, config.TOPIC_PARTITIONS));
+const parkedTopic = parkedTopicName(config.TOPIC_NAMESPACE);
+await ensureTopics(kafka, [...topicSpecs(topics, config.TOPIC_PARTITIONS), parkedTopicSpec(config.TOPIC_NAMESPACE)]);
+const metrics = createMetrics();
 
-// Application commands, BullMQ producers and the BullMQ worker each get their own connection (conventions.md,
-// patterns to avoid). Application commands wait out a Redis outage (maxRetriesPerRequest: null): the batch
-// stalls, its offsets are not committed, and nothing is skipped.
+// Application commands, BullMQ producers and the BullMQ worker each get their own connection: a BullMQ
+// worker's blocking commands must never hold up the application's. Application commands wait out a Redis
+// outage (maxRetriesPerRequest: null): the batch stalls, its offsets are not committed, and nothing is skipped.
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 registerScripts(redis);
 const queueRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
@@ -53,6 +59,7 @@ const evaluator = new Evaluator({
   producer,
   alerts,
   logger,
+  metrics,
   statusTopic: topics.householdStatus,
   ruleSet: config.RULE_SET,
   chunk: config.EVALUATION_CHUNK,
@@ -70,6 +77,7 @@ const processor = new Processor({
   producer,
   evaluator,
   logger,
+  metrics,
   topics,
   retentionMonths: config.RETENTION_MONTHS,
   asOf,
@@ -92,7 +100,23 @@ const rollover = config.ROLLOVER_ENABLED
   : null;
 
 const health = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true });
-health.get('/healthz', async () => ({ status: 'ok' }));
+// Degraded (still 200: a restart would not help) once a record was parked, until an operator has replayed
+// it and restarted the instance; the parked topic keeps every parked record across restarts.
+health.get('/healthz', async () => {
+  const parked = metrics.parkedSinceStart();
+  return { status: parked > 0 ? 'degraded' : 'ok', parked, parkedTopic };
+});
+health.get('/metrics', async (_request, reply) =>
+  reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+);
+const guard = new BatchGuard({
+  producer,
+  parkedTopic,
+  logger,
+  metrics,
+  attempts: config.PARK_AFTER_ATTEMPTS,
+  backoffMs: config.PARK_RETRY_BACKOFF_MS,
+});
 
 const consumer = kafka.consumer({
   groupId: config.CONSUMER_GROUP,
@@ -121,18 +145,28 @@ await consumer.run({
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const origin = { topic: batch.topic, partition: batch.partition };
     const started = performance.now();
-    // A thrown error (Redis or Kafka down) leaves the offsets where they were: kafkajs retries the batch,
-    // then restarts the consumer from the last commit. Every step is idempotent, so a replay is harmless.
-    const stats =
-      batch.topic === topics.households
-        ? await processor.households(batch.messages, origin, heartbeat)
-        : await processor.claims(batch.messages, origin, heartbeat);
+    const kind = batch.topic === topics.households ? 'household' : 'claim';
+    const stats: Record<string, number> = {};
+    const work = async (messages: readonly KafkaMessage[]) => {
+      const done =
+        kind === 'household'
+          ? await processor.households(messages, origin, heartbeat)
+          : await processor.claims(messages, origin, heartbeat);
+      for (const [name, value] of Object.entries(done)) stats[name] = (stats[name] ?? 0) + value;
+    };
+    // A thrown error that a restart can cure (Redis or Kafka down) leaves the offsets where they were: kafkajs
+    // retries the batch, then restarts the consumer from the last commit. Any other error is retried, then
+    // isolated to its record, which is parked (batch-guard.ts): it never stops the partition. Every step is
+    // idempotent, so a replay is harmless.
+    const isolated = await guard.run(kind, batch.messages, origin, work, heartbeat);
     // Offsets move only after every Redis, Kafka and BullMQ write above is done.
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary();
     await heartbeat();
+    const seconds = (performance.now() - started) / 1000;
+    metrics.observeBatch(kind, isolated ? 'isolated' : 'ok', seconds);
     logger.debug(
-      { ...origin, messages: batch.messages.length, ms: Math.round(performance.now() - started), ...stats },
+      { ...origin, messages: batch.messages.length, ms: Math.round(seconds * 1000), isolated, ...stats },
       'batch done',
     );
   },

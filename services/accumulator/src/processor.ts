@@ -2,18 +2,19 @@
 // count, index the persons with burden, re-evaluate each touched household once, and only then let main.ts
 // commit the offsets. Every step is idempotent, so a batch replayed after a crash changes nothing that was
 // already done, and completes what was not.
-import type { KafkaMessage, Message } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import type { KafkaSender } from '@warnline/runtime';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { oldestRetainedMonth, type ClaimEvent, type HouseholdEvent } from '@warnline/contracts';
 import { applyClaims } from './claim-batch.ts';
 import { decodeClaim } from './claim-decode.ts';
-import { deadLetter, rejection, type Origin } from './dead-letters.ts';
+import { deadLetter, rejection, type BuiltDeadLetter, type Origin } from './dead-letters.ts';
 import type { Evaluator, EvaluationStats, Target } from './evaluator.ts';
 import { decodeHousehold, putHouseholds } from './household-store.ts';
 import { sendInOrder } from './kafka-send.ts';
 import type { Keys } from './keys.ts';
+import type { Metrics } from './metrics.ts';
 import { APPLY, type ApplyCode } from './scripts.ts';
 
 export interface ProcessorDeps {
@@ -22,6 +23,7 @@ export interface ProcessorDeps {
   producer: KafkaSender;
   evaluator: Evaluator;
   logger: Logger;
+  metrics: Metrics;
   topics: { claimsDlq: string; householdsDlq: string };
   /** Months kept (RETENTION_MONTHS). */
   retentionMonths: number;
@@ -51,11 +53,11 @@ export class Processor {
     origin: Origin,
     heartbeat: () => Promise<void>,
   ): Promise<ClaimBatchStats> {
-    const { redis, keys, logger } = this.deps;
+    const { redis, keys } = this.deps;
     const started = performance.now();
     const asOf = this.deps.asOf();
     const floor = oldestRetainedMonth(asOf, this.deps.retentionMonths);
-    const dead: Message[] = [];
+    const dead: BuiltDeadLetter[] = [];
     const claims: ClaimEvent[] = [];
     const sources: KafkaMessage[] = [];
     for (const message of messages) {
@@ -145,13 +147,9 @@ export class Processor {
       msEvaluate: Math.round(performance.now() - t2),
     });
 
-    if (dead.length > 0) {
-      logger.warn(
-        { count: dead.length, codes: countCodes(dead), topic: origin.topic, partition: origin.partition },
-        'claims dead-lettered',
-      );
-      await sendInOrder(this.deps.producer, this.deps.topics.claimsDlq, dead);
-    }
+    await this.sendDeadLetters(this.deps.topics.claimsDlq, dead);
+    this.deps.metrics.claimsApplied(stats.applied);
+    this.deps.metrics.claimsDuplicate(stats.duplicates);
     stats.deadLettered = dead.length;
     return stats;
   }
@@ -161,7 +159,7 @@ export class Processor {
     origin: Origin,
     heartbeat: () => Promise<void>,
   ): Promise<EvaluationStats> {
-    const dead: Message[] = [];
+    const dead: BuiltDeadLetter[] = [];
     const records: HouseholdEvent[] = [];
     for (const message of messages) {
       const decoded = decodeHousehold(message.value);
@@ -170,14 +168,23 @@ export class Processor {
     }
     const targets = await putHouseholds(this.deps.redis, this.deps.keys, records);
     const stats = await this.deps.evaluator.run(targets, this.deps.asOf(), heartbeat);
-    if (dead.length > 0) {
-      this.deps.logger.warn(
-        { count: dead.length, codes: countCodes(dead), topic: origin.topic },
-        'households dead-lettered',
-      );
-      await sendInOrder(this.deps.producer, this.deps.topics.householdsDlq, dead);
-    }
+    await this.sendDeadLetters(this.deps.topics.householdsDlq, dead);
     return stats;
+  }
+
+  /** One log line per dead letter (claim id, institution, code: never the value); sent, then counted. */
+  private async sendDeadLetters(topic: string, dead: readonly BuiltDeadLetter[]): Promise<void> {
+    if (dead.length === 0) return;
+    for (const { summary } of dead) {
+      this.deps.logger.warn({ ...summary, dlq: topic }, `${summary.kind} dead-lettered`);
+    }
+    await sendInOrder(
+      this.deps.producer,
+      topic,
+      dead.map((d) => d.message),
+    );
+    // Counted once they are on the topic.
+    for (const { summary } of dead) this.deps.metrics.deadLettered(summary.kind, summary.code, summary.institution);
   }
 }
 
@@ -205,13 +212,4 @@ function noticeText(code: string, claim: ClaimEvent): string {
     default:
       return 'serviceDate is older than the months the accumulator keeps';
   }
-}
-
-function countCodes(dead: readonly Message[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const m of dead) {
-    const code = String(m.headers?.code ?? '?');
-    counts[code] = (counts[code] ?? 0) + 1;
-  }
-  return counts;
 }

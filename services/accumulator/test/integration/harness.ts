@@ -12,6 +12,7 @@ import { uniqueId, uniqueNamespace } from '../../../../test/support/names.ts';
 import { startService, type RunningService } from '../../../../test/support/services.ts';
 import { waitFor } from '../../../../test/support/wait.ts';
 import { createKeys, type Keys } from '../../src/keys.ts';
+import { parkedTopicName } from '../../src/parking.ts';
 import type { StatusMessage } from '../../src/evaluator.ts';
 import { expectedTotals, totalsOfHash, type Totals } from '../support.ts';
 
@@ -29,10 +30,14 @@ export class Harness {
   private producer: Producer | null = null;
   private readonly consumers: Consumer[] = [];
 
-  constructor(readonly partitions = 3) {
+  /** `redisUrl`: the shared Redis unless a test brings its own (one it may break). */
+  constructor(
+    readonly partitions = 3,
+    readonly redisUrl: string = inject('redisUrl'),
+  ) {
     this.topics = topicNames(uniqueNamespace());
     this.kafka = new Kafka({ clientId: 'acc-test', brokers: inject('kafkaBrokers'), logLevel: logLevel.NOTHING });
-    this.redis = new Redis(inject('redisUrl'));
+    this.redis = new Redis(redisUrl);
     this.keys = createKeys(this.redisPrefix);
   }
 
@@ -42,10 +47,15 @@ export class Harness {
     await this.producer.connect();
   }
 
+  /** The accumulator creates its parked topic at start, under the same namespace. */
+  get parkedTopic(): string {
+    return parkedTopicName(this.topics.claims.slice(0, -'claims.v1'.length));
+  }
+
   env(extra: Record<string, string> = {}): Record<string, string> {
     return {
       KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-      REDIS_URL: inject('redisUrl'),
+      REDIS_URL: this.redisUrl,
       TOPIC_NAMESPACE: this.topics.claims.slice(0, -'claims.v1'.length),
       TOPIC_PARTITIONS: String(this.partitions),
       CONSUMER_GROUP: this.group,
@@ -151,6 +161,22 @@ export class Harness {
     );
   }
 
+  /** Every message on the status topic up to its end offsets taken now (after drained(): all of them). */
+  async allStatuses() {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(this.topics.householdStatus).finally(() => admin.disconnect());
+    const total = offsets.reduce((s, o) => s + Number(o.high) - Number(o.low), 0);
+    return this.statuses((items) => items.length >= total);
+  }
+
+  /** The last status message per key on the status topic (null: a tombstone). */
+  async lastStatuses(): Promise<Map<string, StatusMessage | null>> {
+    const last = new Map<string, StatusMessage | null>();
+    for (const { key, status } of await this.allStatuses()) if (key) last.set(key, status);
+    return last;
+  }
+
   async deadLetters(until: (items: DeadLetter[]) => boolean, timeoutMs?: number) {
     return this.readTopic(this.topics.claimsDlq, (v) => JSON.parse(v!.toString()) as DeadLetter, until, timeoutMs);
   }
@@ -170,7 +196,7 @@ export class Harness {
     await this.redis.quit();
     const admin = this.kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [...Object.values(this.topics), this.parkedTopic] }).catch(() => undefined);
     await admin.deleteGroups([this.group]).catch(() => undefined);
     await admin.disconnect();
     return codes.map((c) => c ?? -1);

@@ -1,5 +1,5 @@
 // Redis memory of the state layout, measured with MEMORY USAGE on a synthetic year of claims (packages/
-// synthetic: heavy-tailed claims per person, reversals, duplicates): the budgets of issue 7 are ≤ 1 KB per
+// synthetic: heavy-tailed claims per person, reversals, duplicates): the budgets are ≤ 1 KB per
 // active person for 12 months of buckets and ≤ 100 bytes per claim held for dedup.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
