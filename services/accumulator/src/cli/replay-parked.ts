@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import { createKafka, createLogger } from '@warnline/runtime';
+import { createKafka, createLogger, SessionProducer } from '@warnline/runtime';
 import { loadReplayConfig } from '../config.ts';
 import { PARKED_HEADER_PREFIX, parkedTopicName } from '../parking.ts';
 
@@ -57,7 +57,7 @@ const replayed: Record<string, number> = {};
 if (start < end) {
   const groupId = `warnline-accumulator-replay-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = new SessionProducer(kafka, { logger });
   await Promise.all([consumer.connect(), producer.connect()]);
   await consumer.subscribe({ topic, fromBeginning: true });
   let done!: () => void;
