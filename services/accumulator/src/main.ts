@@ -1,5 +1,5 @@
 // Composition root of the accumulator: config, then clients, then handlers; SIGTERM drains and closes.
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import { shanghaiDate } from '@warnline/contracts';
 import { createKafka, createLogger, closeOnSignals, ensureTopics, topicNames, topicSpecs } from '@warnline/runtime';
@@ -75,7 +75,10 @@ const rollover = config.ROLLOVER_ENABLED
     })
   : null;
 
-const health = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true });
+const health = Fastify({
+  loggerInstance: logger as FastifyBaseLogger,
+  logController: new LogController({ disableRequestLogging: true }),
+});
 health.get('/healthz', async () => ({ status: 'ok' }));
 
 const consumer = kafka.consumer({

@@ -5,7 +5,13 @@
 // Authorisation is attached to routes, never to URL prefixes: the guarded routes live in encapsulated
 // plugins whose onRequest hook runs for every route the router matched there, however the client spelled
 // the path (the router decodes percent-encoding, so a string test on the raw URL can be walked around).
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { ALERT_API_ERRORS, ALERT_OUTCOMES, ALERT_STATES, type AlertApiErrorCode } from '@warnline/contracts';
@@ -68,7 +74,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   const { store, auth } = deps;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // No per-request log lines: they would carry URLs and headers (tokens) we would rather not keep.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
   });
 
