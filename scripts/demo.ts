@@ -210,7 +210,7 @@ try {
   if (top) {
     const alertId = await alertOf(alerter.url, top);
     say(
-      `The caseworker loop on alert ${alertId} (street ${top.streetCode}, level ${top.level}, ratio ${top.burdenRatio ?? '-'}), through the alerter API:`,
+      `The caseworker loop on alert ${alertId} (household ${top.householdId}, street ${top.streetCode}, level ${top.level}, ratio ${top.burdenRatio ?? '-'}), through the alerter API:`,
     );
     const steps = [
       { to: 'acknowledged', note: '已接收预警 / alert taken' },
