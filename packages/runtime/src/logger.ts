@@ -1,5 +1,5 @@
 // One pino logger per process. Anything that may carry an identity number or a secret is redacted here,
-// once, so a careless `log.info({ claim })` elsewhere cannot leak it (DEVELOPERS.md, Privacy).
+// once, so a careless `log.info({ claim })` elsewhere cannot leak it.
 import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
 

@@ -1,4 +1,5 @@
-// The only place the alerter reads the environment (conventions.md, habit 2).
+// The only place the alerter reads the environment: parsed once at start, so a bad value stops the process
+// before it touches Redis or Kafka, and everything else receives typed values.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { brokerList, logLevelSchema, parseEnv, port } from '@warnline/runtime';
@@ -47,7 +48,7 @@ export const ConfigSchema = z
     REDIS_URL: z.string().url(),
     /** Prefix of every Redis key of the alert records (`<prefix>:alerter:{st:<street>}:…`). Default wl. */
     REDIS_PREFIX: z.string().min(1).default('wl'),
-    /** BullMQ prefix of the alert, district, charity and timer queues (contracts.md). Default warnline. */
+    /** BullMQ prefix of the alert, district, charity and timer queues (an interface street offices integrate against). Default warnline. */
     QUEUE_PREFIX: z.string().min(1).default('warnline'),
     /** Kafka bootstrap servers, comma-separated, for alerts.audit.v1. Required. */
     KAFKA_BROKERS: brokerList,
