@@ -69,25 +69,33 @@ async function call(url: string, token: string, body?: unknown): Promise<unknown
   return res.json();
 }
 
-/** The highest-level new alert the alerter has recorded, waiting briefly for it to take the jobs. */
-async function topAlert(
-  alerterUrl: string,
-  streets: string[],
-): Promise<{ alertId: string; streetCode: string; level: string } | null> {
-  const rank: Record<string, number> = { action: 3, warning: 2, watch: 1 };
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const found: { alertId: string; streetCode: string; level: string }[] = [];
-    for (const street of streets) {
-      const page = (await call(`${alerterUrl}/v1/streets/${street}/alerts?state=new`, adminToken)) as {
-        alerts: { alertId: string; level: string }[];
+const LEVEL_RANK: Record<string, number> = { action: 3, warning: 2, watch: 1 };
+
+/** Highest level first, then the highest burden ratio (unknown last), then household id: one answer per feed. */
+function byUrgency(a: AlertJobData, b: AlertJobData): number {
+  const ratio = (d: AlertJobData) => (d.burdenRatio === null ? -1 : Number(d.burdenRatio));
+  return (
+    (LEVEL_RANK[b.level] ?? 0) - (LEVEL_RANK[a.level] ?? 0) ||
+    ratio(b) - ratio(a) ||
+    a.householdId.localeCompare(b.householdId)
+  );
+}
+
+/** Waits until the alerter has recorded the household's alert at that level, and returns its id. */
+async function alertOf(alerterUrl: string, job: AlertJobData): Promise<string> {
+  return waitFor(
+    `the alert of ${job.householdId} at level ${job.level}`,
+    async () => {
+      const page = (await call(
+        `${alerterUrl}/v1/streets/${job.streetCode}/alerts?state=new&limit=500`,
+        adminToken,
+      )) as {
+        alerts: { alertId: string; householdId: string; level: string }[];
       };
-      for (const a of page.alerts) found.push({ alertId: a.alertId, streetCode: street, level: a.level });
-    }
-    if (found.length > 0) return found.sort((a, b) => (rank[b.level] ?? 0) - (rank[a.level] ?? 0))[0]!;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return null;
+      return page.alerts.find((a) => a.householdId === job.householdId && a.level === job.level)?.alertId;
+    },
+    { timeoutMs: 30_000, intervalMs: 250 },
+  );
 }
 
 try {
@@ -153,28 +161,48 @@ try {
   const streets = [...new Set(feed.households.map((h) => h.streetCode))].sort();
   // The figures behind the alerts that a caseworker must verify (stale or unconfirmed), once each.
   const warned = new Map<string, { message: string; alerts: number }>();
+  const ours = new Set(feed.households.map((h) => h.householdId));
+  /** The highest job of every household that got one, over all streets. */
+  const raised: AlertJobData[] = [];
   say('');
   say(`What the street queues received (BullMQ, prefix "${env.QUEUE_PREFIX}"):`);
   for (const street of streets) {
     // BullMQ does not close a connection it was given, so the queue gets its own and we close both.
     const connection = redis.duplicate();
     const queue = new Queue(streetQueueName(street), { connection, prefix: env.QUEUE_PREFIX });
-    const jobs = (await queue.getJobs(['prioritized', 'waiting', 'active', 'completed', 'failed'])).filter(
-      (j) => (j.data as AlertJobData).householdId !== undefined,
+    // Once the alerter has taken every job, jobs no longer move between states while they are listed (a
+    // job listed as waiting and then again as completed would show twice).
+    await waitFor(
+      `the alerter to take every job of ${street}`,
+      async () => {
+        const counts = await queue.getJobCounts('prioritized', 'waiting', 'active', 'delayed');
+        return Object.values(counts).every((n) => n === 0);
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
     );
-    const mine = jobs.filter((j) =>
-      feed.households.some((h) => h.householdId === (j.data as AlertJobData).householdId),
+    const jobs = new Map(
+      (await queue.getJobs(['completed', 'failed']))
+        .filter((j) => j.id !== undefined && ours.has((j.data as AlertJobData).householdId))
+        .map((j) => [j.id, j.data as AlertJobData]),
     );
-    say(`\n  ${streetQueueName(street)}: ${mine.length} alert(s)`);
-    for (const job of mine.sort((a, b) => a.priority - b.priority)) {
-      const d = job.data as AlertJobData;
+    // One line per household: its highest raise, and the levels it passed through on the way.
+    const perHousehold = new Map<string, AlertJobData[]>();
+    for (const d of jobs.values()) perHousehold.set(d.householdId, [...(perHousehold.get(d.householdId) ?? []), d]);
+    const households = [...perHousehold.values()]
+      .map((list) => list.sort(byUrgency))
+      .sort((a, b) => byUrgency(a[0]!, b[0]!));
+    say(`\n  ${streetQueueName(street)}: ${households.length} household(s) alerted, ${jobs.size} job(s)`);
+    for (const [d, ...earlier] of households) {
+      if (!d) continue;
+      raised.push(d);
       const codes = d.findings.map((f) => f.code).join(', ') || '-';
       for (const w of d.warnings ?? []) {
         const key = `${w.code} ${w.parameter?.name ?? ''} ${w.parameter?.from ?? ''}`;
         warned.set(key, { message: w.message, alerts: (warned.get(key)?.alerts ?? 0) + 1 });
       }
+      const before = earlier.length > 0 ? `  (raised before as ${earlier.map((e) => e.level).join(', ')})` : '';
       say(
-        `    ${d.level.padEnd(8)} ${d.householdId}  burden12m ${d.burden12m.padStart(10)}  income ${(d.income ?? 'unknown').padStart(10)}  ratio ${d.burdenRatio ?? '-'}  ${codes}`,
+        `    ${d.level.padEnd(8)} ${d.householdId}  burden12m ${d.burden12m.padStart(10)}  income ${(d.income ?? 'unknown').padStart(10)}  ratio ${d.burdenRatio ?? '-'}  ${codes}${before}`,
       );
     }
     await queue.close();
@@ -186,11 +214,13 @@ try {
   }
   say('');
 
-  // The caseworker's side: the alerter has turned the highest-priority job into an alert record.
-  const top = await topAlert(alerter.url, streets);
+  // The caseworker's side: the most urgent alert of the whole feed, chosen from what the queues hold (not
+  // from whichever alert the alerter happened to record first).
+  const top = raised.sort(byUrgency)[0];
   if (top) {
+    const alertId = await alertOf(alerter.url, top);
     say(
-      `The caseworker loop on alert ${top.alertId} (street ${top.streetCode}, level ${top.level}), through the alerter API:`,
+      `The caseworker loop on alert ${alertId} (household ${top.householdId}, street ${top.streetCode}, level ${top.level}, ratio ${top.burdenRatio ?? '-'}), through the alerter API:`,
     );
     const steps = [
       { to: 'acknowledged', note: '已接收预警 / alert taken' },
@@ -201,8 +231,8 @@ try {
         note: '核实后纳入医疗救助 / verified on the visit, assistance granted',
       },
     ];
-    for (const step of steps) await call(`${alerter.url}/v1/alerts/${top.alertId}/transitions`, adminToken, step);
-    const { history } = (await call(`${alerter.url}/v1/alerts/${top.alertId}/history`, adminToken)) as {
+    for (const step of steps) await call(`${alerter.url}/v1/alerts/${alertId}/transitions`, adminToken, step);
+    const { history } = (await call(`${alerter.url}/v1/alerts/${alertId}/history`, adminToken)) as {
       history: AlertAuditEvent[];
     };
     for (const e of history)
@@ -225,6 +255,21 @@ try {
   await admin.connect();
   const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${runId}.`));
   if (topics.length > 0) await admin.deleteTopics({ topics });
+  // And its consumer groups (the accumulator's and ingest's, both named after the run). The services have
+  // left them on SIGTERM; the broker may take a moment to see them empty, so deletion is retried until then.
+  const demoGroups = async () =>
+    (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(runId));
+  await waitFor(
+    'the demo consumer groups deleted',
+    async () => {
+      const groups = await demoGroups();
+      if (groups.length > 0) await admin.deleteGroups(groups);
+      return (await demoGroups()).length === 0;
+    },
+    { timeoutMs: 30_000, intervalMs: 500 },
+  ).catch(async (err: unknown) =>
+    say(`[demo] consumer groups left behind: ${(await demoGroups()).join(', ')} (${String(err)})`),
+  );
   await admin.disconnect();
   await infra.stop();
 }

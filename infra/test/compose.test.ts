@@ -1,7 +1,8 @@
 // No Docker engine runs on the CI machines, so docker-compose.yml is never started there. This test keeps
-// it honest instead: it parses, runs the same broker version as infra/kafka.sh, and every variable it
-// sets is one the service's config schema knows.
-import { readFileSync } from 'node:fs';
+// it honest instead: it parses, runs the same broker version as infra/kafka.sh, every variable it sets is
+// one the service's config schema knows, every service that answers only to tokens is given them, and the
+// files its comments point to exist.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -11,7 +12,8 @@ import { ConfigSchema as AccumulatorConfig } from '../../services/accumulator/sr
 import { ConfigSchema as AlerterConfig } from '../../services/alerter/src/config.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+const compose = parse(text) as {
   services: Record<string, { image?: string; environment?: Record<string, string>; command?: string[] }>;
 };
 
@@ -46,5 +48,36 @@ describe('docker-compose.yml', () => {
     const shape: object = 'shape' in schema ? schema.shape : schema.in.shape;
     const known = new Set(Object.keys(shape));
     for (const key of Object.keys(service?.environment ?? {})) expect(known, `${name}: ${key}`).toContain(key);
+  });
+
+  const schemas = [
+    ['ingest', IngestConfig],
+    ['accumulator', AccumulatorConfig],
+    ['alerter', AlerterConfig],
+  ] as const;
+
+  it.each(schemas)(
+    'gives %s its tokens whenever its config takes any, and refuses to start without them',
+    (name, schema) => {
+      const shape: object = 'shape' in schema ? schema.shape : schema.in.shape;
+      const tokenSettings = Object.keys(shape).filter((k) => /_TOKENS(_FILE)?$/.test(k));
+      const env = compose.services[name]?.environment ?? {};
+      if (tokenSettings.length === 0) return;
+      const given = tokenSettings.filter((k) => env[k] !== undefined);
+      expect(given, `${name} sets none of ${tokenSettings.join(', ')}`).toHaveLength(1);
+      // `${VAR:?message}`: compose stops with the message when VAR is unset, instead of a service that
+      // answers 401 to every call.
+      expect(env[given[0]!]).toMatch(/^\$\{[A-Z_]+:\?[^}]+\}$/);
+    },
+  );
+
+  it('points only to files that exist', () => {
+    const comments = text
+      .split('\n')
+      .filter((line) => line.trimStart().startsWith('#'))
+      .join('\n');
+    const paths = [...comments.matchAll(/[\w.-]+(?:\/[\w.-]+)+\.(?:ts|sh|md|yml|json)\b/g)].map((m) => m[0]);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const path of paths) expect(existsSync(join(root, path)), path).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-// Wait on a real condition, never a fixed sleep (conventions.md, habit 9).
+// Wait on a real condition, never a fixed sleep: a sleep is either too short on a loaded machine or wasted time.
 
 export async function waitFor<T>(
   what: string,

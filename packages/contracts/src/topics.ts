@@ -26,6 +26,15 @@ export function streetQueueName(streetCode: string): string {
 }
 
 /**
+ * The street directory, under the BullMQ prefix: a Redis set of every street code whose queue has had an
+ * alert (`<prefix>:alerts.streets`), and a pub/sub channel of the same name on which the producer announces
+ * a street when it first adds to its queue, so the consumer starts on that queue at once.
+ */
+export function streetDirectoryKey(queuePrefix: string): string {
+  return `${queuePrefix}:alerts.streets`;
+}
+
+/**
  * Alerts for a person with claims but no registry record (a household of one): no street is known, so they go
  * to this queue (under the same prefix) for the district supervisors to route, never dropped. Same job data
  * as a street alert, with `householdId` = the person pseudonym, `streetCode` "" and `districtCode` null.

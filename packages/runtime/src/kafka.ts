@@ -1,26 +1,16 @@
 // Kafka clients for the services: kafkajs with its log lines sent to pino, and topic creation.
-import { Kafka, logLevel, type ITopicConfig, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
 import type { Logger } from 'pino';
 import { TOPICS } from '@warnline/contracts';
-
-const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
+import { kafkaLogCreator } from './logger.ts';
 
 export function createKafka(options: { brokers: string[]; clientId: string; logger: Logger }): Kafka {
-  const log = options.logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 200, retries: 8 },
-    logCreator: () => (entry: LogEntry) => {
-      const { message, ...extra } = entry.log;
-      log[levelNames[entry.level] ?? 'info']({ namespace: entry.namespace, ...extra }, message);
-    },
+    logCreator: kafkaLogCreator(options.logger),
   });
 }
 

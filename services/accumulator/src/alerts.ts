@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import {
   alertJobId,
   alertPriority,
+  streetDirectoryKey,
   streetQueueName,
   UNROUTED_ALERT_QUEUE,
   type AlertJobData,
@@ -21,6 +22,8 @@ export function alertWarnings(warnings: readonly DecisionWarning[]): NonNullable
 
 export class AlertPublisher {
   private readonly queues = new Map<string, Queue>();
+  /** Streets this process has announced in the street directory (once each is enough). */
+  private readonly announced = new Set<string>();
 
   constructor(
     private readonly connection: Redis,
@@ -49,6 +52,18 @@ export class AlertPublisher {
       removeOnComplete: false,
       removeOnFail: false,
     });
+    if (data.streetCode) await this.announce(data.streetCode);
+  }
+
+  /**
+   * Records the street in the directory and tells a running alerter, so the first alert of a new street is
+   * consumed at once instead of at the alerter's next sweep. After the add: the announced queue has its job.
+   */
+  private async announce(street: string): Promise<void> {
+    if (this.announced.has(street)) return;
+    const key = streetDirectoryKey(this.prefix);
+    await this.connection.multi().sadd(key, street).publish(key, street).exec();
+    this.announced.add(street);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 // Composition root of the accumulator: config, then clients, then handlers; SIGTERM drains and closes.
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import type { KafkaMessage } from 'kafkajs';
 import { shanghaiDate } from '@warnline/contracts';
@@ -99,7 +99,10 @@ const rollover = config.ROLLOVER_ENABLED
     })
   : null;
 
-const health = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true });
+const health = Fastify({
+  loggerInstance: logger as FastifyBaseLogger,
+  logController: new LogController({ disableRequestLogging: true }),
+});
 // Degraded (still 200: a restart would not help) once a record was parked, until an operator has replayed
 // it and restarted the instance; the parked topic keeps every parked record across restarts.
 health.get('/healthz', async () => {

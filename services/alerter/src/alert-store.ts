@@ -10,6 +10,7 @@ import {
   type AlertState,
   type Breach,
 } from '@warnline/contracts';
+import { maskIdentityNumbers } from './identity-mask.ts';
 import { ALERT_LEVELS, formatAlertId, streetOfAlert, type Keys } from './keys.ts';
 import { TRANSITIONS, nextStates, type TransitionRequest } from './lifecycle.ts';
 import {
@@ -145,7 +146,9 @@ export class AlertStore {
       request.to,
       t.action,
       request.outcome ?? '',
-      request.note?.trim() ?? '',
+      // The note is the one free text a person types; identity numbers in it are masked before anything
+      // (record, history, outbox, audit, referral) holds it.
+      maskIdentityNumbers(request.note?.trim() ?? ''),
       actor.name,
       actor.role,
       now.toISOString(),

@@ -1,4 +1,5 @@
-// The only place the alerter reads the environment (conventions.md, habit 2).
+// The only place the alerter reads the environment: parsed once at start, so a bad value stops the process
+// before it touches Redis or Kafka, and everything else receives typed values.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { brokerList, logLevelSchema, parseEnv, port } from '@warnline/runtime';
@@ -47,7 +48,7 @@ export const ConfigSchema = z
     REDIS_URL: z.string().url(),
     /** Prefix of every Redis key of the alert records (`<prefix>:alerter:{st:<street>}:…`). Default wl. */
     REDIS_PREFIX: z.string().min(1).default('wl'),
-    /** BullMQ prefix of the alert, district, charity and timer queues (contracts.md). Default warnline. */
+    /** BullMQ prefix of the alert, district, charity and timer queues (an interface street offices integrate against). Default warnline. */
     QUEUE_PREFIX: z.string().min(1).default('warnline'),
     /** Kafka bootstrap servers, comma-separated, for alerts.audit.v1. Required. */
     KAFKA_BROKERS: brokerList,
@@ -68,7 +69,7 @@ export const ConfigSchema = z
     ALERTER_TOKENS_FILE: z.string().optional(),
     /**
      * Street codes whose queues are consumed from the start, comma-separated. Default: none; streets are
-     * then found by discovery (ALERTER_DISCOVERY_INTERVAL_MS) and remembered in Redis.
+     * then found through the street directory (and the sweep) and remembered in Redis.
      */
     ALERTER_STREETS: z
       .string()
@@ -83,8 +84,9 @@ export const ConfigSchema = z
         return list;
       }),
     /**
-     * How often to look for street queues not consumed yet (a SCAN for `<QUEUE_PREFIX>:alerts.street.*:meta`).
-     * Default 30000 ms; 0 turns discovery off (then only ALERTER_STREETS and remembered streets are consumed).
+     * How often to sweep for street queues not consumed yet (a SCAN for `<QUEUE_PREFIX>:alerts.street.*:meta`).
+     * New streets are found at once through the street directory the producer announces them in; the sweep
+     * is a safety net for queues nobody announced. Default 30000 ms; 0 turns the sweep off.
      */
     ALERTER_DISCOVERY_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
     /** Time limit to acknowledge a new alert, in seconds. Default 172800 (48 hours). */

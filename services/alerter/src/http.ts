@@ -1,7 +1,17 @@
 // The caseworker API (fastify, zod), /metrics, /healthz and bull-board. Every /v1 and /admin route needs
 // a token; a street token reaches only its street's alerts, a district token the alerts of its streets,
 // an admin token everything. Errors carry the stable codes of ALERT_API_ERRORS.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+//
+// Authorisation is attached to routes, never to URL prefixes: the guarded routes live in encapsulated
+// plugins whose onRequest hook runs for every route the router matched there, however the client spelled
+// the path (the router decodes percent-encoding, so a string test on the raw URL can be walked around).
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { ALERT_API_ERRORS, ALERT_OUTCOMES, ALERT_STATES, type AlertApiErrorCode } from '@warnline/contracts';
@@ -64,21 +74,9 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   const { store, auth } = deps;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // No per-request log lines: they would carry URLs and headers (tokens) we would rather not keep.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-  });
-
-  // Authentication for everything under /v1 and /admin; /healthz and /metrics are open (counts only).
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/v1/') && !request.url.startsWith('/admin')) return;
-    const principal = auth.authenticate(request.headers.authorization);
-    if (principal === null) {
-      if (request.url.startsWith('/admin')) void reply.header('www-authenticate', 'Basic realm="warnline alerter"');
-      return sendError(reply, new ApiError('UNAUTHENTICATED'));
-    }
-    principals.set(request, principal);
-    if (request.url.startsWith('/admin') && principal.role !== 'admin')
-      return sendError(reply, new ApiError('FORBIDDEN'));
   });
 
   app.setErrorHandler((err: unknown, request, reply) => {
@@ -96,6 +94,26 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     void reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
+
+  /** onRequest hook of the caseworker API: a known token, of any role. */
+  const requireToken = async (request: FastifyRequest, reply: FastifyReply) => {
+    const principal = auth.authenticate(request.headers.authorization);
+    if (principal === null) return sendError(reply, new ApiError('UNAUTHENTICATED'));
+    principals.set(request, principal);
+    return undefined;
+  };
+
+  /** onRequest hook of bull-board: the admin token, as a bearer or (from a browser) as a Basic password. */
+  const requireAdmin = async (request: FastifyRequest, reply: FastifyReply) => {
+    const principal = auth.authenticate(request.headers.authorization);
+    if (principal === null) {
+      void reply.header('www-authenticate', 'Basic realm="warnline alerter"');
+      return sendError(reply, new ApiError('UNAUTHENTICATED'));
+    }
+    if (principal.role !== 'admin') return sendError(reply, new ApiError('FORBIDDEN'));
+    principals.set(request, principal);
+    return undefined;
+  };
 
   /** Throws FORBIDDEN unless the principal may reach the street. */
   async function authorizeStreet(request: FastifyRequest, streetCode: string): Promise<void> {
@@ -116,62 +134,68 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     await authorizeStreet(request, street);
   }
 
-  app.get('/v1/streets/:streetCode/alerts', async (request) => {
-    const { streetCode } = parse(StreetParams, request.params);
-    await authorizeStreet(request, streetCode);
-    const query = parse(ListQuery, request.query);
-    const page = await store.list(streetCode, query.state, query.offset, query.limit);
-    return { streetCode, state: query.state, offset: query.offset, limit: query.limit, ...page };
-  });
+  void app.register(async (api) => {
+    api.addHook('onRequest', requireToken);
 
-  app.get('/v1/alerts/:alertId', async (request) => {
-    const { alertId } = parse(AlertParams, request.params);
-    await authorizeAlert(request, alertId);
-    const alert = await store.get(alertId);
-    if (alert === null) throw new ApiError('NOT_FOUND');
-    return alert;
-  });
-
-  app.get('/v1/alerts/:alertId/history', async (request) => {
-    const { alertId } = parse(AlertParams, request.params);
-    await authorizeAlert(request, alertId);
-    const history = await store.history(alertId);
-    if (history.length === 0) throw new ApiError('NOT_FOUND');
-    return { alertId, history };
-  });
-
-  app.post('/v1/alerts/:alertId/transitions', async (request) => {
-    const { alertId } = parse(AlertParams, request.params);
-    await authorizeAlert(request, alertId);
-    const body = parse(TransitionBody, request.body ?? {});
-    const problem = checkRequest(body);
-    if (problem) throw new ApiError(problem);
-    const principal = principalOf(request);
-    if (principal === null) throw new ApiError('UNAUTHENTICATED');
-    const result = await store.transition(alertId, body, { name: principal.name, role: principal.role }, new Date());
-    if (result.kind === 'not-found') throw new ApiError('NOT_FOUND');
-    if (result.kind === 'wrong-state') {
-      const state = result.state as (typeof ALERT_STATES)[number];
-      throw new ApiError(
-        'INVALID_TRANSITION',
-        { state, to: body.to, allowed: nextStates(state) },
-        `the alert is ${state}; ${body.to} needs it to be ${TRANSITIONS[body.to].from}`,
-      );
-    }
-    const event = await deps.effects.run(result.event).catch((err: unknown) => {
-      // The transition is stored (with its event in the outbox); the relay finishes the side effects.
-      request.log.warn({ err, alertId }, 'side effects deferred to the outbox relay');
-      return null;
+    api.get('/v1/streets/:streetCode/alerts', async (request) => {
+      // Scope first, on the path as routed: a malformed code outside the token's scope is refused, not
+      // described (400 would tell a neighbour's caseworker more than 403 does).
+      await authorizeStreet(request, (request.params as { streetCode?: string }).streetCode ?? '');
+      const { streetCode } = parse(StreetParams, request.params);
+      const query = parse(ListQuery, request.query);
+      const page = await store.list(streetCode, query.state, query.offset, query.limit);
+      return { streetCode, state: query.state, offset: query.offset, limit: query.limit, ...page };
     });
-    const seconds = (Date.now() - result.openedAtMs) / 1000;
-    const level = event?.level ?? (await store.get(alertId))?.level ?? 'watch';
-    deps.metrics.event(TRANSITIONS[body.to].action);
-    if (body.to === 'acknowledged') deps.metrics.acknowledged(level, seconds);
-    if (body.to === 'closed') deps.metrics.closed(level, seconds);
-    return store.get(alertId);
+
+    api.get('/v1/alerts/:alertId', async (request) => {
+      const { alertId } = parse(AlertParams, request.params);
+      await authorizeAlert(request, alertId);
+      const alert = await store.get(alertId);
+      if (alert === null) throw new ApiError('NOT_FOUND');
+      return alert;
+    });
+
+    api.get('/v1/alerts/:alertId/history', async (request) => {
+      const { alertId } = parse(AlertParams, request.params);
+      await authorizeAlert(request, alertId);
+      const history = await store.history(alertId);
+      if (history.length === 0) throw new ApiError('NOT_FOUND');
+      return { alertId, history };
+    });
+
+    api.post('/v1/alerts/:alertId/transitions', async (request) => {
+      const { alertId } = parse(AlertParams, request.params);
+      await authorizeAlert(request, alertId);
+      const body = parse(TransitionBody, request.body ?? {});
+      const problem = checkRequest(body);
+      if (problem) throw new ApiError(problem);
+      const principal = principalOf(request);
+      if (principal === null) throw new ApiError('UNAUTHENTICATED');
+      const result = await store.transition(alertId, body, { name: principal.name, role: principal.role }, new Date());
+      if (result.kind === 'not-found') throw new ApiError('NOT_FOUND');
+      if (result.kind === 'wrong-state') {
+        const state = result.state as (typeof ALERT_STATES)[number];
+        throw new ApiError(
+          'INVALID_TRANSITION',
+          { state, to: body.to, allowed: nextStates(state) },
+          `the alert is ${state}; ${body.to} needs it to be ${TRANSITIONS[body.to].from}`,
+        );
+      }
+      const event = await deps.effects.run(result.event).catch((err: unknown) => {
+        // The transition is stored (with its event in the outbox); the relay finishes the side effects.
+        request.log.warn({ err, alertId }, 'side effects deferred to the outbox relay');
+        return null;
+      });
+      const seconds = (Date.now() - result.openedAtMs) / 1000;
+      const level = event?.level ?? (await store.get(alertId))?.level ?? 'watch';
+      deps.metrics.event(TRANSITIONS[body.to].action);
+      if (body.to === 'acknowledged') deps.metrics.acknowledged(level, seconds);
+      if (body.to === 'closed') deps.metrics.closed(level, seconds);
+      return store.get(alertId);
+    });
   });
 
-  registerBoard(app, deps.queues);
+  registerBoard(app, deps.queues, requireAdmin);
   return app;
 }
 

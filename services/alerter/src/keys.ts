@@ -1,4 +1,5 @@
-// Every Redis key of the alerter's records, built here and nowhere else (conventions.md, habit 4).
+// Every Redis key of the alerter's records, built here and nowhere else, so the hash tags that keep a street's
+// keys in one Redis Cluster slot cannot be forgotten by a caller.
 // A street's keys share the hash tag {st:<streetCode>}: every Lua script touches the keys of one street
 // only, so every script stays valid on Redis Cluster. The BullMQ queues live under QUEUE_PREFIX and are
 // named by @warnline/contracts, not here.

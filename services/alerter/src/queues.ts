@@ -1,6 +1,6 @@
 // The BullMQ queues the alerter adds to or shows: street queues (bull-board), district queues
 // (escalations), referrals.charity and the timer queue. One Queue object per name, made on first use, all on
-// the BullMQ connection (never the store's: conventions.md, "patterns to avoid").
+// the BullMQ connection, never the store's: a burst of queue traffic then never delays a caseworker's request.
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 

@@ -1,4 +1,5 @@
-// Lua scripts, registered once per connection and called through typed wrappers (conventions.md, habit 5).
+// Lua scripts, registered once per connection and called through typed wrappers, so a caller cannot get the
+// key order or the reply shape wrong.
 // The status codes of every script's "Returns" header are mapped here and nowhere else.
 import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';

@@ -3,12 +3,15 @@
 // names the alert (street systems follow that with QueueEvents, see the README). Which streets:
 //   - ALERTER_STREETS from configuration,
 //   - streets remembered in Redis (every street that ever had an alert),
-//   - discovery: a periodic SCAN for the queues' meta keys, so a street whose first alert arrives while
-//     the alerter runs is picked up without a restart.
+//   - the street directory the producer keeps (a set, read at start and after every reconnect) and the
+//     announcements it publishes when a street's queue gets its first alert: a new street is consumed at
+//     once, without a restart and without waiting for a sweep,
+//   - a periodic SCAN for the queues' meta keys, a safety net for queues filled by a producer that does not
+//     announce (or an announcement lost while the alerter was disconnected and the directory emptied).
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { AlertJobDataSchema, streetQueueName, type AlertJobData } from '@warnline/contracts';
+import { AlertJobDataSchema, streetDirectoryKey, streetQueueName, type AlertJobData } from '@warnline/contracts';
 import type { AlertStore, Limits } from './alert-store.ts';
 import type { Effects } from './effects.ts';
 import { ALERT_LEVELS, type AlertLevel } from './keys.ts';
@@ -28,7 +31,7 @@ const RETRY_DELAY_MS = 2_000;
 export interface StreetConsumerDeps {
   /** BullMQ's connection (each Worker adds its own blocking connection). */
   connection: Redis;
-  /** The store's connection, for the discovery SCAN. */
+  /** The store's connection, for the street directory and the discovery SCAN (duplicated to subscribe). */
   redis: Redis;
   prefix: string;
   store: AlertStore;
@@ -44,6 +47,7 @@ export interface StreetConsumerDeps {
 export class StreetConsumers {
   private readonly workers = new Map<string, Worker<AlertJobData, StreetJobResult>>();
   private timer: NodeJS.Timeout | undefined;
+  private subscriber: Redis | undefined;
   private discovering: Promise<void> | undefined;
   private closed = false;
 
@@ -52,6 +56,7 @@ export class StreetConsumers {
   async start(): Promise<void> {
     for (const street of this.deps.configured) this.ensure(street);
     for (const street of (await this.deps.store.knownStreets()).keys()) this.ensure(street);
+    await this.follow();
     if (this.deps.discoveryIntervalMs > 0) {
       await this.discover();
       this.timer = setInterval(() => {
@@ -121,6 +126,37 @@ export class StreetConsumers {
     }
   }
 
+  /**
+   * Subscribes to the producer's announcements, then reads the directory, so that no street announced in
+   * between is missed. ioredis resubscribes after a reconnect; the directory is read again then, for the
+   * announcements made while the connection was down.
+   */
+  private async follow(): Promise<void> {
+    const key = streetDirectoryKey(this.deps.prefix);
+    const subscriber = this.deps.redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('message', (channel: string, street: string) => {
+      if (channel === key) this.ensure(street);
+    });
+    subscriber.on('error', (err) => this.deps.logger.warn({ err }, 'street announcements: connection error'));
+    let first = true;
+    subscriber.on('ready', () => {
+      if (first) return;
+      void this.readDirectory(key);
+    });
+    await subscriber.subscribe(key);
+    first = false;
+    await this.readDirectory(key);
+  }
+
+  private async readDirectory(key: string): Promise<void> {
+    try {
+      for (const street of await this.deps.redis.smembers(key)) this.ensure(street);
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'reading the street directory failed; the sweep is the safety net');
+    }
+  }
+
   /** SCAN for street queues that exist in Redis but have no worker yet. */
   async discover(): Promise<void> {
     const glob = `${this.deps.prefix.replace(/[*?[\]\\]/g, '\\$&')}:alerts.street.*:meta`;
@@ -140,6 +176,7 @@ export class StreetConsumers {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
+    await this.subscriber?.quit().catch(() => undefined);
     await this.discovering;
     await Promise.all([...this.workers.values()].map((w) => w.close()));
   }

@@ -6,9 +6,10 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { freePort } from '@warnline/infra';
 import { oldestRetainedMonth, type ClaimEvent, type DeadLetter, type HouseholdEvent } from '@warnline/contracts';
-import { ensureTopics, topicNames, topicSpecs, type TopicNames } from '@warnline/runtime';
+import { topicNames, topicSpecs, type TopicNames } from '@warnline/runtime';
 import { consumerLag } from '../../../../test/support/lag.ts';
 import { uniqueId, uniqueNamespace } from '../../../../test/support/names.ts';
+import { createTestTopics } from '../../../../test/support/topics.ts';
 import { startService, type RunningService } from '../../../../test/support/services.ts';
 import { waitFor } from '../../../../test/support/wait.ts';
 import { createKeys, type Keys } from '../../src/keys.ts';
@@ -42,7 +43,7 @@ export class Harness {
   }
 
   async setup(): Promise<void> {
-    await ensureTopics(this.kafka, topicSpecs(this.topics, this.partitions));
+    await createTestTopics(this.kafka, topicSpecs(this.topics, this.partitions));
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
   }
