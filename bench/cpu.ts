@@ -1,6 +1,6 @@
 // Where the two cores went while a phase ran: the service processes (from /proc/<pid>/stat), Redis (INFO cpu),
 // this bench process, and the whole machine (/proc/stat). What is left of the machine's busy time is the
-// Kafka broker and anything else on the box (other engineers' work): the evidence for "what bounds it".
+// Kafka broker and anything else on the box (other workloads): the evidence for "what bounds it".
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 

@@ -1,5 +1,5 @@
 // The result of a run: one object, printed as a table on stdout and written as JSON for tools that track
-// the numbers over time (issue 7 names the fields: accumulator.claimsPerSec, naive.claimsPerSec,
+// the numbers over time (stable field names: accumulator.claimsPerSec, naive.claimsPerSec,
 // ingest.claimsPerSec, latency.p50Ms, latency.p99Ms, redis.bytesPerPerson, redis.bytesPerDedupClaim,
 // totalsMatch, claims).
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // Names, service environments and cleanup of one benchmark run. Every phase gets its own topic namespace,
 // consumer groups, Redis key prefix and BullMQ prefix (the broker and Redis are shared with tests and other
-// engineers' work), and everything the run created is deleted at the end, kept only with --keep.
+// workloads), and everything the run created is deleted at the end, kept only with --keep.
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { topicNames, type TopicNames } from '@warnline/runtime';

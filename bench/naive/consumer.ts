@@ -1,8 +1,9 @@
-// The naive accumulator, the baseline of issue 7: what a first version would do. kafkajs eachMessage (one
-// message at a time), the message parsed and checked at the edge with the contract's zod schema, the claim's
-// fen and fingerprint computed, then ONE awaited Redis call per claim (a Lua script that records the claimId
-// and adds to the month bucket). No household evaluation: the naive path does strictly less work per claim
-// than the accumulator, so the measured ratio understates the gain, never overstates it.
+// The naive accumulator, the baseline the accumulator's throughput is compared with: what a first
+// version would do. kafkajs eachMessage (one message at a time), the message parsed and checked at the edge
+// with the contract's zod schema, the claim's fen and fingerprint computed, then ONE awaited Redis call per
+// claim (a Lua script that records the claimId and adds to the month bucket). No household evaluation: the
+// naive path does strictly less work per claim than the accumulator, so the measured ratio understates the
+// gain, never overstates it.
 //
 // Run as its own process by bench/run.ts, like the accumulator, with:
 //   KAFKA_BROKERS, REDIS_URL, NAIVE_TOPIC, NAIVE_GROUP, NAIVE_PREFIX

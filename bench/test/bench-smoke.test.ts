@@ -1,4 +1,4 @@
-// The benchmark's smoke run as a test (issue 7): `npm run bench -- --smoke` against the broker and Redis of
+// The benchmark's smoke run as a test: `npm run bench -- --smoke` against the broker and Redis of
 // the integration tier. It checks that every measurement ran and that the totals in Redis equal the totals of
 // the generated claims to the fen. It asserts no speed: CI machines differ, and a test that fails on a busy
 // box teaches people to ignore it.

@@ -1,4 +1,4 @@
-// Walking skeleton (issue 2): a claim POSTed to ingest reaches Kafka, the accumulator adds it to a Redis
+// Walking skeleton: a claim POSTed to ingest reaches Kafka, the accumulator adds it to a Redis
 // total, and a BullMQ job appears in the street queue — three services as separate processes, a real
 // broker, a real Redis.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -20,7 +20,7 @@ describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → R
   let ingest: RunningService;
   let alerter: RunningService;
   let redis: Redis;
-  // Ingest refuses requests without a bearer token (issue 4): one hospital token, one registry token.
+  // Ingest refuses requests without a bearer token: one hospital token, one registry token.
   const hospitalToken = uniqueId('hospital-token-0123456789');
   const registryToken = uniqueId('registry-token-0123456789');
   const caseworkerToken = uniqueId('street-token-0123456789');
