@@ -1,5 +1,5 @@
 // Lint: type-aware rules that catch what tests miss in async code (floating promises), and the purity
-// boundary of packages/rules (conventions.md, habit 1).
+// boundary of packages/rules.
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    // The rules are pure: data in, data out. No I/O, no clock, no environment (conventions.md, habit 1).
+    // The rules are pure: data in, data out. No I/O, no clock, no environment.
     files: ['packages/rules/src/**/*.ts'],
     ignores: ['packages/rules/src/cli/**'],
     rules: {
@@ -50,8 +50,7 @@ export default tseslint.config(
                 '@warnline/runtime',
                 '@warnline/infra',
               ],
-              message:
-                'packages/rules is pure: no I/O imports (conventions.md habit 1). Put I/O in src/cli or a service.',
+              message: 'packages/rules is pure: no I/O imports. Put I/O in src/cli or a service.',
             },
           ],
         },

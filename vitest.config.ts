@@ -1,4 +1,4 @@
-// Three tiers (conventions.md, habit 9): pure unit tests (no services), integration tests per service
+// Three tiers: pure unit tests (no services), integration tests per service
 // against a real Kafka and Redis, end-to-end tests across the services. Only the last two need the global
 // setup that finds or starts the broker and Redis.
 import { defineConfig } from 'vitest/config';

@@ -1,5 +1,5 @@
 // Finds or starts the real Kafka broker and Redis that tests, the demo and the benchmark run against.
-// One decision, in this order (issue 2):
+// One decision, in this order:
 //   1. from the environment: KAFKA_BROKERS / REDIS_URL, when given;
 //   2. testcontainers, when a Docker engine answers (apache/kafka image of the same version);
 //   3. the scripts in infra/: the broker from Maven Central (infra/kafka.sh), and Redis on 127.0.0.1:6379

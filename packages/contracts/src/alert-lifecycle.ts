@@ -1,4 +1,4 @@
-// The caseworker's side of an alert (issue 6): lifecycle states, outcomes, the audit event on
+// The caseworker's side of an alert: lifecycle states, outcomes, the audit event on
 // alerts.audit.v1, the jobs the alerter adds to district and charity queues, and the stable error codes of
 // the alerter's HTTP API. Street-office systems, district dashboards and the charity platform integrate
 // against these: add, never rename.

@@ -1,4 +1,4 @@
-// The claim of contracts.md: one settlement (or its reversal) from a hospital HIS, as it arrives (raw,
+// The claim of docs/contracts.md: one settlement (or its reversal) from a hospital HIS, as it arrives (raw,
 // with the resident identity number) and as it travels downstream (pseudonymised).
 import { z } from 'zod';
 import { coded } from './errors.ts';
@@ -48,7 +48,7 @@ export const InstitutionSchema = z.object({
     .refine((n) => n === 1 || n === 2 || n === 3, coded('INVALID_ENUM', 'institution.level must be 1, 2 or 3')),
 });
 
-/** The amount identity of contracts.md, in integer fen so it is exact. */
+/** The amount identity of docs/contracts.md, in integer fen so it is exact. */
 export function amountIdentityHolds(a: Amounts): boolean {
   const parts = [a.basicFund, a.criticalIllness, a.supplementary, a.assistance, a.personalAccount, a.cash];
   return parts.reduce((sum, v) => sum + yuanToFen(v), 0) === yuanToFen(a.total);

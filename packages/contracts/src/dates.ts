@@ -1,4 +1,4 @@
-// Calendar helpers. The calendar is Asia/Shanghai (contracts.md, Conventions): China has had no daylight
+// Calendar helpers. The calendar is Asia/Shanghai (docs/contracts.md, Conventions): China has had no daylight
 // saving since 1991, so Shanghai time is UTC+08:00 all year and a fixed offset is exact.
 
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -47,7 +47,7 @@ export function monthsBetween(from: string, to: string): number {
 }
 
 /**
- * Months of claims the accumulator keeps, by default: the 12-month window of contracts.md plus 2 months of
+ * Months of claims the accumulator keeps, by default: the 12-month window of docs/contracts.md plus 2 months of
  * margin, so that a claim settled late (or a reversal of one) still finds its month while it can matter.
  * Ingest refuses older service dates with SERVICE_DATE_TOO_OLD; both services read RETENTION_MONTHS.
  */

@@ -1,4 +1,4 @@
-// The household record of contracts.md, from the civil-affairs registry, raw and pseudonymised.
+// The household record of docs/contracts.md, from the civil-affairs registry, raw and pseudonymised.
 import { z } from 'zod';
 import { coded } from './errors.ts';
 import { idString, instant, pseudonym, yuan, PERSON_ID_TYPES } from './claim.ts';

@@ -13,9 +13,9 @@ export * from './claim-record.ts';
 
 import { RawClaimSchema, type RawClaim } from './claim.ts';
 import { RawHouseholdSchema, type RawHousehold } from './household.ts';
-/** The claim of contracts.md as received (alias of RawClaimSchema). */
+/** The claim of docs/contracts.md as received (alias of RawClaimSchema). */
 export const ClaimSchema = RawClaimSchema;
 export type Claim = RawClaim;
-/** The household of contracts.md as received (alias of RawHouseholdSchema). */
+/** The household of docs/contracts.md as received (alias of RawHouseholdSchema). */
 export const HouseholdSchema = RawHouseholdSchema;
 export type Household = RawHousehold;

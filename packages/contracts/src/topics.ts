@@ -1,4 +1,4 @@
-// Kafka topics and BullMQ queue names of contracts.md. Services take the topic names from their config
+// Kafka topics and BullMQ queue names of docs/contracts.md. Services take the topic names from their config
 // (tests use unique names); these are the defaults and the names other systems integrate against.
 
 export const TOPICS = {

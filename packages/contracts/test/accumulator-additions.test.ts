@@ -1,4 +1,4 @@
-// Additions for the accumulator (issue 5): dead-letter codes for reversals without effect, and the queue of
+// Additions for the accumulator: dead-letter codes for reversals without effect, and the queue of
 // alerts that have no street.
 import { describe, expect, it } from 'vitest';
 import { DeadLetterSchema, REJECTION_CODES, UNROUTED_ALERT_QUEUE, streetQueueName } from '../src/index.ts';

@@ -29,7 +29,7 @@ const event = {
 };
 
 describe('alert lifecycle contract', () => {
-  it('has the states and outcomes of issue 6', () => {
+  it('has the states and outcomes', () => {
     expect(ALERT_STATES).toEqual(['new', 'acknowledged', 'investigating', 'closed']);
     expect(ALERT_OUTCOMES).toEqual([
       'assistance-granted',

@@ -1,4 +1,4 @@
-// Additions made for services/ingest (issue 4): retention, masking inside text, request error codes,
+// Additions made for services/ingest: retention, masking inside text, request error codes,
 // dead letters, and claims whose amounts are not money.
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-// Months and dates as strings (the calendar is Asia/Shanghai, contracts.md): no Date objects, no clock.
+// Months and dates as strings (the calendar is Asia/Shanghai, docs/contracts.md): no Date objects, no clock.
 import { addMonths, isCalendarDate, monthOf } from '@warnline/contracts';
 
 export { addMonths, isCalendarDate, monthOf };
@@ -13,7 +13,7 @@ export interface Window {
 }
 
 /**
- * The 12 calendar months ending with the month of `asOf` (contracts.md "window"; the 12 months of
+ * The 12 calendar months ending with the month of `asOf` (docs/contracts.md "window"; the 12 months of
  * 沪府办规〔2022〕19号 四). A claim counts in the month of its serviceDate.
  */
 export function windowOf(asOf: string, months = 12): Window {

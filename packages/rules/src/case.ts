@@ -1,4 +1,4 @@
-// The CLI path (contracts.md "Rule evaluation"): a household record and raw claims in, one decision out.
+// The CLI path (docs/contracts.md "Rule evaluation"): a household record and raw claims in, one decision out.
 // Duplicates count once, a reversal cancels its original in full in either order, claims aggregate to the
 // same monthly usage the accumulator keeps, then evaluateHousehold decides.
 import type { Claim, Household } from '@warnline/contracts';

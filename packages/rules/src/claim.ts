@@ -1,4 +1,4 @@
-// Per-claim derivation (contracts.md "Derived per claim"): what the person bore, and the in-scope self-pay
+// Per-claim derivation (docs/contracts.md "Derived per claim"): what the person bore, and the in-scope self-pay
 // that is the base of assistance.
 import type { Decimal } from 'decimal.js';
 import { MAX_AMOUNT_YUAN, type Amounts, type VisitType } from '@warnline/contracts';

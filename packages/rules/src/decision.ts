@@ -1,5 +1,5 @@
-// The evaluation input of the accumulator and the Decision of contracts.md ("Rule evaluation"). Field names
-// of contracts.md are binding; the fields marked "added" are this package's and documented in the README.
+// The evaluation input of the accumulator and the Decision of docs/contracts.md ("Rule evaluation"). Field names
+// of docs/contracts.md are binding; the fields marked "added" are this package's and documented in the README.
 import { z } from 'zod';
 import { CATEGORIES, type Level } from '@warnline/contracts';
 import { isCalendarDate, MONTH } from './calendar.ts';

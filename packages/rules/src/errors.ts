@@ -61,7 +61,7 @@ export class RuleSetNotEffectiveError extends RulesError {
   }
 }
 
-/** A claim whose amounts break the identity of contracts.md; `problems` lists every broken rule. */
+/** A claim whose amounts break the identity of docs/contracts.md; `problems` lists every broken rule. */
 export class ClaimAmountsError extends RulesError {
   constructor(problems: readonly RulesProblem[]) {
     const first = problems[0];

@@ -1,5 +1,5 @@
 // @warnline/rules: the medical-assistance policy as versioned data and pure evaluation functions.
-// No I/O, no clock, no environment (conventions.md habit 1); the CLI in ./cli does the I/O.
+// No I/O, no clock, no environment; the CLI in ./cli does the I/O.
 export {
   getRuleSet,
   listRuleSets,

@@ -1,4 +1,4 @@
-// Decimal arithmetic for the rules (conventions.md habit 3): no binary floats, and every rounding is named.
+// Decimal arithmetic for the rules: no binary floats, and every rounding is named.
 import { Decimal } from 'decimal.js';
 
 /** A private Decimal constructor so no other module's global configuration changes our rounding. */

@@ -1,4 +1,4 @@
-// The shape of a rule set (issue 3): the policy as data, every number with the clause it comes from, or
+// The shape of a rule set: the policy as data, every number with the clause it comes from, or
 // marked as a `setting` where the documents publish none (with the chosen default and why). Parameters that
 // change by year are tables by date, so evaluating "as of" a date picks the value then in force.
 import { z } from 'zod';
@@ -76,7 +76,7 @@ export const AssistanceClassSchema = z.object({
   key: z.string().regex(/^[a-z][a-z0-9-]*$/),
   /** The class as the documents name it. */
   name: text,
-  /** Household categories (contracts.md) that fall in this class. */
+  /** Household categories (docs/contracts.md) that fall in this class. */
   categories: z.array(z.enum(CATEGORIES)).min(1),
   inpatient: CitedSchema,
   outpatient: CitedSchema,
@@ -136,7 +136,7 @@ export const RuleSetSchema = z
       charityCitation: text,
       charityWhy: text,
     }),
-    /** The level each finding raises (contracts.md: none < watch < warning < action). */
+    /** The level each finding raises (docs/contracts.md: none < watch < warning < action). */
     levels: z.object({
       EXPENDITURE_POVERTY_1: LevelSchema,
       EXPENDITURE_POVERTY_2: LevelSchema,

@@ -1,4 +1,4 @@
-// evaluateCase: dedup by claimId, conflicts, reversals in either order, members (contracts.md).
+// evaluateCase: dedup by claimId, conflicts, reversals in either order, members (docs/contracts.md).
 import { describe, expect, it } from 'vitest';
 import { aggregateClaims, evaluateHousehold, getRuleSet, RulesError, RuleSetNotEffectiveError } from '../src/index.ts';
 import { claim, claimWarnings, evalCase, household, P1, P2, reversalOf, usage } from './helpers.ts';

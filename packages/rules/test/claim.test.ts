@@ -1,4 +1,4 @@
-// Per-claim derivation (contracts.md "Derived per claim") and the amount identity.
+// Per-claim derivation (docs/contracts.md "Derived per claim") and the amount identity.
 import { describe, expect, it } from 'vitest';
 import { ClaimAmountsError, claimAmountProblems, deriveClaim, RulesError, VISIT_CLASS } from '../src/index.ts';
 import { claim } from './helpers.ts';
@@ -20,7 +20,7 @@ const contractExample = {
 };
 
 describe('deriveClaim', () => {
-  it('the example of contracts.md: burden 5000, self-pay 10000 − 6500 − 500 = 3000', () => {
+  it('the example of docs/contracts.md: burden 5000, self-pay 10000 − 6500 − 500 = 3000', () => {
     const d = deriveClaim(contractExample);
     expect(d.personalBurden.toFixed(2)).toBe('5000.00');
     expect(d.selfPay.toFixed(2)).toBe('3000.00');

@@ -1,4 +1,4 @@
-// The CLI of contracts.md: `warnline rules eval` and `warnline rules list`, in-process and as a process.
+// The CLI of docs/contracts.md: `warnline rules eval` and `warnline rules list`, in-process and as a process.
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

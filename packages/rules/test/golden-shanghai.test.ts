@@ -115,7 +115,7 @@ describe('沪府办规〔2022〕19号 四, first kind: the burden pushes monthly
   });
 });
 
-describe('the window: 12 calendar months ending with the month of asOf, by service date (contracts.md; 沪府办规〔2022〕19号 四)', () => {
+describe('the window: 12 calendar months ending with the month of asOf, by service date (docs/contracts.md; 沪府办规〔2022〕19号 四)', () => {
   it('counts 2023-07-01 and 2024-06-30, not 2023-06-30 nor 2024-07-01', () => {
     const claims = [
       claim({ date: '2023-06-30', burden: '1000.00' }),
@@ -136,7 +136,7 @@ describe('the window: 12 calendar months ending with the month of asOf, by servi
   });
 });
 
-describe('reversals and duplicates (contracts.md)', () => {
+describe('reversals and duplicates (docs/contracts.md)', () => {
   it('a reversal before its original cancels it', () => {
     const original = claim({ burden: '24000.00' });
     const d = evalCase('shanghai', AS_OF, household(), [reversalOf(original), original, claim({ burden: '100.00' })]);

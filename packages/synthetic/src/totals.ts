@@ -1,6 +1,6 @@
 // What a feed must add up to, per person and month, in integer fen: the oracle that the benchmark and tests
 // check Redis against, computed from the generated claims alone (never from what a service stored).
-// The arithmetic is contracts.md "Derived per claim"; the counting rules are its delivery rules: the same
+// The arithmetic is docs/contracts.md "Derived per claim"; the counting rules are its delivery rules: the same
 // claimId counts once (first version kept), a reversal subtracts what its original added, in either order.
 import { monthOf, yuanToFen } from '@warnline/contracts';
 

@@ -10,7 +10,7 @@ describe('synthetic feed', () => {
     expect(JSON.stringify(generateFeed({ ...options, seed: 43 }))).not.toBe(JSON.stringify(generateFeed(options)));
   });
 
-  it('produces only records valid under contracts.md', () => {
+  it('produces only records valid under docs/contracts.md', () => {
     const feed = generateFeed(options);
     for (const h of feed.households) expect(RawHouseholdSchema.safeParse(h).error?.issues).toBeUndefined();
     for (const c of feed.claims) expect(RawClaimSchema.safeParse(c).error?.issues).toBeUndefined();

@@ -20,7 +20,7 @@ describe('net totals oracle', () => {
     },
   };
 
-  it('derives burden and in-scope self-pay as contracts.md does, in fen', () => {
+  it('derives burden and in-scope self-pay as docs/contracts.md does, in fen', () => {
     expect(claimFen(base.amounts)).toEqual({ burdenFen: 35_050, selfPayFen: 35_000 });
     expect(claimFen({ ...base.amounts, basicFund: '900.00' }).selfPayFen).toBe(0);
   });

@@ -32,7 +32,7 @@ export function amountsFen(claim: ClaimEvent): AmountsFen {
   ].map(yuanToFen) as unknown as AmountsFen;
 }
 
-/** contracts.md "Derived per claim", in integer fen; packages/rules' deriveClaim in Decimal gives the same. */
+/** docs/contracts.md "Derived per claim", in integer fen; packages/rules' deriveClaim in Decimal gives the same. */
 export function claimDelta(claim: ClaimEvent, fen: AmountsFen = amountsFen(claim)): ClaimDelta {
   const [, policyScope, basicFund, criticalIllness, supplementary, assistance, personalAccount, cash] = fen;
   return {

@@ -35,7 +35,7 @@ export const ConfigSchema = z.object({
   REDIS_URL: z.string().url(),
   /** Prefix of every Redis key this service owns. Default wl. */
   REDIS_PREFIX: z.string().default('wl'),
-  /** BullMQ prefix of the alert queues (contracts.md) and of the roll-over queue. Default warnline. */
+  /** BullMQ prefix of the alert queues (docs/contracts.md) and of the roll-over queue. Default warnline. */
   QUEUE_PREFIX: z.string().default('warnline'),
   /** Rule set of packages/rules used to evaluate households. Default shanghai. */
   RULE_SET: z.string().default('shanghai'),

@@ -1,4 +1,4 @@
-// Every Redis key of the accumulator, built here and nowhere else (conventions.md, habit 4).
+// Every Redis key of the accumulator, built here and nowhere else.
 // A person's keys share the hash tag {p_…}, a registry household's the tag {h:…}, a shard of the active index
 // the tag {a:…}: each Lua script touches keys of one tag only, so every script stays valid on Redis Cluster.
 // The layout and its memory are explained in the README. A person's keys are built by @warnline/contracts'

@@ -1,4 +1,4 @@
-// Lua scripts, loaded once per connection and called through typed wrappers (conventions.md, habit 5). The
+// Lua scripts, loaded once per connection and called through typed wrappers. The
 // status codes of the scripts are mapped here, once.
 import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';

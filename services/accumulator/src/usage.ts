@@ -60,7 +60,7 @@ export function evaluationHousehold(record: HouseholdEvent): EvaluationHousehold
   };
 }
 
-/** A person with claims and no registry record: a household of one, keyed by the pseudonym (contracts.md). */
+/** A person with claims and no registry record: a household of one, keyed by the pseudonym (docs/contracts.md). */
 export function soloHousehold(person: string): EvaluationHousehold {
   return {
     householdId: person,

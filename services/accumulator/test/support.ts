@@ -50,7 +50,7 @@ export function settlement(spec: ClaimSpec): ClaimEvent {
   };
 }
 
-/** The reversal of a settlement, repeating it as contracts.md requires. */
+/** The reversal of a settlement, repeating it as docs/contracts.md requires. */
 export function reversalOf(original: ClaimEvent, claimId = `${original.claimId}-R`): ClaimEvent {
   return {
     ...original,

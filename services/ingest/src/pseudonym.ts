@@ -1,4 +1,4 @@
-// Keyed pseudonyms for identity numbers (contracts.md, Conventions): the same person gets the same
+// Keyed pseudonyms for identity numbers (docs/contracts.md, Conventions): the same person gets the same
 // pseudonym in claims and registry records, and without the key nobody can go back to the number or test a
 // guess. HMAC-SHA256 truncated to 128 bits: collisions stay negligible for a country's population.
 import { createHmac } from 'node:crypto';

@@ -1,4 +1,4 @@
-// `warnline rules eval` and `warnline rules list` (contracts.md "Rule evaluation"). All I/O is passed in,
+// `warnline rules eval` and `warnline rules list` (docs/contracts.md "Rule evaluation"). All I/O is passed in,
 // so tests drive the CLI in-process; main.ts wires it to the real process.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
@@ -27,7 +27,7 @@ export const USAGE = `usage:
       Rule sets, versions and effective dates.
 `;
 
-/** The case of contracts.md: a household record and raw claims. */
+/** The case of docs/contracts.md: a household record and raw claims. */
 export const CaseSchema = z.object({
   household: HouseholdSchema,
   claims: z.array(ClaimSchema),

@@ -55,7 +55,7 @@ export const rizhao20220228: RuleSetInput = {
     months: 12,
     citation: `${DOC} 附件2 二(三)`,
     note:
-      'The Rizhao documents define no 12-month test; the monitoring window of contracts.md (12 calendar months ending ' +
+      'The Rizhao documents define no 12-month test; the monitoring window of docs/contracts.md (12 calendar months ending ' +
       'with the month of asOf) is used for the burden. Deductibles and caps run by calendar year (附件2 二(三): 按医疗年度（自然年度）计算).',
   },
   cityPerCapitaIncome: {

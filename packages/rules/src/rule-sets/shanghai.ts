@@ -43,7 +43,7 @@ export const shanghai20230701: RuleSetInput = {
     citation: `${DOC} 四`,
     note:
       '四 counts the 12 months before the month of application (申请救助之月前12个月). The monitoring window of ' +
-      'contracts.md ends with the month of asOf so this month counts at once; for an application in month M, ' +
+      'docs/contracts.md ends with the month of asOf so this month counts at once; for an application in month M, ' +
       'evaluate as of the last day of month M-1 to get exactly the 12 months of 四.',
   },
   cityPerCapitaIncome: {
