@@ -3,6 +3,8 @@
 // The status codes of every script's "Returns" header are mapped here and nowhere else.
 import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';
+import type { AlertState, Breach } from '@warnline/contracts';
+import type { AlertKeys, AlertLevel, StreetKeys } from './keys.ts';
 
 const source = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 
@@ -20,6 +22,132 @@ export function registerScripts(redis: Redis): void {
   redis.defineCommand('alerterIngestJob', { numberOfKeys: 9, lua: source('ingest-job-9') });
   redis.defineCommand('alerterTransition', { numberOfKeys: 12, lua: source('transition-12') });
   redis.defineCommand('alerterBreach', { numberOfKeys: 4, lua: source('breach-4') });
+}
+
+/** KEYS and ARGV of one script call, in the order of the script's header. */
+export interface ScriptCall {
+  keys: string[];
+  argv: string[];
+}
+
+/** What ingest-job-9.lua needs to record one street-queue job. */
+export interface IngestJobCall {
+  street: Pick<StreetKeys, 'jobs' | 'open' | 'outbox' | 'state' | 'openLevel'>;
+  alert: AlertKeys;
+  jobId: string;
+  householdId: string;
+  /** The open alert the caller saw, or a fresh id when it saw none. */
+  alertId: string;
+  /** Whether the caller saw an open alert of the household: the script refuses when that changed since. */
+  seen: 'new' | 'existing';
+  level: AlertLevel;
+  /** The job data as JSON, kept on the alert as its latest decision. */
+  dataJson: string;
+  now: Date;
+  streetCode: string;
+  districtCode: string;
+  acknowledgeDueAt: Date;
+  closeDueAt: Date;
+}
+
+export function ingestJobCall(c: IngestJobCall): ScriptCall {
+  return {
+    keys: [
+      c.street.jobs,
+      c.street.open,
+      c.alert.alert,
+      c.alert.history,
+      c.street.outbox,
+      c.street.state.new,
+      c.street.openLevel.watch,
+      c.street.openLevel.warning,
+      c.street.openLevel.action,
+    ],
+    argv: [
+      c.jobId,
+      c.householdId,
+      c.alertId,
+      c.seen,
+      c.level,
+      c.dataJson,
+      c.now.toISOString(),
+      String(c.now.getTime()),
+      c.streetCode,
+      c.districtCode,
+      c.acknowledgeDueAt.toISOString(),
+      c.closeDueAt.toISOString(),
+    ],
+  };
+}
+
+export async function ingestJob(redis: Redis, call: IngestJobCall): Promise<IngestResult> {
+  const { keys, argv } = ingestJobCall(call);
+  return ingestResult(await redis.alerterIngestJob(...keys, ...argv));
+}
+
+/** What transition-12.lua needs for one caseworker transition. */
+export interface TransitionCall {
+  street: Pick<StreetKeys, 'outbox' | 'open' | 'overdue' | 'state' | 'openLevel'>;
+  alert: AlertKeys;
+  alertId: string;
+  /** The only state the transition may start from. */
+  from: AlertState;
+  to: AlertState;
+  /** The event's action name (acknowledged | investigating | closed). */
+  action: string;
+  /** Empty for none. */
+  outcome: string;
+  /** Empty for none; already masked. */
+  note: string;
+  actorName: string;
+  actorRole: string;
+  now: Date;
+}
+
+export function transitionCall(c: TransitionCall): ScriptCall {
+  return {
+    keys: [
+      c.alert.alert,
+      c.alert.history,
+      c.street.outbox,
+      c.street.open,
+      c.street.overdue,
+      c.street.state.new,
+      c.street.state.acknowledged,
+      c.street.state.investigating,
+      c.street.state.closed,
+      c.street.openLevel.watch,
+      c.street.openLevel.warning,
+      c.street.openLevel.action,
+    ],
+    argv: [c.alertId, c.from, c.to, c.action, c.outcome, c.note, c.actorName, c.actorRole, c.now.toISOString()],
+  };
+}
+
+export async function transition(redis: Redis, call: TransitionCall): Promise<TransitionResult> {
+  const { keys, argv } = transitionCall(call);
+  return transitionResult(await redis.alerterTransition(...keys, ...argv));
+}
+
+/** What breach-4.lua needs when a time limit fires. */
+export interface BreachCall {
+  street: Pick<StreetKeys, 'outbox' | 'overdue'>;
+  alert: AlertKeys;
+  alertId: string;
+  breach: Breach;
+  now: Date;
+}
+
+export function breachCall(c: BreachCall): ScriptCall {
+  return {
+    keys: [c.alert.alert, c.alert.history, c.street.outbox, c.street.overdue],
+    argv: [c.alertId, c.breach, c.now.toISOString()],
+  };
+}
+
+export async function breach(redis: Redis, call: BreachCall): Promise<BreachResult> {
+  const { keys, argv } = breachCall(call);
+  return breachResult(await redis.alerterBreach(...keys, ...argv));
 }
 
 export type IngestResult =
