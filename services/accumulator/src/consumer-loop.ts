@@ -2,12 +2,7 @@
 // committed only after every Redis, Kafka and BullMQ write it causes is done, so a crash or a rebalance
 // replays it from the last commit; every step is idempotent, so a replay is harmless.
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import {
-  runPartitionBatches,
-  type BatchOutcome,
-  type PartitionBatch,
-  type PartitionBatchHandler,
-} from '@warnline/runtime';
+import { runPartitionBatches, type PartitionBatchHandler } from '@warnline/runtime';
 import type { Logger } from 'pino';
 import type { BatchGuard } from './batch-guard.ts';
 import type { Metrics } from './metrics.ts';
@@ -24,7 +19,7 @@ export interface ConsumerLoopDeps {
 /** Applies one batch, isolating and parking records that keep failing; throws only what a restart can cure. */
 export function createBatchHandler(deps: ConsumerLoopDeps): PartitionBatchHandler {
   const { processor, guard, metrics, logger } = deps;
-  return async function handleBatch(batch: PartitionBatch): Promise<BatchOutcome> {
+  return async (batch) => {
     const origin = { topic: batch.topic, partition: batch.partition };
     const started = performance.now();
     const kind = batch.topic === deps.topics.households ? 'household' : 'claim';

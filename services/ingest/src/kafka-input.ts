@@ -8,12 +8,7 @@
 // even that dead letter cannot be written (Kafka is down) does the batch fail, to be retried from the last
 // message written: nothing is skipped, and no single message can stop a partition.
 import type { Consumer, Kafka } from 'kafkajs';
-import {
-  runPartitionBatches,
-  type BatchOutcome,
-  type PartitionBatch,
-  type PartitionBatchHandler,
-} from '@warnline/runtime';
+import { runPartitionBatches, type PartitionBatchHandler } from '@warnline/runtime';
 import type { Logger } from 'pino';
 import type { Origin, RefusedInput } from './dead-letter.ts';
 import { countWritten, emptyOutbound, type Intake, type Outbound } from './intake.ts';
@@ -68,7 +63,7 @@ export function createBatchHandler(
   const { intake, logger, publisher } = deps;
   const now = deps.now ?? (() => new Date());
 
-  return async function handleBatch(batch: PartitionBatch): Promise<BatchOutcome> {
+  return async (batch) => {
     const { messages } = batch;
     const kind = batch.topic === deps.topics.claimsRaw ? 'claim' : 'household';
     const ctx = intake.context(now());
