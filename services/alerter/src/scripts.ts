@@ -3,8 +3,8 @@
 // The status codes of every script's "Returns" header are mapped here and nowhere else.
 import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';
-import type { AlertState, Breach } from '@warnline/contracts';
-import type { AlertKeys, AlertLevel, StreetKeys } from './keys.ts';
+import { ALERT_STATES, type AlertState, type Breach } from '@warnline/contracts';
+import { ALERT_LEVELS, type AlertKeys, type AlertLevel, type StreetKeys } from './keys.ts';
 
 const source = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 
@@ -23,6 +23,9 @@ export function registerScripts(redis: Redis): void {
   redis.defineCommand('alerterTransition', { numberOfKeys: 12, lua: source('transition-12') });
   redis.defineCommand('alerterBreach', { numberOfKeys: 4, lua: source('breach-4') });
 }
+
+/** The open-alert sets by level, lowest first: the scripts take them in that order. */
+const openLevelKeys = (street: Pick<StreetKeys, 'openLevel'>) => ALERT_LEVELS.map((level) => street.openLevel[level]);
 
 /** KEYS and ARGV of one script call, in the order of the script's header. */
 export interface ScriptCall {
@@ -59,9 +62,7 @@ export function ingestJobCall(c: IngestJobCall): ScriptCall {
       c.alert.history,
       c.street.outbox,
       c.street.state.new,
-      c.street.openLevel.watch,
-      c.street.openLevel.warning,
-      c.street.openLevel.action,
+      ...openLevelKeys(c.street),
     ],
     argv: [
       c.jobId,
@@ -112,13 +113,8 @@ export function transitionCall(c: TransitionCall): ScriptCall {
       c.street.outbox,
       c.street.open,
       c.street.overdue,
-      c.street.state.new,
-      c.street.state.acknowledged,
-      c.street.state.investigating,
-      c.street.state.closed,
-      c.street.openLevel.watch,
-      c.street.openLevel.warning,
-      c.street.openLevel.action,
+      ...ALERT_STATES.map((state) => c.street.state[state]),
+      ...openLevelKeys(c.street),
     ],
     argv: [c.alertId, c.from, c.to, c.action, c.outcome, c.note, c.actorName, c.actorRole, c.now.toISOString()],
   };
