@@ -1,5 +1,4 @@
 // Composition root of the accumulator: config, then clients, then handlers; SIGTERM drains and closes.
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import { shanghaiDate } from '@warnline/contracts';
 import { loadRuleSetRegistry } from '@warnline/rules/data-dir';
@@ -17,6 +16,7 @@ import { BatchGuard } from './batch-guard.ts';
 import { loadConfig } from './config.ts';
 import { startConsumerLoop } from './consumer-loop.ts';
 import { Evaluator } from './evaluator.ts';
+import { buildHealth } from './health.ts';
 import { createKeys } from './keys.ts';
 import { createMetrics } from './metrics.ts';
 import { parkedTopicName, parkedTopicSpec } from './parking.ts';
@@ -99,19 +99,7 @@ const rollover = config.ROLLOVER_ENABLED
     })
   : null;
 
-const health = Fastify({
-  loggerInstance: logger as FastifyBaseLogger,
-  logController: new LogController({ disableRequestLogging: true }),
-});
-// Degraded (still 200: a restart would not help) once a record was parked, until an operator has replayed
-// it and restarted the instance; the parked topic keeps every parked record across restarts.
-health.get('/healthz', async () => {
-  const parked = metrics.parkedSinceStart();
-  return { status: parked > 0 ? 'degraded' : 'ok', parked, parkedTopic };
-});
-health.get('/metrics', async (_request, reply) =>
-  reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
-);
+const health = buildHealth({ logger, metrics, parkedTopic });
 const guard = new BatchGuard({
   producer,
   parkedTopic,
