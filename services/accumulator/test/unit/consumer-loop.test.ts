@@ -30,11 +30,11 @@ function deps(guard: ConsumerLoopDeps['guard']) {
     logger: pino({ level: 'silent' }),
     metrics: { observeBatch: (kind, outcome) => void observed.push([kind, outcome]) },
     processor: {
-      households: async (messages) => {
+      households: async (messages: readonly KafkaMessage[]) => {
         calls.push(`households ${messages.map((m) => m.offset).join(',')}`);
         return {};
       },
-      claims: async (messages) => {
+      claims: async (messages: readonly KafkaMessage[]) => {
         calls.push(`claims ${messages.map((m) => m.offset).join(',')}`);
         return {};
       },
