@@ -2,7 +2,7 @@
 // key order or the reply shape wrong.
 // The status codes of every script's "Returns" header are mapped here and nowhere else.
 import { readFileSync } from 'node:fs';
-import type { Redis, Result } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { ALERT_STATES, type AlertState, type Breach } from '@warnline/contracts';
 import { ALERT_LEVELS, type AlertKeys, type AlertLevel, type StreetKeys } from './keys.ts';
 
@@ -10,13 +10,13 @@ const source = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, impor
 
 type Reply = (string | number)[];
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    alerterIngestJob(...keysAndArgs: string[]): Result<Reply, Context>;
-    alerterTransition(...keysAndArgs: string[]): Result<Reply, Context>;
-    alerterBreach(...keysAndArgs: string[]): Result<Reply, Context>;
-  }
+// The positional commands stay private to this module: callers use the typed wrappers below.
+interface ScriptCommands {
+  alerterIngestJob(...keysAndArgs: string[]): Promise<Reply>;
+  alerterTransition(...keysAndArgs: string[]): Promise<Reply>;
+  alerterBreach(...keysAndArgs: string[]): Promise<Reply>;
 }
+const commands = (redis: Redis) => redis as unknown as ScriptCommands;
 
 export function registerScripts(redis: Redis): void {
   redis.defineCommand('alerterIngestJob', { numberOfKeys: 9, lua: source('ingest-job-9') });
@@ -83,7 +83,7 @@ export function ingestJobCall(c: IngestJobCall): ScriptCall {
 
 export async function ingestJob(redis: Redis, call: IngestJobCall): Promise<IngestResult> {
   const { keys, argv } = ingestJobCall(call);
-  return ingestResult(await redis.alerterIngestJob(...keys, ...argv));
+  return ingestResult(await commands(redis).alerterIngestJob(...keys, ...argv));
 }
 
 /** What transition-12.lua needs for one caseworker transition. */
@@ -122,7 +122,7 @@ export function transitionCall(c: TransitionCall): ScriptCall {
 
 export async function transition(redis: Redis, call: TransitionCall): Promise<TransitionResult> {
   const { keys, argv } = transitionCall(call);
-  return transitionResult(await redis.alerterTransition(...keys, ...argv));
+  return transitionResult(await commands(redis).alerterTransition(...keys, ...argv));
 }
 
 /** What breach-4.lua needs when a time limit fires. */
@@ -143,7 +143,7 @@ export function breachCall(c: BreachCall): ScriptCall {
 
 export async function breach(redis: Redis, call: BreachCall): Promise<BreachResult> {
   const { keys, argv } = breachCall(call);
-  return breachResult(await redis.alerterBreach(...keys, ...argv));
+  return breachResult(await commands(redis).alerterBreach(...keys, ...argv));
 }
 
 export type IngestResult =
