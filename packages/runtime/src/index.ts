@@ -3,3 +3,4 @@ export * from './kafka.ts';
 export * from './shutdown.ts';
 export * from './env.ts';
 export * from './session-producer.ts';
+export * from './partition-batches.ts';

@@ -1,7 +1,5 @@
 // Composition root of the accumulator: config, then clients, then handlers; SIGTERM drains and closes.
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
-import type { KafkaMessage } from 'kafkajs';
 import { shanghaiDate } from '@warnline/contracts';
 import { loadRuleSetRegistry } from '@warnline/rules/data-dir';
 import {
@@ -16,7 +14,9 @@ import {
 import { AlertPublisher } from './alerts.ts';
 import { BatchGuard } from './batch-guard.ts';
 import { loadConfig } from './config.ts';
+import { startConsumerLoop } from './consumer-loop.ts';
 import { Evaluator } from './evaluator.ts';
+import { buildHealth } from './health.ts';
 import { createKeys } from './keys.ts';
 import { createMetrics } from './metrics.ts';
 import { parkedTopicName, parkedTopicSpec } from './parking.ts';
@@ -99,19 +99,7 @@ const rollover = config.ROLLOVER_ENABLED
     })
   : null;
 
-const health = Fastify({
-  loggerInstance: logger as FastifyBaseLogger,
-  logController: new LogController({ disableRequestLogging: true }),
-});
-// Degraded (still 200: a restart would not help) once a record was parked, until an operator has replayed
-// it and restarted the instance; the parked topic keeps every parked record across restarts.
-health.get('/healthz', async () => {
-  const parked = metrics.parkedSinceStart();
-  return { status: parked > 0 ? 'degraded' : 'ok', parked, parkedTopic };
-});
-health.get('/metrics', async (_request, reply) =>
-  reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
-);
+const health = buildHealth({ logger, metrics, parkedTopic });
 const guard = new BatchGuard({
   producer,
   parkedTopic,
@@ -121,57 +109,21 @@ const guard = new BatchGuard({
   backoffMs: config.PARK_RETRY_BACKOFF_MS,
 });
 
-const consumer = kafka.consumer({
+const consumer = await startConsumerLoop({
+  kafka,
   groupId: config.CONSUMER_GROUP,
-  sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
-  heartbeatInterval: Math.min(3000, config.KAFKA_SESSION_TIMEOUT_MS / 3),
+  sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
   maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
-  maxBytes: Math.max(config.KAFKA_MAX_BYTES_PER_PARTITION * 4, 10 * 1024 * 1024),
-});
-// kafkajs restarts the consumer after retriable failures (Redis or Kafka down: the batch is retried from the
-// last commit). After a failure it will not restart from, exit so the supervisor starts a fresh process
-// rather than leaving a healthy-looking instance that consumes nothing.
-consumer.on(consumer.events.CRASH, ({ payload }) => {
-  if (!payload.restart) {
-    logger.fatal({ err: payload.error }, 'consumer crashed and will not restart: exiting');
-    process.exit(1);
-  }
-});
-await consumer.connect();
-await consumer.subscribe({ topics: [topics.households, topics.claims], fromBeginning: true });
-await consumer.run({
-  eachBatchAutoResolve: false,
-  // Commit as soon as a batch is resolved (threshold 1), never on a timer: resolved means fully applied.
-  autoCommitThreshold: 1,
   partitionsConsumedConcurrently: config.PARTITIONS_CONSUMED_CONCURRENTLY,
-  eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
-    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-    const origin = { topic: batch.topic, partition: batch.partition };
-    const started = performance.now();
-    const kind = batch.topic === topics.households ? 'household' : 'claim';
-    const stats: Record<string, number> = {};
-    const work = async (messages: readonly KafkaMessage[]) => {
-      const done =
-        kind === 'household'
-          ? await processor.households(messages, origin, heartbeat)
-          : await processor.claims(messages, origin, heartbeat);
-      for (const [name, value] of Object.entries(done)) stats[name] = (stats[name] ?? 0) + value;
-    };
-    // A thrown error that a restart can cure (Redis or Kafka down) leaves the offsets where they were: kafkajs
-    // retries the batch, then restarts the consumer from the last commit. Any other error is retried, then
-    // isolated to its record, which is parked (batch-guard.ts): it never stops the partition. Every step is
-    // idempotent, so a replay is harmless.
-    const isolated = await guard.run(kind, batch.messages, origin, work, heartbeat);
-    // Offsets move only after every Redis, Kafka and BullMQ write above is done.
-    resolveOffset(batch.lastOffset());
-    await commitOffsetsIfNecessary();
-    await heartbeat();
-    const seconds = (performance.now() - started) / 1000;
-    metrics.observeBatch(kind, isolated ? 'isolated' : 'ok', seconds);
-    logger.debug(
-      { ...origin, messages: batch.messages.length, ms: Math.round(seconds * 1000), isolated, ...stats },
-      'batch done',
-    );
+  topics,
+  processor,
+  guard,
+  metrics,
+  logger,
+  // Exit so the supervisor starts a fresh process rather than leaving a healthy-looking one.
+  onFatalCrash: (err) => {
+    logger.fatal({ err }, 'consumer crashed and will not restart: exiting');
+    process.exit(1);
   },
 });
 

@@ -14,9 +14,9 @@ import { maskIdentityNumbers } from './identity-mask.ts';
 import { ALERT_LEVELS, formatAlertId, streetOfAlert, type Keys } from './keys.ts';
 import { TRANSITIONS, nextStates, type TransitionRequest } from './lifecycle.ts';
 import {
-  breachResult,
-  ingestResult,
-  transitionResult,
+  breach,
+  ingestJob,
+  transition,
   type BreachResult,
   type IngestResult,
   type TransitionResult,
@@ -92,31 +92,21 @@ export class AlertStore {
     for (let attempt = 0; attempt < 10; attempt++) {
       const open = await this.redis.hget(street.open, data.householdId);
       const alertId = open ?? formatAlertId(data.streetCode, await this.redis.incr(street.seq));
-      const k = this.keys.alert(alertId);
-      const reply = await this.redis.alerterIngestJob(
-        street.jobs,
-        street.open,
-        k.alert,
-        k.history,
-        street.outbox,
-        street.state.new,
-        street.openLevel.watch,
-        street.openLevel.warning,
-        street.openLevel.action,
+      const result = await ingestJob(this.redis, {
+        street,
+        alert: this.keys.alert(alertId),
         jobId,
-        data.householdId,
+        householdId: data.householdId,
         alertId,
-        open === null ? 'new' : 'existing',
+        seen: open === null ? 'new' : 'existing',
         level,
-        JSON.stringify(data),
-        now.toISOString(),
-        String(now.getTime()),
-        data.streetCode,
-        district,
-        new Date(now.getTime() + limits.acknowledgeWithinMs).toISOString(),
-        new Date(now.getTime() + limits.closeWithinMs).toISOString(),
-      );
-      const result = ingestResult(reply);
+        dataJson: JSON.stringify(data),
+        now,
+        streetCode: data.streetCode,
+        districtCode: district,
+        acknowledgeDueAt: new Date(now.getTime() + limits.acknowledgeWithinMs),
+        closeDueAt: new Date(now.getTime() + limits.closeWithinMs),
+      });
       if (result.kind !== 'stale') return result;
     }
     throw new Error('the open alert of the household kept changing; the job will be retried');
@@ -125,45 +115,34 @@ export class AlertStore {
   async transition(alertId: string, request: TransitionRequest, actor: Actor, now: Date): Promise<TransitionResult> {
     const street = streetOfAlert(alertId);
     if (street === null) return { kind: 'not-found' };
-    const s = this.keys.street(street);
-    const k = this.keys.alert(alertId);
     const t = TRANSITIONS[request.to];
-    const reply = await this.redis.alerterTransition(
-      k.alert,
-      k.history,
-      s.outbox,
-      s.open,
-      s.overdue,
-      s.state.new,
-      s.state.acknowledged,
-      s.state.investigating,
-      s.state.closed,
-      s.openLevel.watch,
-      s.openLevel.warning,
-      s.openLevel.action,
+    return transition(this.redis, {
+      street: this.keys.street(street),
+      alert: this.keys.alert(alertId),
       alertId,
-      t.from,
-      request.to,
-      t.action,
-      request.outcome ?? '',
+      from: t.from,
+      to: request.to,
+      action: t.action,
+      outcome: request.outcome ?? '',
       // The note is the one free text a person types; identity numbers in it are masked before anything
       // (record, history, outbox, audit, referral) holds it.
-      maskIdentityNumbers(request.note?.trim() ?? ''),
-      actor.name,
-      actor.role,
-      now.toISOString(),
-    );
-    return transitionResult(reply);
+      note: maskIdentityNumbers(request.note?.trim() ?? ''),
+      actorName: actor.name,
+      actorRole: actor.role,
+      now,
+    });
   }
 
-  async breach(alertId: string, breach: Breach, now: Date): Promise<BreachResult> {
+  async breach(alertId: string, which: Breach, now: Date): Promise<BreachResult> {
     const street = streetOfAlert(alertId);
     if (street === null) return { kind: 'not-found' };
-    const k = this.keys.alert(alertId);
-    const s = this.keys.street(street);
-    return breachResult(
-      await this.redis.alerterBreach(k.alert, k.history, s.outbox, s.overdue, alertId, breach, now.toISOString()),
-    );
+    return breach(this.redis, {
+      street: this.keys.street(street),
+      alert: this.keys.alert(alertId),
+      alertId,
+      breach: which,
+      now,
+    });
   }
 
   async get(alertId: string): Promise<AlertView | null> {

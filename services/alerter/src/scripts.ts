@@ -2,24 +2,148 @@
 // key order or the reply shape wrong.
 // The status codes of every script's "Returns" header are mapped here and nowhere else.
 import { readFileSync } from 'node:fs';
-import type { Redis, Result } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { ALERT_STATES, type AlertState, type Breach } from '@warnline/contracts';
+import { ALERT_LEVELS, type AlertKeys, type AlertLevel, type StreetKeys } from './keys.ts';
 
 const source = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 
 type Reply = (string | number)[];
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    alerterIngestJob(...keysAndArgs: string[]): Result<Reply, Context>;
-    alerterTransition(...keysAndArgs: string[]): Result<Reply, Context>;
-    alerterBreach(...keysAndArgs: string[]): Result<Reply, Context>;
-  }
+// The positional commands stay private to this module: callers use the typed wrappers below.
+interface ScriptCommands {
+  alerterIngestJob(...keysAndArgs: string[]): Promise<Reply>;
+  alerterTransition(...keysAndArgs: string[]): Promise<Reply>;
+  alerterBreach(...keysAndArgs: string[]): Promise<Reply>;
 }
+const commands = (redis: Redis) => redis as unknown as ScriptCommands;
 
 export function registerScripts(redis: Redis): void {
   redis.defineCommand('alerterIngestJob', { numberOfKeys: 9, lua: source('ingest-job-9') });
   redis.defineCommand('alerterTransition', { numberOfKeys: 12, lua: source('transition-12') });
   redis.defineCommand('alerterBreach', { numberOfKeys: 4, lua: source('breach-4') });
+}
+
+/** The open-alert sets by level, lowest first: the scripts take them in that order. */
+const openLevelKeys = (street: Pick<StreetKeys, 'openLevel'>) => ALERT_LEVELS.map((level) => street.openLevel[level]);
+
+/** KEYS and ARGV of one script call, in the order of the script's header. */
+export interface ScriptCall {
+  keys: string[];
+  argv: string[];
+}
+
+/** What ingest-job-9.lua needs to record one street-queue job. */
+export interface IngestJobCall {
+  street: Pick<StreetKeys, 'jobs' | 'open' | 'outbox' | 'state' | 'openLevel'>;
+  alert: AlertKeys;
+  jobId: string;
+  householdId: string;
+  /** The open alert the caller saw, or a fresh id when it saw none. */
+  alertId: string;
+  /** Whether the caller saw an open alert of the household: the script refuses when that changed since. */
+  seen: 'new' | 'existing';
+  level: AlertLevel;
+  /** The job data as JSON, kept on the alert as its latest decision. */
+  dataJson: string;
+  now: Date;
+  streetCode: string;
+  districtCode: string;
+  acknowledgeDueAt: Date;
+  closeDueAt: Date;
+}
+
+export function ingestJobCall(c: IngestJobCall): ScriptCall {
+  return {
+    keys: [
+      c.street.jobs,
+      c.street.open,
+      c.alert.alert,
+      c.alert.history,
+      c.street.outbox,
+      c.street.state.new,
+      ...openLevelKeys(c.street),
+    ],
+    argv: [
+      c.jobId,
+      c.householdId,
+      c.alertId,
+      c.seen,
+      c.level,
+      c.dataJson,
+      c.now.toISOString(),
+      String(c.now.getTime()),
+      c.streetCode,
+      c.districtCode,
+      c.acknowledgeDueAt.toISOString(),
+      c.closeDueAt.toISOString(),
+    ],
+  };
+}
+
+export async function ingestJob(redis: Redis, call: IngestJobCall): Promise<IngestResult> {
+  const { keys, argv } = ingestJobCall(call);
+  return ingestResult(await commands(redis).alerterIngestJob(...keys, ...argv));
+}
+
+/** What transition-12.lua needs for one caseworker transition. */
+export interface TransitionCall {
+  street: Pick<StreetKeys, 'outbox' | 'open' | 'overdue' | 'state' | 'openLevel'>;
+  alert: AlertKeys;
+  alertId: string;
+  /** The only state the transition may start from. */
+  from: AlertState;
+  to: AlertState;
+  /** The event's action name (acknowledged | investigating | closed). */
+  action: string;
+  /** Empty for none. */
+  outcome: string;
+  /** Empty for none; already masked. */
+  note: string;
+  actorName: string;
+  actorRole: string;
+  now: Date;
+}
+
+export function transitionCall(c: TransitionCall): ScriptCall {
+  return {
+    keys: [
+      c.alert.alert,
+      c.alert.history,
+      c.street.outbox,
+      c.street.open,
+      c.street.overdue,
+      ...ALERT_STATES.map((state) => c.street.state[state]),
+      ...openLevelKeys(c.street),
+    ],
+    argv: [c.alertId, c.from, c.to, c.action, c.outcome, c.note, c.actorName, c.actorRole, c.now.toISOString()],
+  };
+}
+
+export async function transition(redis: Redis, call: TransitionCall): Promise<TransitionResult> {
+  const { keys, argv } = transitionCall(call);
+  return transitionResult(await commands(redis).alerterTransition(...keys, ...argv));
+}
+
+/** What breach-4.lua needs when a time limit fires. */
+export interface BreachCall {
+  street: Pick<StreetKeys, 'outbox' | 'overdue'>;
+  alert: AlertKeys;
+  alertId: string;
+  breach: Breach;
+  now: Date;
+}
+
+export function breachCall(c: BreachCall): ScriptCall {
+  return {
+    keys: [c.alert.alert, c.alert.history, c.street.outbox, c.street.overdue],
+    argv: [c.alertId, c.breach, c.now.toISOString()],
+  };
+}
+
+export async function breach(redis: Redis, call: BreachCall): Promise<BreachResult> {
+  const { keys, argv } = breachCall(call);
+  return breachResult(await commands(redis).alerterBreach(...keys, ...argv));
 }
 
 export type IngestResult =

@@ -7,7 +7,8 @@
 // parked on the dead-letter topic with the error (PUBLISH_REFUSED) and the partition goes on. Only when
 // even that dead letter cannot be written (Kafka is down) does the batch fail, to be retried from the last
 // message written: nothing is skipped, and no single message can stop a partition.
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
+import { runPartitionBatches, type PartitionBatchHandler } from '@warnline/runtime';
 import type { Logger } from 'pino';
 import type { Origin, RefusedInput } from './dead-letter.ts';
 import { countWritten, emptyOutbound, type Intake, type Outbound } from './intake.ts';
@@ -55,24 +56,15 @@ function merged(outs: readonly Outbound[]): Outbound {
 
 const errorName = (err: unknown) => (err as Error)?.name ?? 'Error';
 
-/** The eachBatch handler of the Kafka input (exported for tests: it needs no consumer). */
+/** The partition-batch handler of the Kafka input (exported for tests: it needs no consumer). */
 export function createBatchHandler(
   deps: Pick<KafkaInputDeps, 'topics' | 'intake' | 'publisher' | 'metrics' | 'logger' | 'now'>,
-): (payload: EachBatchPayload) => Promise<void> {
+): PartitionBatchHandler {
   const { intake, logger, publisher } = deps;
   const now = deps.now ?? (() => new Date());
 
-  return async function eachBatch({
-    batch,
-    resolveOffset,
-    commitOffsetsIfNecessary,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
-    const messages: KafkaMessage[] = batch.messages;
-    const last = messages[messages.length - 1];
-    if (last === undefined || !isRunning() || isStale()) return;
+  return async (batch) => {
+    const { messages } = batch;
     const kind = batch.topic === deps.topics.claimsRaw ? 'claim' : 'household';
     const ctx = intake.context(now());
     const items = messages.map((message) => {
@@ -102,10 +94,9 @@ export function createBatchHandler(
     }
     if (written) {
       countWritten(deps.metrics, 'kafka', all);
-      resolveOffset(last.offset);
     } else {
       for (const item of items) {
-        if (!isRunning() || isStale()) return;
+        if (!batch.owned()) return 'interrupted';
         let out = item.out;
         try {
           await publisher.write(out);
@@ -124,18 +115,17 @@ export function createBatchHandler(
           );
         }
         countWritten(deps.metrics, 'kafka', out);
-        resolveOffset(item.message.offset);
-        await heartbeat();
+        batch.done(item.message.offset);
+        await batch.heartbeat();
       }
     }
-    await commitOffsetsIfNecessary();
-    await heartbeat();
     const refusedCount = all.claimDeadLetters.length + all.householdDeadLetters.length;
     if (refusedCount > 0)
       logger.warn(
         { topic: batch.topic, partition: batch.partition, refused: refusedCount, of: messages.length },
         'kafka input: items dead-lettered',
       );
+    return 'complete';
   };
 }
 
@@ -143,14 +133,12 @@ export function createKafkaInput(deps: KafkaInputDeps): KafkaInput {
   const consumer: Consumer = deps.kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false });
   return {
     async start() {
-      await consumer.connect();
-      // From the beginning for a new group: records written before the first ingest started are not lost.
-      await consumer.subscribe({ topics: [deps.topics.claimsRaw, deps.topics.householdsRaw], fromBeginning: true });
-      await consumer.run({
-        eachBatchAutoResolve: false,
-        // Commit as soon as a batch is resolved, which happens only after its writes are acknowledged.
-        autoCommitThreshold: 1,
-        eachBatch: createBatchHandler(deps),
+      await runPartitionBatches({
+        consumer,
+        topics: [deps.topics.claimsRaw, deps.topics.householdsRaw],
+        // A new group starts from the beginning: records written before the first ingest started are not lost.
+        fromBeginning: true,
+        handle: createBatchHandler(deps),
       });
     },
     async stop() {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { pino } from 'pino';
 import { DeadLetterSchema } from '@warnline/contracts';
+import { eachPartitionBatch } from '@warnline/runtime';
 import { createIntake, emptyOutbound, type Outbound } from '../../src/intake.ts';
 import { createBatchHandler } from '../../src/kafka-input.ts';
 import { createMetrics } from '../../src/metrics.ts';
@@ -52,7 +53,12 @@ describe('Kafka input batches', () => {
   function payload(values: unknown[], resolved: string[]): EachBatchPayload {
     const messages = values.map((v, i) => ({ offset: String(10 + i), value: Buffer.from(JSON.stringify(v)) }));
     return {
-      batch: { topic: topics.claimsRaw, partition: 2, messages: messages as unknown as KafkaMessage[] },
+      batch: {
+        topic: topics.claimsRaw,
+        partition: 2,
+        messages: messages as unknown as KafkaMessage[],
+        lastOffset: () => messages[messages.length - 1]!.offset,
+      },
       resolveOffset: (offset: string) => void resolved.push(offset),
       commitOffsetsIfNecessary: async () => undefined,
       heartbeat: async () => undefined,
@@ -62,13 +68,15 @@ describe('Kafka input batches', () => {
   }
 
   function handler(write: (out: Outbound) => Promise<void>) {
-    return createBatchHandler({
-      topics,
-      intake: createIntake({ pseudonymise, retentionMonths: 14 }),
-      publisher: { write },
-      metrics: createMetrics(),
-      logger: pino({ level: 'silent' }),
-    });
+    return eachPartitionBatch(
+      createBatchHandler({
+        topics,
+        intake: createIntake({ pseudonymise, retentionMonths: 14 }),
+        publisher: { write },
+        metrics: createMetrics(),
+        logger: pino({ level: 'silent' }),
+      }),
+    );
   }
 
   it('parks a message whose records Kafka keeps refusing (PUBLISH_REFUSED) and writes and commits the rest', async () => {
