@@ -12,6 +12,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Property tests run thousands of cases; on a loaded two-core machine the default 5 s is a coin toss.
+          // The limit only stops a hung test: speed is measured by the benchmark, never asserted here.
+          testTimeout: 60_000,
           include: ['packages/*/test/**/*.test.ts', 'services/*/test/unit/**/*.test.ts', 'infra/test/**/*.test.ts'],
         },
       },
