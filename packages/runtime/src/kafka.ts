@@ -1,5 +1,5 @@
 // Kafka clients for the services: kafkajs with its log lines sent to pino, and topic creation.
-import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
 import type { Logger } from 'pino';
 import { TOPICS } from '@warnline/contracts';
 import { kafkaLogCreator } from './logger.ts';
@@ -39,15 +39,57 @@ export function topicSpecs(names: TopicNames, partitions: number): ITopicConfig[
   ].map((t) => ({ replicationFactor: -1, ...t }));
 }
 
-/** Creates whichever of the topics do not exist yet. Safe to call from every instance at start. */
-export async function ensureTopics(kafka: Kafka, topics: ITopicConfig[]): Promise<void> {
+/** How long `ensureTopics` waits for the partitions of topics it created to be served, by default. */
+const TOPICS_SERVED_WITHIN_MS = 60_000;
+
+/**
+ * Creates whichever of the topics do not exist yet, and returns once the broker serves every partition of
+ * them. Safe to call from every instance at start.
+ *
+ * kafkajs' own `waitForLeaders` retries only "leader not available", while a freshly created partition can
+ * also answer "This server does not host this topic-partition" for a moment on a loaded broker; that error
+ * then escaped to the caller and stopped a service (or a test's set-up) at start. So the wait is done here,
+ * retrying every error Kafka marks retriable until the deadline.
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: ITopicConfig[],
+  servedWithinMs = TOPICS_SERVED_WITHIN_MS,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    if (missing.length === 0) return;
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
+    await waitUntilServed(
+      admin,
+      missing.map((t) => t.topic),
+      servedWithinMs,
+    );
   } finally {
     await admin.disconnect();
+  }
+}
+
+async function waitUntilServed(admin: Admin, names: string[], withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  let last = 'no answer yet';
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      const waiting = topics.filter(
+        (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0 || p.partitionErrorCode !== 0),
+      );
+      if (topics.length === names.length && waiting.length === 0) return;
+      last = `partitions without a serving leader: ${waiting.map((t) => t.name).join(', ')}`;
+    } catch (err) {
+      if ((err as { retriable?: unknown }).retriable !== true) throw err;
+      last = (err as Error).message;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topics not served within ${withinMs} ms (${last}): ${names.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
