@@ -103,6 +103,14 @@ export const SERVICE_ERRORS = {
     message: 'the open alert of the household kept changing while the job ran; the job will be retried',
   },
   NOT_AN_ALERT_ID: { retriable: false, message: 'the value is not an alert id (it names no street)' },
+  EVALUATION_CONTENDED: {
+    retriable: true,
+    message: 'households kept being re-evaluated concurrently by other instances; the batch is retried',
+  },
+  PUBLISH_FAILED: {
+    retriable: true,
+    message: 'Kafka did not acknowledge a write in time, or refused it; part of it may be stored',
+  },
 } as const satisfies CodedErrorTable;
 export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;
 
