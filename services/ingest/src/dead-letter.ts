@@ -2,7 +2,9 @@
 // contract's fields with every identity number pseudonymised (valid) or masked (invalid). Nothing outside
 // the contract is kept, since an unknown field may hold anything (a name, an address, a raw number).
 import {
+  AmountsSchema,
   buildDeadLetter,
+  InstitutionSchema,
   jsonType,
   maskIdentityNumbersIn,
   maskPersonId,
@@ -42,17 +44,9 @@ const HOUSEHOLD_FIELDS = [
   'version',
   'updatedAt',
 ];
-const INSTITUTION_FIELDS = ['code', 'level'];
-const AMOUNT_FIELDS = [
-  'total',
-  'policyScope',
-  'basicFund',
-  'criticalIllness',
-  'supplementary',
-  'assistance',
-  'personalAccount',
-  'cash',
-];
+// The contract's own field lists, so what a dead letter keeps cannot drift from what the contract accepts.
+const INSTITUTION_FIELDS = Object.keys(InstitutionSchema.shape);
+const AMOUNT_FIELDS = Object.keys(AmountsSchema.shape);
 const MEMBER_FIELDS = ['personIdType', 'personId'];
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /** Bounds on what a dead letter copies, so one absurd input cannot make an absurd Kafka message. */
