@@ -1,7 +1,7 @@
-// The caseworker's side of an alert: lifecycle states, outcomes, the audit event on
-// alerts.audit.v1, the jobs the alerter adds to district and charity queues, and the stable error codes of
-// the alerter's HTTP API. Street-office systems, district dashboards and the charity platform integrate
-// against these: add, never rename.
+// The caseworker's side of an alert: lifecycle states, outcomes, the audit event on alerts.audit.v1, and
+// the jobs the alerter adds to district and charity queues (the API's error codes are in coded-errors.ts).
+// Street-office systems, district dashboards and the charity platform integrate against these: add, never
+// rename.
 import { z } from 'zod';
 import { DecisionWarningSchema, FindingSchema, LEVELS } from './alert.ts';
 
@@ -125,24 +125,3 @@ export type CharityReferralJobData = z.infer<typeof CharityReferralJobDataSchema
 
 /** Policy basis of the referral, carried on every charity job. */
 export const CHARITY_REFERRAL_CITATION = '沪府办规〔2022〕19号 二(四)1';
-
-/** Stable error codes of the alerter's HTTP API; a street-office system keys on `code`. */
-export const ALERT_API_ERRORS = {
-  UNAUTHENTICATED: { status: 401, retriable: false, message: 'a valid bearer token is required' },
-  FORBIDDEN: { status: 403, retriable: false, message: 'this token may not see or change this resource' },
-  BAD_REQUEST: { status: 400, retriable: false, message: 'the request is malformed' },
-  NOT_FOUND: { status: 404, retriable: false, message: 'no such alert or endpoint' },
-  INVALID_TRANSITION: {
-    status: 409,
-    retriable: false,
-    message: 'the alert is not in a state this transition starts from',
-  },
-  OUTCOME_REQUIRED: { status: 400, retriable: false, message: 'closing needs an outcome and a note' },
-  OUTCOME_NOT_ALLOWED: { status: 400, retriable: false, message: 'only closing takes an outcome' },
-  INTERNAL: {
-    status: 500,
-    retriable: true,
-    message: 'internal error; the state is unchanged unless GET says otherwise',
-  },
-} as const;
-export type AlertApiErrorCode = keyof typeof ALERT_API_ERRORS;

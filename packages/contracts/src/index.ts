@@ -7,7 +7,7 @@ export * from './household.ts';
 export * from './topics.ts';
 export * from './alert.ts';
 export * from './alert-lifecycle.ts';
-export * from './request-errors.ts';
+export * from './coded-errors.ts';
 export * from './dead-letter.ts';
 export * from './claim-record.ts';
 

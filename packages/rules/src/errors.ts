@@ -1,18 +1,29 @@
-// One error hierarchy for the rules. Every error carries a stable code (callers key on it, it never changes
-// meaning) and says whether a retry can help: nothing here can, the rules are pure.
+// One error hierarchy for the rules, part of warnline's coded errors (packages/contracts). Every error carries
+// a stable code (callers key on it, it never changes meaning) and says whether a retry can help: nothing here
+// can, the rules are pure.
+import { CodedError, type CodedErrorTable } from '@warnline/contracts';
 
 export const RULES_ERROR_CODES = {
-  RULE_SET_UNKNOWN: 'no rule set has that name',
-  RULE_SET_NOT_EFFECTIVE: 'the rule set has no version in effect on that date',
-  RULE_SET_INVALID: 'rule-set data does not satisfy its schema',
-  RULE_SET_DATA_INVALID: 'a rule-set data file does not satisfy its schema or names an unknown rule set or class',
-  AMOUNT_IDENTITY: 'basicFund + criticalIllness + supplementary + assistance + personalAccount + cash must equal total',
-  POLICY_SCOPE_EXCEEDS_TOTAL: 'policyScope must not exceed total',
-  AMOUNT_TOO_LARGE: 'an amount exceeds 10000000.00 yuan, the largest a claim may carry in one field',
-  INVALID_MONEY: 'money must be a decimal string in yuan with at most 2 decimals',
-  INVALID_INPUT: 'the evaluation input does not satisfy its schema',
-  PARAMETER_MISSING: 'the rule set has no value of a dated parameter on that date',
-} as const;
+  RULE_SET_UNKNOWN: { retriable: false, message: 'no rule set has that name' },
+  RULE_SET_NOT_EFFECTIVE: { retriable: false, message: 'the rule set has no version in effect on that date' },
+  RULE_SET_INVALID: { retriable: false, message: 'rule-set data does not satisfy its schema' },
+  RULE_SET_DATA_INVALID: {
+    retriable: false,
+    message: 'a rule-set data file does not satisfy its schema or names an unknown rule set or class',
+  },
+  AMOUNT_IDENTITY: {
+    retriable: false,
+    message: 'basicFund + criticalIllness + supplementary + assistance + personalAccount + cash must equal total',
+  },
+  POLICY_SCOPE_EXCEEDS_TOTAL: { retriable: false, message: 'policyScope must not exceed total' },
+  AMOUNT_TOO_LARGE: {
+    retriable: false,
+    message: 'an amount exceeds 10000000.00 yuan, the largest a claim may carry in one field',
+  },
+  INVALID_MONEY: { retriable: false, message: 'money must be a decimal string in yuan with at most 2 decimals' },
+  INVALID_INPUT: { retriable: false, message: 'the evaluation input does not satisfy its schema' },
+  PARAMETER_MISSING: { retriable: false, message: 'the rule set has no value of a dated parameter on that date' },
+} as const satisfies CodedErrorTable;
 
 export type RulesErrorCode = keyof typeof RULES_ERROR_CODES;
 
@@ -23,16 +34,17 @@ export interface RulesProblem {
   message: string;
 }
 
-export class RulesError extends Error {
-  readonly code: RulesErrorCode;
-  /** Pure functions give the same answer on retry: never retriable. */
-  readonly retriable = false;
+/** Pure functions give the same answer on retry: never retriable. */
+export class RulesError extends CodedError<RulesErrorCode> {
   readonly problems: readonly RulesProblem[];
 
-  constructor(code: RulesErrorCode, message: string = RULES_ERROR_CODES[code], problems: readonly RulesProblem[] = []) {
-    super(message);
+  constructor(
+    code: RulesErrorCode,
+    message: string = RULES_ERROR_CODES[code].message,
+    problems: readonly RulesProblem[] = [],
+  ) {
+    super(code, RULES_ERROR_CODES[code], { message });
     this.name = 'RulesError';
-    this.code = code;
     this.problems = problems.length > 0 ? problems : [{ code, field: '(input)', message }];
   }
 }

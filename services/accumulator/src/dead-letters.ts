@@ -1,6 +1,8 @@
-// Dead letters of the accumulator, in the DeadLetter shape ingest writes (packages/contracts), on
-// claims.dlq.v1 and households.dlq.v1: the partition keeps moving, an operator sees why and where from.
+// Dead letters of the accumulator on claims.dlq.v1 and households.dlq.v1, built and keyed like every dead
+// letter (packages/contracts): the partition keeps moving, an operator sees why and where from.
 import {
+  buildDeadLetter,
+  deadLetterRecord,
   maskIdentityNumbersIn,
   REJECTION_CODES,
   type DeadLetter,
@@ -42,6 +44,18 @@ export function rejection(code: RejectionCode, field = '(item)', message: string
   return { code, field, message };
 }
 
+/**
+ * What a dead letter keeps of a downstream record. claims.v1 carries pseudonyms only, but a poison message
+ * may carry anything: what looks like an identity number is masked before it is copied anywhere.
+ */
+function copyMasked(record: Record<string, unknown>): { input: Record<string, unknown> | null; droppedFields: [] } {
+  const text = maskIdentityNumbersIn(JSON.stringify(record));
+  return {
+    input: text.length <= MAX_INPUT_CHARS ? (JSON.parse(text) as Record<string, unknown>) : null,
+    droppedFields: [],
+  };
+}
+
 /** The dead letter of one message; `input` is the parsed value when it was JSON. */
 export function deadLetter(
   kind: DeadLetter['kind'],
@@ -50,40 +64,27 @@ export function deadLetter(
   rejections: readonly Rejection[],
   input: unknown,
 ): BuiltDeadLetter {
-  const first = rejections[0] ?? rejection('UNPARSEABLE_MESSAGE');
-  let copied: Record<string, unknown> | null = null;
-  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
-    // claims.v1 carries pseudonyms only, but a poison message may carry anything: mask what looks like an
-    // identity number before it is copied anywhere.
-    const text = maskIdentityNumbersIn(JSON.stringify(input));
-    copied = text.length <= MAX_INPUT_CHARS ? (JSON.parse(text) as Record<string, unknown>) : null;
-  }
-  const institution =
-    copied && typeof copied.institution === 'object' && copied.institution !== null
-      ? (copied.institution as { code?: unknown }).code
-      : null;
-  const letter: DeadLetter = {
+  const letter = buildDeadLetter(
     kind,
-    code: first.code,
-    field: first.field,
-    message: first.message,
-    rejections: rejections.length > 0 ? [...rejections] : [first],
-    source: 'kafka',
-    institution: typeof institution === 'string' && CODE.test(institution) ? institution : null,
-    principal: null,
-    receivedAt: new Date().toISOString(),
-    kafka: { topic: origin.topic, partition: origin.partition, offset: message.offset },
-    inputType: input === undefined ? 'bytes' : Array.isArray(input) ? 'array' : input === null ? 'null' : typeof input,
-    inputBytes: input === undefined ? (message.value?.length ?? 0) : null,
-    input: copied,
-    droppedFields: [],
-  };
+    input === undefined ? { undecodableBytes: message.value?.length ?? 0 } : { json: input },
+    rejections.length > 0 ? rejections : [rejection('UNPARSEABLE_MESSAGE')],
+    {
+      source: 'kafka',
+      principal: null,
+      receivedAt: new Date().toISOString(),
+      kafka: { topic: origin.topic, partition: origin.partition, offset: message.offset },
+    },
+    copyMasked,
+  );
+  const copied = letter.input;
   const claimId = kind === 'claim' && copied && typeof copied.claimId === 'string' ? copied.claimId : null;
+  // The original key (a person pseudonym or a household id): a replay lands on the partition it came from.
+  const { key, value, headers } = deadLetterRecord(letter, message.key);
   return {
-    message: { key: message.key, value: JSON.stringify(letter), headers: { code: first.code } },
+    message: { key, value, headers: { ...headers } },
     summary: {
       kind,
-      code: first.code,
+      code: letter.code,
       claimId: claimId !== null && CODE.test(claimId) ? claimId : null,
       institution: letter.institution,
       topic: origin.topic,

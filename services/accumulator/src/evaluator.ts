@@ -12,7 +12,7 @@
 import type { KafkaSender } from '@warnline/runtime';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { levelRank, type HouseholdEvent, type Level } from '@warnline/contracts';
+import { CodedError, levelRank, SERVICE_ERRORS, type HouseholdEvent, type Level } from '@warnline/contracts';
 import {
   evaluateValidatedHousehold,
   getRuleSet,
@@ -67,11 +67,11 @@ const MAX_ROUNDS = 8;
  * Other instances kept overtaking this one's evaluations: contention, not a defect of a record, so the batch
  * is retried as after an outage and nothing is parked.
  */
-export class EvaluationContendedError extends Error {
-  readonly code = 'EVALUATION_CONTENDED';
-  readonly retriable = true;
+export class EvaluationContendedError extends CodedError<'EVALUATION_CONTENDED'> {
   constructor(left: number) {
-    super(`households kept being re-evaluated concurrently: ${left} left`);
+    super('EVALUATION_CONTENDED', SERVICE_ERRORS.EVALUATION_CONTENDED, {
+      message: `households kept being re-evaluated concurrently: ${left} left`,
+    });
     this.name = 'EvaluationContendedError';
   }
 }

@@ -3,7 +3,7 @@
 // headers that say why and where from, so that the replay (cli/replay-parked.ts) can put it back on its
 // original topic once the cause is fixed; every effect is idempotent, so a replayed record counts once.
 import type { IHeaders, ITopicConfig, KafkaMessage, Message } from 'kafkajs';
-import { maskIdentityNumbersIn } from '@warnline/contracts';
+import { maskIdentityNumbersIn, type ParkCode } from '@warnline/contracts';
 import type { Origin } from './dead-letters.ts';
 
 /** The parked topic's name under a topic namespace ("" in production). */
@@ -16,14 +16,8 @@ export const parkedTopicSpec = (namespace: string): ITopicConfig => ({
   replicationFactor: -1,
 });
 
-/** Stable codes of parked records. */
-export const PARK_CODES = {
-  /** Redis answered a command of the record with an error (a key of the wrong type, a script error). */
-  REDIS_COMMAND_REFUSED: 'Redis refused a command of this record',
-  /** Processing the record threw (a defect, or state it does not expect). */
-  PROCESSING_FAILED: 'processing this record threw',
-} as const;
-export type ParkCode = keyof typeof PARK_CODES;
+/** Stable codes of parked records: PARK_ERRORS of packages/contracts. */
+export type { ParkCode };
 
 /** Headers the parking adds; the replay removes them again. */
 export const PARKED_HEADER_PREFIX = 'parked.';

@@ -1,7 +1,8 @@
-// Lua scripts, loaded once per connection and called through typed wrappers. The
-// status codes of the scripts are mapped here, once.
+// Lua scripts, loaded once per connection and called through typed wrappers, so a caller cannot get the
+// key order or the reply shape wrong. The status codes of the scripts are mapped here, once.
 import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';
+import { serviceError } from '@warnline/contracts';
 
 const source = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 
@@ -58,7 +59,7 @@ export function registerScripts(redis: Redis): void {
 
 /** Unwraps one reply of a pipeline: a command error becomes an exception (the batch is retried, never skipped). */
 export function reply<T>(entry: [Error | null, unknown] | undefined): T {
-  if (!entry) throw new Error('missing pipeline reply');
+  if (!entry) throw serviceError('PIPELINE_REPLY_MISSING');
   if (entry[0]) throw entry[0];
   return entry[1] as T;
 }

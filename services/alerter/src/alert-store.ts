@@ -3,6 +3,7 @@
 // history and outbox together), so a crash never leaves an alert half-changed.
 import type { Redis } from 'ioredis';
 import {
+  serviceError,
   AlertAuditEventSchema,
   ALERT_STATES,
   type AlertAuditEvent,
@@ -109,7 +110,7 @@ export class AlertStore {
       });
       if (result.kind !== 'stale') return result;
     }
-    throw new Error('the open alert of the household kept changing; the job will be retried');
+    throw serviceError('ALERT_CONTENDED');
   }
 
   async transition(alertId: string, request: TransitionRequest, actor: Actor, now: Date): Promise<TransitionResult> {

@@ -1,6 +1,6 @@
 // The caseworker API (fastify, zod), /metrics, /healthz and bull-board. Every /v1 and /admin route needs
 // a token; a street token reaches only its street's alerts, a district token the alerts of its streets,
-// an admin token everything. Errors carry the stable codes of ALERT_API_ERRORS.
+// an admin token everything. Errors carry the stable codes of ALERT_API_ERRORS (coded-errors.ts).
 //
 // Authorisation is attached to routes, never to URL prefixes: the guarded routes live in encapsulated
 // plugins whose onRequest hook runs for every route the router matched there, however the client spelled
@@ -14,7 +14,14 @@ import Fastify, {
 } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { ALERT_API_ERRORS, ALERT_OUTCOMES, ALERT_STATES, type AlertApiErrorCode } from '@warnline/contracts';
+import {
+  ALERT_OUTCOMES,
+  ALERT_STATES,
+  alertApiError,
+  errorBody,
+  isCodedError,
+  type CodedError,
+} from '@warnline/contracts';
 import { mayAccessStreet, type Authenticator, type Principal } from './auth.ts';
 import type { AlertStore } from './alert-store.ts';
 import type { Effects } from './effects.ts';
@@ -51,21 +58,11 @@ const TransitionBody = z.strictObject({
   note: z.string().max(4000).optional(),
 });
 
-class ApiError extends Error {
-  constructor(
-    readonly code: AlertApiErrorCode,
-    readonly extra: Record<string, unknown> = {},
-    message: string = ALERT_API_ERRORS[code].message,
-  ) {
-    super(message);
-  }
-}
-
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
   if (!r.success) {
     const problems = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new ApiError('BAD_REQUEST', {}, problems);
+    throw alertApiError('BAD_REQUEST', { message: problems });
   }
   return r.data;
 }
@@ -80,14 +77,15 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   });
 
   app.setErrorHandler((err: unknown, request, reply) => {
-    if (err instanceof ApiError) return sendError(reply, err);
+    // A coded error without a status (one of a service's own) is an internal failure like any other.
+    if (isCodedError(err) && err.status !== undefined) return sendError(reply, err);
     const status = (err as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500)
-      return sendError(reply, new ApiError('BAD_REQUEST', {}, (err as Error).message));
+      return sendError(reply, alertApiError('BAD_REQUEST', { message: (err as Error).message }));
     request.log.error({ err }, 'request failed');
-    return sendError(reply, new ApiError('INTERNAL'));
+    return sendError(reply, alertApiError('INTERNAL'));
   });
-  app.setNotFoundHandler((_request, reply) => sendError(reply, new ApiError('NOT_FOUND')));
+  app.setNotFoundHandler((_request, reply) => sendError(reply, alertApiError('NOT_FOUND')));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/metrics', async (_request, reply) => {
@@ -98,7 +96,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   /** onRequest hook of the caseworker API: a known token, of any role. */
   const requireToken = async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = auth.authenticate(request.headers.authorization);
-    if (principal === null) return sendError(reply, new ApiError('UNAUTHENTICATED'));
+    if (principal === null) return sendError(reply, alertApiError('UNAUTHENTICATED'));
     principals.set(request, principal);
     return undefined;
   };
@@ -108,9 +106,9 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     const principal = auth.authenticate(request.headers.authorization);
     if (principal === null) {
       void reply.header('www-authenticate', 'Basic realm="warnline alerter"');
-      return sendError(reply, new ApiError('UNAUTHENTICATED'));
+      return sendError(reply, alertApiError('UNAUTHENTICATED'));
     }
-    if (principal.role !== 'admin') return sendError(reply, new ApiError('FORBIDDEN'));
+    if (principal.role !== 'admin') return sendError(reply, alertApiError('FORBIDDEN'));
     principals.set(request, principal);
     return undefined;
   };
@@ -118,18 +116,18 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   /** Throws FORBIDDEN unless the principal may reach the street. */
   async function authorizeStreet(request: FastifyRequest, streetCode: string): Promise<void> {
     const principal = principalOf(request);
-    if (principal === null) throw new ApiError('UNAUTHENTICATED');
+    if (principal === null) throw alertApiError('UNAUTHENTICATED');
     if (principal.role === 'admin') return;
     const district = (await store.knownStreets()).get(streetCode) ?? streetCode.slice(0, 6);
-    if (!mayAccessStreet(principal, streetCode, district)) throw new ApiError('FORBIDDEN');
+    if (!mayAccessStreet(principal, streetCode, district)) throw alertApiError('FORBIDDEN');
   }
 
   /** The alert's street, after the scope check; the id names the street, so a foreign id is refused unread. */
   async function authorizeAlert(request: FastifyRequest, alertId: string): Promise<void> {
     const street = streetOfAlert(alertId);
     if (street === null) {
-      if (principalOf(request)?.role === 'admin') throw new ApiError('NOT_FOUND');
-      throw new ApiError('FORBIDDEN');
+      if (principalOf(request)?.role === 'admin') throw alertApiError('NOT_FOUND');
+      throw alertApiError('FORBIDDEN');
     }
     await authorizeStreet(request, street);
   }
@@ -151,7 +149,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       const { alertId } = parse(AlertParams, request.params);
       await authorizeAlert(request, alertId);
       const alert = await store.get(alertId);
-      if (alert === null) throw new ApiError('NOT_FOUND');
+      if (alert === null) throw alertApiError('NOT_FOUND');
       return alert;
     });
 
@@ -159,7 +157,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       const { alertId } = parse(AlertParams, request.params);
       await authorizeAlert(request, alertId);
       const history = await store.history(alertId);
-      if (history.length === 0) throw new ApiError('NOT_FOUND');
+      if (history.length === 0) throw alertApiError('NOT_FOUND');
       return { alertId, history };
     });
 
@@ -168,18 +166,17 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       await authorizeAlert(request, alertId);
       const body = parse(TransitionBody, request.body ?? {});
       const problem = checkRequest(body);
-      if (problem) throw new ApiError(problem);
+      if (problem) throw alertApiError(problem);
       const principal = principalOf(request);
-      if (principal === null) throw new ApiError('UNAUTHENTICATED');
+      if (principal === null) throw alertApiError('UNAUTHENTICATED');
       const result = await store.transition(alertId, body, { name: principal.name, role: principal.role }, new Date());
-      if (result.kind === 'not-found') throw new ApiError('NOT_FOUND');
+      if (result.kind === 'not-found') throw alertApiError('NOT_FOUND');
       if (result.kind === 'wrong-state') {
         const state = result.state as (typeof ALERT_STATES)[number];
-        throw new ApiError(
-          'INVALID_TRANSITION',
-          { state, to: body.to, allowed: nextStates(state) },
-          `the alert is ${state}; ${body.to} needs it to be ${TRANSITIONS[body.to].from}`,
-        );
+        throw alertApiError('INVALID_TRANSITION', {
+          details: { state, to: body.to, allowed: nextStates(state) },
+          message: `the alert is ${state}; ${body.to} needs it to be ${TRANSITIONS[body.to].from}`,
+        });
       }
       const event = await deps.effects.run(result.event).catch((err: unknown) => {
         // The transition is stored (with its event in the outbox); the relay finishes the side effects.
@@ -199,7 +196,6 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   return app;
 }
 
-function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
-  const def = ALERT_API_ERRORS[err.code];
-  return reply.code(def.status).send({ code: err.code, message: err.message, retriable: def.retriable, ...err.extra });
+function sendError(reply: FastifyReply, err: CodedError): FastifyReply {
+  return reply.code(err.status ?? 500).send(errorBody(err));
 }

@@ -3,7 +3,7 @@
 // A street's keys share the hash tag {st:<streetCode>}: every Lua script touches the keys of one street
 // only, so every script stays valid on Redis Cluster. The BullMQ queues live under QUEUE_PREFIX and are
 // named by @warnline/contracts, not here.
-import type { AlertState, Level } from '@warnline/contracts';
+import { serviceError, type AlertState, type Level } from '@warnline/contracts';
 
 /** Levels an alert can have ('none' never raises one). Order = KEYS order of the scripts. */
 export const ALERT_LEVELS = ['watch', 'warning', 'action'] as const satisfies readonly Level[];
@@ -72,7 +72,7 @@ export function createKeys(prefix: string): Keys {
     },
     alert(alertId) {
       const street = streetOfAlert(alertId);
-      if (street === null) throw new Error('not an alert id');
+      if (street === null) throw serviceError('NOT_AN_ALERT_ID');
       const b = `${base(street)}:alert:${alertId}`;
       return { alert: b, history: `${b}:history` };
     },

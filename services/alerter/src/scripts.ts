@@ -3,7 +3,7 @@
 // The status codes of every script's "Returns" header are mapped here and nowhere else.
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import { ALERT_STATES, type AlertState, type Breach } from '@warnline/contracts';
+import { ALERT_STATES, serviceError, type AlertState, type Breach, type CodedError } from '@warnline/contracts';
 import { ALERT_LEVELS, type AlertKeys, type AlertLevel, type StreetKeys } from './keys.ts';
 
 const source = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
@@ -146,6 +146,20 @@ export async function breach(redis: Redis, call: BreachCall): Promise<BreachResu
   return breachResult(await commands(redis).alerterBreach(...keys, ...argv));
 }
 
+/** Statuses of ingest-job-9.lua. */
+export const INGEST_JOB = { duplicate: 0, stale: -1, opened: 1, levelRaised: 2, reRaised: 3 } as const;
+
+/** Statuses of transition-12.lua. */
+export const TRANSITION = { notFound: -2, wrongState: -1, done: 1 } as const;
+
+/** Statuses of breach-4.lua. */
+export const BREACH = { notFound: -2, inTime: 0, overdue: 1 } as const;
+
+/** The error of a status a script's caller does not know: the script and this file are out of step. */
+export function scriptStatusError(script: string, status: unknown): CodedError {
+  return serviceError('SCRIPT_STATUS_UNKNOWN', { message: `${script} returned an unknown status ${String(status)}` });
+}
+
 export type IngestResult =
   | { kind: 'duplicate'; alertId: string }
   | { kind: 'stale' }
@@ -154,18 +168,18 @@ export type IngestResult =
 export function ingestResult(reply: Reply): IngestResult {
   const [code, alertId, event] = reply;
   switch (Number(code)) {
-    case 0:
+    case INGEST_JOB.duplicate:
       return { kind: 'duplicate', alertId: String(alertId) };
-    case -1:
+    case INGEST_JOB.stale:
       return { kind: 'stale' };
-    case 1:
+    case INGEST_JOB.opened:
       return { kind: 'opened', alertId: String(alertId), event: String(event) };
-    case 2:
+    case INGEST_JOB.levelRaised:
       return { kind: 'level-raised', alertId: String(alertId), event: String(event) };
-    case 3:
+    case INGEST_JOB.reRaised:
       return { kind: 're-raised', alertId: String(alertId), event: String(event) };
     default:
-      throw new Error(`ingest-job returned an unknown code ${String(code)}`);
+      throw scriptStatusError('ingest-job-9', code);
   }
 }
 
@@ -175,14 +189,14 @@ export type TransitionResult =
 export function transitionResult(reply: Reply): TransitionResult {
   const [code, a, b] = reply;
   switch (Number(code)) {
-    case -2:
+    case TRANSITION.notFound:
       return { kind: 'not-found' };
-    case -1:
+    case TRANSITION.wrongState:
       return { kind: 'wrong-state', state: String(a) };
-    case 1:
+    case TRANSITION.done:
       return { kind: 'done', event: String(a), openedAtMs: Number(b) };
     default:
-      throw new Error(`transition returned an unknown code ${String(code)}`);
+      throw scriptStatusError('transition-12', code);
   }
 }
 
@@ -191,13 +205,13 @@ export type BreachResult = { kind: 'not-found' } | { kind: 'in-time' } | { kind:
 export function breachResult(reply: Reply): BreachResult {
   const [code, event] = reply;
   switch (Number(code)) {
-    case -2:
+    case BREACH.notFound:
       return { kind: 'not-found' };
-    case 0:
+    case BREACH.inTime:
       return { kind: 'in-time' };
-    case 1:
+    case BREACH.overdue:
       return { kind: 'overdue', event: String(event) };
     default:
-      throw new Error(`breach returned an unknown code ${String(code)}`);
+      throw scriptStatusError('breach-4', code);
   }
 }

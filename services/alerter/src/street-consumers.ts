@@ -11,7 +11,13 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { AlertJobDataSchema, streetDirectoryKey, streetQueueName, type AlertJobData } from '@warnline/contracts';
+import {
+  AlertJobDataSchema,
+  serviceError,
+  streetDirectoryKey,
+  streetQueueName,
+  type AlertJobData,
+} from '@warnline/contracts';
 import type { AlertStore, Limits } from './alert-store.ts';
 import type { Effects } from './effects.ts';
 import { ALERT_LEVELS, type AlertLevel } from './keys.ts';
@@ -111,7 +117,8 @@ export class StreetConsumers {
         new Date(),
         this.deps.limits,
       );
-      if (result.kind === 'stale') throw new Error('unreachable: stale is retried in the store');
+      // The store retries a stale read itself; one that still reaches here is retried as a job.
+      if (result.kind === 'stale') throw serviceError('ALERT_CONTENDED');
       if (result.kind !== 'duplicate') {
         this.deps.metrics.event(result.kind);
         await this.deps.effects.runOrDefer(result.event);

@@ -2,21 +2,22 @@
 // contract's fields with every identity number pseudonymised (valid) or masked (invalid). Nothing outside
 // the contract is kept, since an unknown field may hold anything (a name, an address, a raw number).
 import {
+  AmountsSchema,
+  buildDeadLetter,
+  InstitutionSchema,
+  jsonType,
   maskIdentityNumbersIn,
   maskPersonId,
   residentIdProblem,
   type DeadLetter,
+  type DeadLetterOrigin,
+  type RefusedInput,
   type Rejection,
 } from '@warnline/contracts';
 import type { PersonIdType, Pseudonymise } from './pseudonym.ts';
 
-export interface Origin {
-  source: 'http' | 'kafka';
-  /** Name of the token (http); null on Kafka. */
-  principal: string | null;
-  receivedAt: string;
-  kafka?: { topic: string; partition: number; offset: string } | undefined;
-}
+export type Origin = DeadLetterOrigin;
+export type { RefusedInput };
 
 type Kind = DeadLetter['kind'];
 
@@ -43,32 +44,17 @@ const HOUSEHOLD_FIELDS = [
   'version',
   'updatedAt',
 ];
-const INSTITUTION_FIELDS = ['code', 'level'];
-const AMOUNT_FIELDS = [
-  'total',
-  'policyScope',
-  'basicFund',
-  'criticalIllness',
-  'supplementary',
-  'assistance',
-  'personalAccount',
-  'cash',
-];
+// The contract's own field lists, so what a dead letter keeps cannot drift from what the contract accepts.
+const INSTITUTION_FIELDS = Object.keys(InstitutionSchema.shape);
+const AMOUNT_FIELDS = Object.keys(AmountsSchema.shape);
 const MEMBER_FIELDS = ['personIdType', 'personId'];
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /** Bounds on what a dead letter copies, so one absurd input cannot make an absurd Kafka message. */
 const MAX_STRING = 200;
 const MAX_MEMBERS = 100;
 const MAX_DROPPED = 20;
-const MAX_REJECTIONS = 20;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-function jsonType(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
-}
 
 /** A scalar the contract may hold, with anything that could be an identity number masked. */
 function scrubScalar(v: unknown): unknown {
@@ -149,16 +135,7 @@ function sanitiseHousehold(v: Record<string, unknown>, p: Pseudonymise): Record<
   }) as Record<string, unknown>;
 }
 
-function institutionOf(kind: Kind, input: unknown): string | null {
-  if (kind !== 'claim' || !isRecord(input) || !isRecord(input.institution)) return null;
-  const code = input.institution.code;
-  return typeof code === 'string' && SAFE_ID.test(code) ? maskIdentityNumbersIn(code) : null;
-}
-
-/** What was refused: parsed JSON, or a Kafka value that was not JSON (only its size is kept). */
-export type RefusedInput = { json: unknown } | { undecodableBytes: number };
-
-/** The dead letter of one refused input. */
+/** The dead letter of one refused input, its identity numbers pseudonymised (valid) or masked (invalid). */
 export function deadLetter(
   kind: Kind,
   refused: RefusedInput,
@@ -166,28 +143,8 @@ export function deadLetter(
   origin: Origin,
   pseudonymise: Pseudonymise,
 ): DeadLetter {
-  const first = rejections[0] ?? { code: 'UNPROCESSABLE_ITEM', field: '(item)', message: 'no reason recorded' };
-  const input = 'json' in refused ? refused.json : undefined;
-  const record = isRecord(input) ? input : null;
-  return {
-    kind,
-    code: first.code,
-    field: first.field,
-    message: first.message,
-    rejections: rejections.slice(0, MAX_REJECTIONS).map((r) => ({ code: r.code, field: r.field, message: r.message })),
-    source: origin.source,
-    institution: institutionOf(kind, input),
-    principal: origin.principal,
-    receivedAt: origin.receivedAt,
-    kafka: origin.kafka ?? null,
-    inputType: 'json' in refused ? jsonType(input) : 'bytes',
-    inputBytes: 'undecodableBytes' in refused ? refused.undecodableBytes : null,
-    input:
-      record === null
-        ? null
-        : kind === 'claim'
-          ? sanitiseClaim(record, pseudonymise)
-          : sanitiseHousehold(record, pseudonymise),
-    droppedFields: record === null ? [] : droppedFields(record, kind === 'claim' ? CLAIM_FIELDS : HOUSEHOLD_FIELDS),
-  };
+  return buildDeadLetter(kind, refused, rejections, origin, (record) => ({
+    input: kind === 'claim' ? sanitiseClaim(record, pseudonymise) : sanitiseHousehold(record, pseudonymise),
+    droppedFields: droppedFields(record, kind === 'claim' ? CLAIM_FIELDS : HOUSEHOLD_FIELDS),
+  }));
 }

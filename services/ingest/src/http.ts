@@ -1,6 +1,6 @@
 // The HTTP API: POST /v1/claims (hospital tokens) and /v1/households (registry tokens), one item or an
 // array; GET /healthz and /metrics. Per-item problems answer 202 with the item's rejection (and a dead
-// letter); whole-request problems answer a status with a stable REQUEST_ERRORS code.
+// letter); whole-request problems answer a status with a stable REQUEST_ERRORS code (coded-errors.ts).
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -9,7 +9,13 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Logger } from 'pino';
-import { REQUEST_ERRORS, containsIdentityNumber, type Rejection, type RequestErrorCode } from '@warnline/contracts';
+import {
+  containsIdentityNumber,
+  errorBody,
+  requestError,
+  type Rejection,
+  type RequestErrorCode,
+} from '@warnline/contracts';
 import { mayClaimFor, type Authenticator, type Principal, type Role } from './auth.ts';
 import { registerClaimStatusRoute, type ClaimStatusDeps } from './claim-status.ts';
 import type { RefusedInput } from './dead-letter.ts';
@@ -64,10 +70,10 @@ function idField(input: unknown, name: string): string | undefined {
 
 function sendError(reply: FastifyReply, code: RequestErrorCode, metrics: Metrics) {
   metrics.requestRefused(reply.request.routeOptions.url ?? 'unmatched', code);
-  const { status, message } = REQUEST_ERRORS[code];
-  if (status === 401) void reply.header('www-authenticate', 'Bearer realm="warnline-ingest"');
-  if (status === 503) void reply.header('retry-after', '5');
-  return reply.code(status).send({ code, message });
+  const err = requestError(code);
+  if (err.status === 401) void reply.header('www-authenticate', 'Bearer realm="warnline-ingest"');
+  if (err.status === 503) void reply.header('retry-after', '5');
+  return reply.code(err.status ?? 500).send(errorBody(err));
 }
 
 /** Fastify's own errors (body parsing, limits) mapped to our stable codes. Their messages are not echoed. */

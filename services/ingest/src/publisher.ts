@@ -5,7 +5,7 @@
 // the write fails; what earlier requests stored stays stored, and writing the same delivery again is
 // harmless (a resent claim or household has no effect downstream; a dead letter is written twice).
 import type { Message, TopicMessages } from 'kafkajs';
-import type { DeadLetter } from '@warnline/contracts';
+import { CodedError, deadLetterRecord, SERVICE_ERRORS, type DeadLetter } from '@warnline/contracts';
 import type { KafkaSender } from '@warnline/runtime';
 import type { Outbound } from './intake.ts';
 import { MAX_REQUEST_BYTES, recordBytes } from './record-size.ts';
@@ -22,18 +22,17 @@ export interface PublisherTopics {
 }
 
 /** Kafka did not acknowledge in time, or refused: part of the delivery may be stored, none is known to be. */
-export class PublishError extends Error {
-  readonly retriable = true;
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+export class PublishError extends CodedError<'PUBLISH_FAILED'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PUBLISH_FAILED', SERVICE_ERRORS.PUBLISH_FAILED, { message, cause: options?.cause });
     this.name = 'PublishError';
   }
 }
 
 function deadLetterMessage(d: DeadLetter): Message {
-  // Key null: dead letters need no order, and any id in them is the sender's, not ours to partition by.
-  // The headers match the accumulator's dead letters, so one consumer can read both.
-  return { key: null, value: JSON.stringify(d), headers: { reason: d.code, source: d.source } };
+  // Key null: HTTP input has none, and a raw feed's key is the sender's and may hold an identity number.
+  const { key, value, headers } = deadLetterRecord(d, null);
+  return { key, value, headers: { ...headers } };
 }
 
 /** The records of a delivery in the order they are written. */

@@ -7,9 +7,10 @@
 
   ARGV[1]  alertId    ARGV[2]  breach (acknowledge | close)    ARGV[3]  now ISO
 
-  Returns  {-2}             no such alert
-           {0}              not breached (the caseworker was in time) or already marked
-           {1, eventJSON}   marked overdue; the event's side effect escalates to the district
+  Returns (status names: BREACH in scripts.ts)
+           {-2}             notFound: no such alert
+           {0}              inTime: not breached (the caseworker was in time) or already marked
+           {1, eventJSON}   overdue: marked overdue; the event's side effect escalates to the district
 ]]
 local alertId, breach = ARGV[1], ARGV[2]
 local state = redis.call('HGET', KEYS[1], 'state')

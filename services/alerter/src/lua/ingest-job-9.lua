@@ -19,11 +19,12 @@
   ARGV[9]  streetCode      ARGV[10] districtCode
   ARGV[11] acknowledge due ISO                      ARGV[12] close due ISO
 
-  Returns  {0, alertId}             the job was recorded before (redelivery): nothing changed
-           {-1}                     KEYS[2] changed since the caller read it: read again and retry
-           {1, alertId, eventJSON}  opened a new alert
-           {2, alertId, eventJSON}  raised the open alert's level
-           {3, alertId, eventJSON}  the open alert absorbed a job of the same or a lower level
+  Returns (status names: INGEST_JOB in scripts.ts)
+           {0, alertId}             duplicate: the job was recorded before (redelivery): nothing changed
+           {-1}                     stale: KEYS[2] changed since the caller read it: read again and retry
+           {1, alertId, eventJSON}  opened: a new alert
+           {2, alertId, eventJSON}  levelRaised: raised the open alert's level
+           {3, alertId, eventJSON}  reRaised: the open alert absorbed a job of the same or a lower level
 ]]
 local jobId, household, alertId, seen, level = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local rank = { watch = 1, warning = 2, action = 3 }

@@ -13,8 +13,9 @@
   ARGV[5]  outcome ("" for none)   ARGV[6]  note ("" for none)
   ARGV[7]  actor name     ARGV[8]  actor role               ARGV[9]  now ISO
 
-  Returns  {-2}                         no such alert
-           {-1, state}                  the alert is in `state`, not in ARGV[2]: nothing changed
+  Returns (status names: TRANSITION in scripts.ts)
+           {-2}                         notFound: no such alert
+           {-1, state}                  wrongState: the alert is in `state`, not in ARGV[2]: nothing changed
            {1, eventJSON, openedAtMs}   done
 ]]
 local alertId, from, to = ARGV[1], ARGV[2], ARGV[3]

@@ -116,7 +116,7 @@ describe('GET /v1/claims/{claimId}', () => {
     );
 
     // Another institution's token, another person, an unknown id: the same 404.
-    const notFound = { code: 'CLAIM_NOT_FOUND', message: expect.any(String) };
+    const notFound = { code: 'CLAIM_NOT_FOUND', message: expect.any(String), retriable: true };
     for (const res of [
       await get(original.claimId, person, tokens.other),
       await get(original.claimId, residentId(5)),

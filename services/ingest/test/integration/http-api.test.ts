@@ -137,7 +137,7 @@ describe('ingest HTTP API against the real broker', () => {
       tap
         .on(ingest.topics.claimsDlq)
         .slice(dlqBefore)
-        .every((m) => m.key === null && m.headers.reason !== undefined && m.headers.source === 'http'),
+        .every((m) => m.key === null && m.headers.code !== undefined && m.headers.source === 'http'),
     ).toBe(true);
   });
 

@@ -63,7 +63,7 @@ describe('POST /v1/claims', () => {
       await post('/v1/claims', 'not-a-known-token-0123456789', claim()),
     ]) {
       expect(res.statusCode).toBe(401);
-      expect(res.json()).toEqual({ code: 'UNAUTHENTICATED', message: expect.any(String) });
+      expect(res.json()).toEqual({ code: 'UNAUTHENTICATED', message: expect.any(String), retriable: false });
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
     }
     expect((await post('/v1/claims', TOKENS.registry, claim())).json()).toMatchObject({ code: 'FORBIDDEN_ROLE' });
@@ -77,7 +77,7 @@ describe('POST /v1/claims', () => {
     for (const body of ['{"personId": "11010519491231002X",', '', 'null x']) {
       const res = await post('/v1/claims', TOKENS.hospital, body);
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toEqual({ code: 'INVALID_JSON', message: expect.any(String) });
+      expect(res.json()).toEqual({ code: 'INVALID_JSON', message: expect.any(String), retriable: false });
       expect(res.body).not.toContain('11010519491231002X');
     }
   });
