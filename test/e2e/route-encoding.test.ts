@@ -11,9 +11,7 @@ import { Redis } from 'ioredis';
 import { appRoutes } from '@bull-board/api/dist/routes.js';
 import { freePort } from '@warnline/infra';
 import { alertJobId, streetQueueName, type AlertJobData } from '@warnline/contracts';
-import { uniqueId, uniqueNamespace } from '../support/names.ts';
-import { startService, type RunningService } from '../support/services.ts';
-import { waitFor } from '../support/wait.ts';
+import { uniqueId, uniqueNamespace, startService, type RunningService, waitFor } from '@warnline/test';
 
 const STREET = '310113103';
 const OTHER_STREET = '310115001';

@@ -5,8 +5,7 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { freePort } from '@warnline/infra';
-import { uniqueId, uniqueNamespace } from '../support/names.ts';
-import { startService, type RunningService, type ServiceName } from '../support/services.ts';
+import { uniqueId, uniqueNamespace, startService, type RunningService, type ServiceName } from '@warnline/test';
 
 /** pino's numeric levels: 40 is warn, 50 error, 60 fatal. */
 const WARN = 40;

@@ -7,11 +7,15 @@ import { Redis } from 'ioredis';
 import { freePort } from '@warnline/infra';
 import { oldestRetainedMonth, type ClaimEvent, type DeadLetter, type HouseholdEvent } from '@warnline/contracts';
 import { topicNames, topicSpecs, type TopicNames } from '@warnline/runtime';
-import { consumerLag } from '../../../../test/support/lag.ts';
-import { uniqueId, uniqueNamespace } from '../../../../test/support/names.ts';
-import { createTestTopics } from '../../../../test/support/topics.ts';
-import { startService, type RunningService } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import {
+  consumerLag,
+  uniqueId,
+  uniqueNamespace,
+  createTestTopics,
+  startService,
+  type RunningService,
+  waitFor,
+} from '@warnline/test';
 import { createKeys, type Keys } from '../../src/keys.ts';
 import { parkedTopicName } from '../../src/parking.ts';
 import type { StatusMessage } from '../../src/evaluator.ts';

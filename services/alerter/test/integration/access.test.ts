@@ -3,7 +3,7 @@
 // out of scope → 403. Denied changes leave the alert untouched, and no token ever reaches the log.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
-import type { RunningService } from '../../../../test/support/services.ts';
+import type { RunningService } from '@warnline/test';
 import {
   Producer,
   STREET_A,

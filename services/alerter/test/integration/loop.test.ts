@@ -11,9 +11,8 @@ import {
   streetQueueName,
   type AlertAuditEvent,
 } from '@warnline/contracts';
-import type { RunningService } from '../../../../test/support/services.ts';
+import { type RunningService, waitFor } from '@warnline/test';
 import { createKeys } from '../../src/keys.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
 import {
   AuditReader,
   Producer,

@@ -4,9 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { CHARITY_QUEUE, CharityReferralJobDataSchema } from '@warnline/contracts';
-import type { RunningService } from '../../../../test/support/services.ts';
-import { residentId } from '../../../../test/support/fixtures.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { type RunningService, residentId, waitFor } from '@warnline/test';
 import {
   AuditReader,
   Producer,

@@ -13,9 +13,7 @@ import {
   type AlertAuditEvent,
   type AlertJobData,
 } from '@warnline/contracts';
-import { uniqueId, uniqueNamespace } from '../../../../test/support/names.ts';
-import { startService, type RunningService } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { uniqueId, uniqueNamespace, startService, type RunningService, waitFor } from '@warnline/test';
 
 export const STREET_A = '310113103';
 export const STREET_B = '310113104';

@@ -3,8 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { CHARITY_QUEUE, CharityReferralJobDataSchema, type AlertJobData } from '@warnline/contracts';
-import type { RunningService } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { type RunningService, waitFor } from '@warnline/test';
 import {
   Producer,
   STREET_A,

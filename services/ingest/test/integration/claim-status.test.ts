@@ -4,10 +4,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '@warnline/infra';
-import { claim, residentId } from '../../../../test/support/fixtures.ts';
-import { uniqueId } from '../../../../test/support/names.ts';
-import { startService, type RunningService } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { claim, residentId, uniqueId, startService, type RunningService, waitFor } from '@warnline/test';
 import { startIngest, type Ingest } from '../support/integration.ts';
 
 const prefix = uniqueId('wls');
