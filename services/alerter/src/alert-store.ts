@@ -9,8 +9,8 @@ import {
   type AlertJobData,
   type AlertState,
   type Breach,
+  maskIdentityNumbersIn,
 } from '@warnline/contracts';
-import { maskIdentityNumbers } from './identity-mask.ts';
 import { ALERT_LEVELS, formatAlertId, streetOfAlert, type Keys } from './keys.ts';
 import { TRANSITIONS, nextStates, type TransitionRequest } from './lifecycle.ts';
 import {
@@ -148,7 +148,7 @@ export class AlertStore {
       request.outcome ?? '',
       // The note is the one free text a person types; identity numbers in it are masked before anything
       // (record, history, outbox, audit, referral) holds it.
-      maskIdentityNumbers(request.note?.trim() ?? ''),
+      maskIdentityNumbersIn(request.note?.trim() ?? ''),
       actor.name,
       actor.role,
       now.toISOString(),
