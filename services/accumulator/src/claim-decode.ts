@@ -3,6 +3,7 @@
 // 50,000 claims/s. The fast check only ever accepts what the schema accepts (a property test holds it to
 // that); anything it does not accept goes through the schema, which either accepts it or says why not.
 import {
+  AMOUNT_FIELDS,
   ClaimEventSchema,
   isCalendarDate,
   isInstant,
@@ -20,16 +21,6 @@ import {
 export type DecodedClaim = { ok: true; claim: ClaimEvent } | { ok: false; rejections: Rejection[]; input: unknown };
 
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
-const AMOUNT_FIELDS = [
-  'total',
-  'policyScope',
-  'basicFund',
-  'criticalIllness',
-  'supplementary',
-  'assistance',
-  'personalAccount',
-  'cash',
-] as const;
 const VISITS: ReadonlySet<unknown> = new Set(VISIT_TYPES);
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 

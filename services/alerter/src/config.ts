@@ -1,10 +1,11 @@
 // The only place the alerter reads the environment: parsed once at start, so a bad value stops the process
 // before it touches Redis or Kafka, and everything else receives typed values.
 import { z } from 'zod';
+import { DISTRICT_CODE, STREET_CODE } from '@warnline/contracts';
 import { brokerList, logLevelSchema, parseEnv, port, readTokenList, tokenName, tokenSecret } from '@warnline/runtime';
 
-const streetCode = z.string().regex(/^\d{9}$/, 'a street code is 9 digits');
-const districtCode = z.string().regex(/^\d{6}$/, 'a district code is 6 digits');
+const streetCode = z.string().regex(STREET_CODE, 'a street code is 9 digits');
+const districtCode = z.string().regex(DISTRICT_CODE, 'a district code is 6 digits');
 
 /**
  * One bearer token of ALERTER_TOKENS, with its scope: a street office (its own alerts), a district (the
@@ -66,7 +67,7 @@ export const ConfigSchema = z
           .map((x) => x.trim())
           .filter(Boolean);
         for (const code of list)
-          if (!/^\d{9}$/.test(code)) ctx.addIssue({ code: 'custom', message: 'a street code is 9 digits' });
+          if (!STREET_CODE.test(code)) ctx.addIssue({ code: 'custom', message: 'a street code is 9 digits' });
         return list;
       }),
     /**

@@ -14,7 +14,13 @@ import Fastify, {
 } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { ALERT_API_ERRORS, ALERT_OUTCOMES, ALERT_STATES, type AlertApiErrorCode } from '@warnline/contracts';
+import {
+  ALERT_API_ERRORS,
+  ALERT_OUTCOMES,
+  ALERT_STATES,
+  STREET_CODE,
+  type AlertApiErrorCode,
+} from '@warnline/contracts';
 import { mayAccessStreet, type Authenticator, type Principal } from './auth.ts';
 import type { AlertStore } from './alert-store.ts';
 import type { Effects } from './effects.ts';
@@ -38,7 +44,7 @@ export interface HttpDeps {
   queues: QueueSet;
 }
 
-const StreetParams = z.object({ streetCode: z.string().regex(/^\d{9}$/) });
+const StreetParams = z.object({ streetCode: z.string().regex(STREET_CODE) });
 const AlertParams = z.object({ alertId: z.string().max(64) });
 const ListQuery = z.object({
   state: z.enum([...ALERT_STATES, 'overdue']).default('new'),

@@ -11,7 +11,13 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { AlertJobDataSchema, streetDirectoryKey, streetQueueName, type AlertJobData } from '@warnline/contracts';
+import {
+  AlertJobDataSchema,
+  STREET_CODE,
+  streetDirectoryKey,
+  streetQueueName,
+  type AlertJobData,
+} from '@warnline/contracts';
 import type { AlertStore, Limits } from './alert-store.ts';
 import type { Effects } from './effects.ts';
 import { ALERT_LEVELS, type AlertLevel } from './keys.ts';
@@ -24,7 +30,6 @@ export interface StreetJobResult {
   result: 'opened' | 'level-raised' | 're-raised' | 'duplicate';
 }
 
-const STREET_CODE = /^\d{9}$/;
 /** A transient failure (Redis or Kafka away) puts the job back this much later, without using an attempt. */
 const RETRY_DELAY_MS = 2_000;
 
