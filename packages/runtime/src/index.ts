@@ -5,3 +5,4 @@ export * from './env.ts';
 export * from './session-producer.ts';
 export * from './tokens.ts';
 export * from './bearer.ts';
+export * from './queues.ts';
