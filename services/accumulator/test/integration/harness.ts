@@ -15,6 +15,7 @@ import {
   startService,
   type RunningService,
   waitFor,
+  deleteKeysUnder,
 } from '@warnline/test';
 import { createKeys, type Keys } from '../../src/keys.ts';
 import { parkedTopicName } from '../../src/parking.ts';
@@ -190,14 +191,7 @@ export class Harness {
     const codes = await Promise.all(this.services.map((s) => s.stop()));
     await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
     await this.producer?.disconnect();
-    for (const prefix of [this.redisPrefix, this.queuePrefix]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await this.redis.del(...keys);
-      } while (cursor !== '0');
-    }
+    await deleteKeysUnder(this.redis, [this.redisPrefix, this.queuePrefix]);
     await this.redis.quit();
     const admin = this.kafka.admin();
     await admin.connect();
