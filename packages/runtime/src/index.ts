@@ -6,3 +6,4 @@ export * from './session-producer.ts';
 export * from './tokens.ts';
 export * from './bearer.ts';
 export * from './queues.ts';
+export * from './decode.ts';
