@@ -2,7 +2,8 @@
 // publisher to add jobs, an HTTP client, an audit-topic reader and cleanup of the test's own keys.
 // Everything runs on the real Redis, BullMQ and Kafka.
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { freePort } from '@warnline/infra';
 import { AlertPublisher } from '@warnline/accumulator/alerts';
@@ -110,6 +111,46 @@ export class Producer {
   async close(): Promise<void> {
     await Promise.all([this.publisher.close(), this.queues.close()]);
   }
+}
+
+/** One test file's own alerter world on the shared Redis and broker. */
+export interface AlerterStack {
+  env: TestEnv;
+  /** A connection for the test's own Redis reads (and the producer's queues). */
+  redis: Redis;
+  producer: Producer;
+  alerter: RunningService;
+  /** The audit-topic reader, when asked for. */
+  audit: AuditReader | undefined;
+  /** Stops the reader, the alerter and the producer, deletes the test's keys; the alerter's exit code. */
+  close(): Promise<number | null>;
+}
+
+/** Unique names, a Redis connection, the producer, a running alerter (with `extra` settings), and the audit reader if asked. */
+export async function openAlerterStack(
+  options: { extra?: Record<string, string>; audit?: boolean } = {},
+): Promise<AlerterStack> {
+  const env = testEnv(inject('redisUrl'), inject('kafkaBrokers'));
+  const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
+  const producer = new Producer(redis, env.queuePrefix);
+  const alerter = await startAlerter(env, options.extra);
+  const audit = options.audit ? new AuditReader(env) : undefined;
+  await audit?.start();
+  return {
+    env,
+    redis,
+    producer,
+    alerter,
+    audit,
+    async close() {
+      await audit?.stop();
+      const code = await alerter.stop();
+      await producer.close();
+      await cleanup(redis, env);
+      await redis.quit();
+      return code;
+    },
+  };
 }
 
 export interface Answer<T = Record<string, unknown>> {
