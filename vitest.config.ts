@@ -21,7 +21,12 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['services/*/test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'bench/test/**/*.test.ts'],
+          include: [
+            'services/*/test/integration/**/*.test.ts',
+            'test/e2e/**/*.test.ts',
+            'test/support/**/*.test.ts',
+            'bench/test/**/*.test.ts',
+          ],
           globalSetup: ['test/global-setup.ts'],
           // Two cores and one broker: files run one after another so a slow broker never looks like a bug.
           fileParallelism: false,

@@ -3,10 +3,9 @@
 // the topic; then the naive path (bench/naive/consumer.ts) through the same topic with its own group.
 import type { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { freePort, type Infra } from '@warnline/infra';
+import { freePort, startScript, startService, type Infra, type RunningService } from '@warnline/infra';
 import { ensureTopics, topicSpecs } from '@warnline/runtime';
 import { NetTotals } from '@warnline/synthetic';
-import { startService, type RunningService } from '../test/support/services.ts';
 import { startCpuMeter, type CpuShare } from './cpu.ts';
 import { measureDrain, type DrainResult } from './drain.ts';
 import {
@@ -20,7 +19,6 @@ import {
   type DeliveryOrder,
 } from './feed.ts';
 import type { LagProbe } from './lag.ts';
-import { startScript } from './processes.ts';
 import { progress } from './progress.ts';
 import { serviceEnv, type PhaseNames, type Secrets } from './stack.ts';
 

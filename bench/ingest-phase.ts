@@ -1,8 +1,7 @@
 // Ingest over HTTP: raw synthetic claims in batches of 500 (POST /v1/claims), a fixed number of requests in
 // flight, against one ingest process; claims/s = accepted claims / time from the first request to the last 202.
 import type { Redis } from 'ioredis';
-import { freePort, type Infra } from '@warnline/infra';
-import { startService, type RunningService } from '../test/support/services.ts';
+import { freePort, startService, type Infra, type RunningService } from '@warnline/infra';
 import { startCpuMeter, type CpuShare } from './cpu.ts';
 import { claimsUpTo, deliveryOrder, feedOptions, generateHouseholds, type DeliveryOrder } from './feed.ts';
 import { acceptedOf, createPoster } from './http-client.ts';

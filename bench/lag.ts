@@ -4,7 +4,7 @@
 // of them (the previous phase's cleanup), each call fails with UNKNOWN_TOPIC_OR_PARTITION. The probe then
 // starts over with a new admin, once per call.
 import type { Admin, Kafka } from 'kafkajs';
-import { groupPositions } from '../test/support/lag.ts';
+import { groupPositions } from '@warnline/test';
 
 export interface LagProbe {
   /** Messages of `topics` the group has not committed yet. */

@@ -8,10 +8,8 @@
 // Redis server's clock at the XADD; the 202 time is this process's clock, on the same machine.
 import type { Redis } from 'ioredis';
 import { alertJobId, shanghaiDate, streetQueueName } from '@warnline/contracts';
-import { freePort, type Infra } from '@warnline/infra';
+import { freePort, startService, waitFor, type Infra, type RunningService } from '@warnline/infra';
 import { generateTriggers } from '@warnline/synthetic';
-import { startService, type RunningService } from '../test/support/services.ts';
-import { waitFor } from '../test/support/wait.ts';
 import { startCpuMeter, type CpuShare } from './cpu.ts';
 import { claimsUpTo, deliveryOrder, feedOptions, generateHouseholds, type DeliveryOrder } from './feed.ts';
 import { acceptedOf, createPoster } from './http-client.ts';

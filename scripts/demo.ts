@@ -7,12 +7,10 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseArgs } from 'node:util';
 import { shanghaiDate, streetQueueName, type AlertAuditEvent, type AlertJobData } from '@warnline/contracts';
-import { freePort, provideInfra } from '@warnline/infra';
+import { freePort, provideInfra, startService, waitFor, type RunningService } from '@warnline/infra';
 import { topicNames } from '@warnline/runtime';
 import { generateFeed, generateTriggers } from '@warnline/synthetic';
-import { consumerLag } from '../test/support/lag.ts';
-import { startService, type RunningService } from '../test/support/services.ts';
-import { waitFor } from '../test/support/wait.ts';
+import { consumerLag } from '@warnline/test';
 
 const { values: args } = parseArgs({
   options: { households: { type: 'string', default: '60' }, seed: { type: 'string', default: '7' } },

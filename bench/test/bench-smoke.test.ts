@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { REPO_ROOT, SERVICE_NODE_FLAGS } from '../../test/support/services.ts';
+import { REPO_ROOT, SERVICE_NODE_FLAGS } from '@warnline/test';
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,1 +1,3 @@
 export * from './environment.ts';
+export * from './processes.ts';
+export * from './wait.ts';

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLAIM_STATUSES, streetDirectoryKey } from '@warnline/contracts';
-import { PARK_CODES, PARKED_HEADER_PREFIX, parkedTopicName } from '../../services/accumulator/src/parking.ts';
+import { PARK_ERRORS } from '@warnline/contracts';
+import { PARKED_HEADER_PREFIX, parkedTopicName } from '../../services/accumulator/src/parking.ts';
 import { createMetrics as accumulatorMetrics } from '../../services/accumulator/src/metrics.ts';
 import { createMetrics as ingestMetrics } from '../../services/ingest/src/metrics.ts';
 import { createMetrics as alerterMetrics } from '../../services/alerter/src/metrics.ts';
@@ -25,7 +26,7 @@ function ownMetricNames(registry: { getMetricsAsArray(): { name: string }[] }): 
 
 describe('docs/contracts.md beyond the shared contracts', () => {
   it('names the parked topic, its codes and its headers', () => {
-    expect(missing([parkedTopicName(''), ...Object.keys(PARK_CODES)])).toEqual([]);
+    expect(missing([parkedTopicName(''), ...Object.keys(PARK_ERRORS)])).toEqual([]);
     const headers = [...quoted].filter((n) => n.startsWith(PARKED_HEADER_PREFIX));
     expect(headers).toEqual(expect.arrayContaining(['parked.code', 'parked.error', 'parked.topic', 'parked.at']));
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { REPO_ROOT, SERVICE_NODE_FLAGS } from '../support/services.ts';
+import { REPO_ROOT, SERVICE_NODE_FLAGS } from '@warnline/test';
 
 const RANK: Record<string, number> = { action: 3, warning: 2, watch: 1 };
 

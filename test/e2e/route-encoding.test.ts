@@ -11,9 +11,7 @@ import { Redis } from 'ioredis';
 import { appRoutes } from '@bull-board/api/dist/routes.js';
 import { freePort } from '@warnline/infra';
 import { alertJobId, streetQueueName, type AlertJobData } from '@warnline/contracts';
-import { uniqueId, uniqueNamespace } from '../support/names.ts';
-import { startService, type RunningService } from '../support/services.ts';
-import { waitFor } from '../support/wait.ts';
+import { uniqueId, uniqueNamespace, startService, type RunningService, waitFor, deleteKeysUnder } from '@warnline/test';
 
 const STREET = '310113103';
 const OTHER_STREET = '310115001';
@@ -160,14 +158,7 @@ describe('route encoding: no spelling of a path gets past authorisation', () => 
     agent.destroy();
     const codes = await Promise.all([...services.values()].map((s) => s.stop()));
     await queue?.close();
-    for (const prefix of [queuePrefix, redisPrefix]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-    }
+    await deleteKeysUnder(redis, [queuePrefix, redisPrefix]);
     await redis?.quit();
     expect(codes.every((c) => c === 0)).toBe(true);
   });

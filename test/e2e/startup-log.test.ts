@@ -5,8 +5,14 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { freePort } from '@warnline/infra';
-import { uniqueId, uniqueNamespace } from '../support/names.ts';
-import { startService, type RunningService, type ServiceName } from '../support/services.ts';
+import {
+  uniqueId,
+  uniqueNamespace,
+  startService,
+  type RunningService,
+  type ServiceName,
+  deleteKeysUnder,
+} from '@warnline/test';
 
 /** pino's numeric levels: 40 is warn, 50 error, 60 fatal. */
 const WARN = 40;
@@ -19,14 +25,7 @@ describe('start-up log', () => {
   afterAll(async () => {
     for (const s of running) await s.kill();
     const redis = new Redis(inject('redisUrl'));
-    for (const prefix of [redisPrefix, queuePrefix]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-    }
+    await deleteKeysUnder(redis, [redisPrefix, queuePrefix]);
     await redis.quit();
   });
 

@@ -7,11 +7,17 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort } from '@warnline/infra';
 import { streetQueueName } from '@warnline/contracts';
-import { claim, household, residentId } from '../support/fixtures.ts';
-import { consumerLag } from '../support/lag.ts';
-import { uniqueId, uniqueNamespace } from '../support/names.ts';
-import { startService, type RunningService } from '../support/services.ts';
-import { waitFor } from '../support/wait.ts';
+import {
+  claim,
+  household,
+  residentId,
+  consumerLag,
+  uniqueId,
+  uniqueNamespace,
+  startService,
+  type RunningService,
+  waitFor,
+} from '@warnline/test';
 
 describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → Redis → street queue', () => {
   const services: RunningService[] = [];

@@ -4,7 +4,7 @@
 // writes at once then fails on a loaded machine. Waiting here means no test has to retry its own set-up.
 import type { ITopicConfig, Kafka } from 'kafkajs';
 import { ensureTopics } from '@warnline/runtime';
-import { waitFor } from './wait.ts';
+import { waitFor } from '@warnline/infra';
 
 /**
  * Creates whichever of the topics are missing, then waits until every partition has a leader in the

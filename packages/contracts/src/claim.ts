@@ -25,6 +25,19 @@ const claimAmount = z.string().refine(isSignedYuan, coded('INVALID_MONEY'));
 export const calendarDate = z.string().refine(isCalendarDate, coded('INVALID_DATE'));
 export const instant = z.string().refine(isInstant, coded('INVALID_INSTANT'));
 
+/** The eight amount fields of a claim, in contract order: what code that walks the amounts iterates over. */
+export const AMOUNT_FIELDS = [
+  'total',
+  'policyScope',
+  'basicFund',
+  'criticalIllness',
+  'supplementary',
+  'assistance',
+  'personalAccount',
+  'cash',
+] as const;
+export type AmountField = (typeof AMOUNT_FIELDS)[number];
+
 /**
  * The amounts of a claim, yuan strings. A settlement's are never negative; a reversal's may have either sign
  * (they do not decide what it nets: it cancels the settlement it names in full).

@@ -22,10 +22,15 @@ export type Category = (typeof CATEGORIES)[number];
  */
 export const MAX_HOUSEHOLD_MEMBERS = 50;
 
+/** A street's (街道) administrative code: 9 digits, beginning with its district's code. */
+export const STREET_CODE = /^\d{9}$/;
+/** A district's (区) administrative code: 6 digits. */
+export const DISTRICT_CODE = /^\d{6}$/;
+
 const householdFields = {
   householdId: idString,
-  streetCode: z.string().refine((s) => /^\d{9}$/.test(s), coded('INVALID_ID', 'streetCode must be 9 digits')),
-  districtCode: z.string().refine((s) => /^\d{6}$/.test(s), coded('INVALID_ID', 'districtCode must be 6 digits')),
+  streetCode: z.string().refine((s) => STREET_CODE.test(s), coded('INVALID_ID', 'streetCode must be 9 digits')),
+  districtCode: z.string().refine((s) => DISTRICT_CODE.test(s), coded('INVALID_ID', 'districtCode must be 6 digits')),
   annualDisposableIncome: yuan.nullable(),
   categories: z.array(z.enum(CATEGORIES)),
   assetTestPassed: z.boolean().nullable(),
@@ -54,7 +59,7 @@ function memberList<T extends z.ZodType>(member: T) {
 
 /** A street's code begins with its district's: a record must not hand a street to another district. */
 function streetInDistrict(h: { streetCode: string; districtCode: string }, ctx: z.RefinementCtx): void {
-  if (/^\d{9}$/.test(h.streetCode) && /^\d{6}$/.test(h.districtCode) && !h.streetCode.startsWith(h.districtCode))
+  if (STREET_CODE.test(h.streetCode) && DISTRICT_CODE.test(h.districtCode) && !h.streetCode.startsWith(h.districtCode))
     ctx.addIssue({ code: 'custom', path: ['streetCode'], ...coded('STREET_OUTSIDE_DISTRICT') });
 }
 

@@ -1,7 +1,7 @@
 // Per-claim derivation (docs/contracts.md "Derived per claim"): what the person bore, and the in-scope self-pay
 // that is the base of assistance.
 import type { Decimal } from 'decimal.js';
-import { MAX_AMOUNT_YUAN, type Amounts, type VisitType } from '@warnline/contracts';
+import { AMOUNT_FIELDS, MAX_AMOUNT_YUAN, type Amounts, type VisitType } from '@warnline/contracts';
 import { ClaimAmountsError, type RulesProblem } from './errors.ts';
 import { dec, maxDec, SIGNED_YUAN, YUAN, ZERO } from './money.ts';
 import { monthOf } from './calendar.ts';
@@ -46,17 +46,6 @@ export interface DerivedClaim {
   /** +1 for a settlement, −1 for a reversal: the amounts are positive, the sign comes from the type. */
   sign: 1 | -1;
 }
-
-const AMOUNT_FIELDS = [
-  'total',
-  'policyScope',
-  'basicFund',
-  'criticalIllness',
-  'supplementary',
-  'assistance',
-  'personalAccount',
-  'cash',
-] as const;
 
 /**
  * Every way the amounts break the claim contract (money format, bound, amount identity, |policyScope| ≤

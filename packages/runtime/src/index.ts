@@ -4,3 +4,7 @@ export * from './shutdown.ts';
 export * from './env.ts';
 export * from './session-producer.ts';
 export * from './partition-batches.ts';
+export * from './tokens.ts';
+export * from './bearer.ts';
+export * from './queues.ts';
+export * from './decode.ts';

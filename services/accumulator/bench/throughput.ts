@@ -11,13 +11,11 @@ import { createHmac } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
-import { freePort } from '@warnline/infra';
+import { freePort, startService } from '@warnline/infra';
 import { oldestRetainedMonth, type ClaimEvent, type HouseholdEvent } from '@warnline/contracts';
 import { ensureTopics, topicNames, topicSpecs } from '@warnline/runtime';
 import { generateClaims, generateHouseholds } from '@warnline/synthetic';
-import { consumerLag } from '../../../test/support/lag.ts';
-import { uniqueId, uniqueNamespace } from '../../../test/support/names.ts';
-import { startService } from '../../../test/support/services.ts';
+import { consumerLag, uniqueId, uniqueNamespace } from '@warnline/test';
 import { createKeys } from '../src/keys.ts';
 import { expectedTotals, shuffled, totalsOfHash } from '../test/support.ts';
 

@@ -1,6 +1,5 @@
 // Alert jobs into the street queues (docs/contracts.md, "Alerts to street offices"), and into alerts.unrouted for a
 // household of one, which has no street: a heavy burden is never dropped for want of a registry record.
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   alertJobId,
@@ -11,6 +10,7 @@ import {
   type AlertJobData,
 } from '@warnline/contracts';
 import type { DecisionWarning } from '@warnline/rules';
+import { QueueSet } from '@warnline/runtime';
 
 /**
  * The decision's warnings as they go into the job: a caseworker reading the alert must see, next to the
@@ -21,22 +21,15 @@ export function alertWarnings(warnings: readonly DecisionWarning[]): NonNullable
 }
 
 export class AlertPublisher {
-  private readonly queues = new Map<string, Queue>();
+  private readonly queues: QueueSet;
   /** Streets this process has announced in the street directory (once each is enough). */
   private readonly announced = new Set<string>();
 
   constructor(
     private readonly connection: Redis,
     private readonly prefix: string,
-  ) {}
-
-  private queue(name: string): Queue {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
-      this.queues.set(name, queue);
-    }
-    return queue;
+  ) {
+    this.queues = new QueueSet(connection, prefix);
   }
 
   /** The queue an alert goes to: its street's, or alerts.unrouted when no street is known. */
@@ -46,7 +39,7 @@ export class AlertPublisher {
 
   /** Adds the alert; the deterministic job id makes a second add of the same alert a no-op in BullMQ. */
   async raise(data: AlertJobData): Promise<void> {
-    await this.queue(AlertPublisher.queueName(data)).add(data.level, data, {
+    await this.queues.get(AlertPublisher.queueName(data)).add(data.level, data, {
       jobId: alertJobId(data.householdId, data.level, data.window.to),
       priority: alertPriority(data.level),
       removeOnComplete: false,
@@ -67,6 +60,6 @@ export class AlertPublisher {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await this.queues.close();
   }
 }

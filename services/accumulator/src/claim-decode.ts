@@ -3,6 +3,7 @@
 // 50,000 claims/s. The fast check only ever accepts what the schema accepts (a property test holds it to
 // that); anything it does not accept goes through the schema, which either accepts it or says why not.
 import {
+  AMOUNT_FIELDS,
   ClaimEventSchema,
   isCalendarDate,
   isInstant,
@@ -10,26 +11,16 @@ import {
   isYuan,
   MAX_AMOUNT_FEN,
   PSEUDONYM_PATTERN,
-  toRejections,
   VISIT_TYPES,
   yuanToFen,
   type ClaimEvent,
   type Rejection,
 } from '@warnline/contracts';
+import { decodeMessage } from '@warnline/runtime';
 
 export type DecodedClaim = { ok: true; claim: ClaimEvent } | { ok: false; rejections: Rejection[]; input: unknown };
 
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
-const AMOUNT_FIELDS = [
-  'total',
-  'policyScope',
-  'basicFund',
-  'criticalIllness',
-  'supplementary',
-  'assistance',
-  'personalAccount',
-  'cash',
-] as const;
 const VISITS: ReadonlySet<unknown> = new Set(VISIT_TYPES);
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 
@@ -103,20 +94,6 @@ export function fastClaim(value: unknown): ClaimEvent | null {
 
 /** Parses one message; a bad one becomes rejections for the dead-letter topic, never an exception. */
 export function decodeClaim(value: Buffer | null): DecodedClaim {
-  if (!value || value.length === 0) return { ok: false, rejections: [unparseable('empty message')], input: undefined };
-  let json: unknown;
-  try {
-    json = JSON.parse(value.toString('utf8'));
-  } catch {
-    return { ok: false, rejections: [unparseable('the message is not JSON')], input: undefined };
-  }
-  const fast = fastClaim(json);
-  if (fast) return { ok: true, claim: fast };
-  const parsed = ClaimEventSchema.safeParse(json);
-  if (parsed.success) return { ok: true, claim: parsed.data };
-  return { ok: false, rejections: toRejections(parsed.error.issues, json), input: json };
-}
-
-function unparseable(message: string): Rejection {
-  return { code: 'UNPARSEABLE_MESSAGE', field: '(item)', message };
+  const decoded = decodeMessage(value, ClaimEventSchema, fastClaim);
+  return decoded.ok ? { ok: true, claim: decoded.value } : decoded;
 }

@@ -1,7 +1,7 @@
 // What one claim contributes, in integer fen, and the fingerprints that tell a redelivery from a conflict and
 // a matching reversal from a mismatching one. Pure: no I/O.
 import { createHash } from 'node:crypto';
-import { monthOf, yuanToFen, type ClaimEvent } from '@warnline/contracts';
+import { AMOUNT_FIELDS, monthOf, yuanToFen, type ClaimEvent } from '@warnline/contracts';
 
 export interface ClaimDelta {
   /** YYYY-MM of serviceDate (Asia/Shanghai calendar date as sent): the month the claim counts in. */
@@ -19,17 +19,7 @@ export type AmountsFen = readonly [number, number, number, number, number, numbe
 
 /** Converted once per claim: the delta and the fingerprint both need them (hot path). */
 export function amountsFen(claim: ClaimEvent): AmountsFen {
-  const a = claim.amounts;
-  return [
-    a.total,
-    a.policyScope,
-    a.basicFund,
-    a.criticalIllness,
-    a.supplementary,
-    a.assistance,
-    a.personalAccount,
-    a.cash,
-  ].map(yuanToFen) as unknown as AmountsFen;
+  return AMOUNT_FIELDS.map((field) => yuanToFen(claim.amounts[field])) as unknown as AmountsFen;
 }
 
 /** docs/contracts.md "Derived per claim", in integer fen; packages/rules' deriveClaim in Decimal gives the same. */

@@ -1,6 +1,7 @@
 // Registry records from households.v1: stored with their version (a lower version never overwrites a higher
 // one), and every member pointed at the household (a leaver unpointed, unless they joined another already).
-import { HouseholdEventSchema, toRejections, type HouseholdEvent, type Rejection } from '@warnline/contracts';
+import { HouseholdEventSchema, type HouseholdEvent, type Rejection } from '@warnline/contracts';
+import { decodeMessage } from '@warnline/runtime';
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys.ts';
 import { PUT, reply } from './scripts.ts';
@@ -10,25 +11,8 @@ export type DecodedHousehold =
   { ok: true; household: HouseholdEvent } | { ok: false; rejections: Rejection[]; input: unknown };
 
 export function decodeHousehold(value: Buffer | null): DecodedHousehold {
-  if (!value || value.length === 0)
-    return {
-      ok: false,
-      rejections: [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: 'empty message' }],
-      input: undefined,
-    };
-  let json: unknown;
-  try {
-    json = JSON.parse(value.toString('utf8'));
-  } catch {
-    return {
-      ok: false,
-      rejections: [{ code: 'UNPARSEABLE_MESSAGE', field: '(item)', message: 'the message is not JSON' }],
-      input: undefined,
-    };
-  }
-  const parsed = HouseholdEventSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, rejections: toRejections(parsed.error.issues, json), input: json };
-  return { ok: true, household: parsed.data };
+  const decoded = decodeMessage(value, HouseholdEventSchema);
+  return decoded.ok ? { ok: true, household: decoded.value } : decoded;
 }
 
 /**

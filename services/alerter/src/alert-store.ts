@@ -10,8 +10,8 @@ import {
   type AlertJobData,
   type AlertState,
   type Breach,
+  maskIdentityNumbersIn,
 } from '@warnline/contracts';
-import { maskIdentityNumbers } from './identity-mask.ts';
 import { ALERT_LEVELS, formatAlertId, streetOfAlert, type Keys } from './keys.ts';
 import { TRANSITIONS, nextStates, type TransitionRequest } from './lifecycle.ts';
 import {
@@ -127,7 +127,7 @@ export class AlertStore {
       outcome: request.outcome ?? '',
       // The note is the one free text a person types; identity numbers in it are masked before anything
       // (record, history, outbox, audit, referral) holds it.
-      note: maskIdentityNumbers(request.note?.trim() ?? ''),
+      note: maskIdentityNumbersIn(request.note?.trim() ?? ''),
       actorName: actor.name,
       actorRole: actor.role,
       now,

@@ -1,11 +1,11 @@
 // The only place the alerter reads the environment: parsed once at start, so a bad value stops the process
 // before it touches Redis or Kafka, and everything else receives typed values.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { brokerList, logLevelSchema, parseEnv, port } from '@warnline/runtime';
+import { DISTRICT_CODE, STREET_CODE } from '@warnline/contracts';
+import { brokerList, logLevelSchema, parseEnv, port, readTokenList, tokenName, tokenSecret } from '@warnline/runtime';
 
-const streetCode = z.string().regex(/^\d{9}$/, 'a street code is 9 digits');
-const districtCode = z.string().regex(/^\d{6}$/, 'a district code is 6 digits');
+const streetCode = z.string().regex(STREET_CODE, 'a street code is 9 digits');
+const districtCode = z.string().regex(DISTRICT_CODE, 'a district code is 6 digits');
 
 /**
  * One bearer token of ALERTER_TOKENS, with its scope: a street office (its own alerts), a district (the
@@ -20,25 +20,12 @@ export const TokenEntrySchema = z
   .and(
     z.object({
       /** Shown in history, audit and logs instead of the token. Required: it is the "who" of the audit. */
-      name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'name must be 1-64 characters of [A-Za-z0-9._-]'),
+      name: tokenName,
       /** The secret. At least 16 characters, so it cannot be guessed online. */
-      token: z.string().min(16, 'token must be at least 16 characters').max(512),
+      token: tokenSecret,
     }),
   );
 export type TokenEntry = z.infer<typeof TokenEntrySchema>;
-
-const TokenListSchema = z.array(TokenEntrySchema).superRefine((list, ctx) => {
-  const tokens = new Set<string>();
-  const names = new Set<string>();
-  list.forEach((t, i) => {
-    if (tokens.has(t.token))
-      ctx.addIssue({ code: 'custom', path: [i, 'token'], message: 'the same token is listed twice' });
-    if (names.has(t.name))
-      ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'the same name is listed twice' });
-    tokens.add(t.token);
-    names.add(t.name);
-  });
-});
 
 const positiveInt = z.coerce.number().int().min(1);
 
@@ -65,7 +52,7 @@ export const ConfigSchema = z
      * escalated. Use ALERTER_TOKENS_FILE to keep them out of the environment.
      */
     ALERTER_TOKENS: z.string().optional(),
-    /** Path of a file holding the same JSON as ALERTER_TOKENS (a mounted secret). Default: none. */
+    /** Path of a file holding the same JSON as ALERTER_TOKENS (a mounted secret). Set one of the two, not both. Default: none. */
     ALERTER_TOKENS_FILE: z.string().optional(),
     /**
      * Street codes whose queues are consumed from the start, comma-separated. Default: none; streets are
@@ -80,7 +67,7 @@ export const ConfigSchema = z
           .map((x) => x.trim())
           .filter(Boolean);
         for (const code of list)
-          if (!/^\d{9}$/.test(code)) ctx.addIssue({ code: 'custom', message: 'a street code is 9 digits' });
+          if (!STREET_CODE.test(code)) ctx.addIssue({ code: 'custom', message: 'a street code is 9 digits' });
         return list;
       }),
     /**
@@ -101,7 +88,11 @@ export const ConfigSchema = z
     LOG_LEVEL: logLevelSchema.default('info'),
   })
   .transform((env, ctx) => {
-    const tokens = loadTokens(env.ALERTER_TOKENS, env.ALERTER_TOKENS_FILE, ctx);
+    const tokens = readTokenList(
+      TokenEntrySchema,
+      { variable: 'ALERTER_TOKENS', inline: env.ALERTER_TOKENS, file: env.ALERTER_TOKENS_FILE },
+      ctx,
+    );
     const { ALERTER_TOKENS: _inline, ALERTER_TOKENS_FILE: _file, ...rest } = env;
     if (rest.ALERT_CLOSE_WITHIN_SECONDS < rest.ALERT_ACK_WITHIN_SECONDS) {
       ctx.addIssue({
@@ -114,44 +105,6 @@ export const ConfigSchema = z
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
-
-/** Parses the token list. Error messages never quote the input: it is a secret. */
-function loadTokens(inline: string | undefined, file: string | undefined, ctx: z.RefinementCtx): TokenEntry[] {
-  if (inline !== undefined && file !== undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['ALERTER_TOKENS'],
-      message: 'set ALERTER_TOKENS or ALERTER_TOKENS_FILE, not both',
-    });
-    return [];
-  }
-  const name = file === undefined ? 'ALERTER_TOKENS' : 'ALERTER_TOKENS_FILE';
-  let text = inline;
-  if (file !== undefined) {
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      ctx.addIssue({ code: 'custom', path: [name], message: 'the token file cannot be read' });
-      return [];
-    }
-  }
-  if (text === undefined || text.trim() === '') return [];
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // JSON.parse's own message quotes the text, which holds the secrets.
-    ctx.addIssue({ code: 'custom', path: [name], message: 'not valid JSON' });
-    return [];
-  }
-  const parsed = TokenListSchema.safeParse(json);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      ctx.addIssue({ code: 'custom', path: [name, ...issue.path.map(String)], message: issue.message });
-    return [];
-  }
-  return parsed.data;
-}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parseEnv(ConfigSchema, env);

@@ -20,6 +20,7 @@ import {
   alertApiError,
   errorBody,
   isCodedError,
+  STREET_CODE,
   type CodedError,
 } from '@warnline/contracts';
 import { mayAccessStreet, type Authenticator, type Principal } from './auth.ts';
@@ -45,7 +46,7 @@ export interface HttpDeps {
   queues: QueueSet;
 }
 
-const StreetParams = z.object({ streetCode: z.string().regex(/^\d{9}$/) });
+const StreetParams = z.object({ streetCode: z.string().regex(STREET_CODE) });
 const AlertParams = z.object({ alertId: z.string().max(64) });
 const ListQuery = z.object({
   state: z.enum([...ALERT_STATES, 'overdue']).default('new'),

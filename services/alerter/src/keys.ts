@@ -3,7 +3,10 @@
 // A street's keys share the hash tag {st:<streetCode>}: every Lua script touches the keys of one street
 // only, so every script stays valid on Redis Cluster. The BullMQ queues live under QUEUE_PREFIX and are
 // named by @warnline/contracts, not here.
-import { serviceError, type AlertState, type Level } from '@warnline/contracts';
+import { serviceError, STREET_CODE, type AlertState, type Level } from '@warnline/contracts';
+
+/** The per-street counter part of an alert id: at least 6 digits. */
+const ALERT_NUMBER = /^\d{6,}$/;
 
 /** Levels an alert can have ('none' never raises one). Order = KEYS order of the scripts. */
 export const ALERT_LEVELS = ['watch', 'warning', 'action'] as const satisfies readonly Level[];
@@ -42,8 +45,9 @@ export interface Keys {
 
 /** `310113103-000042` → `310113103`: an alert id names its street, so its keys can be found from the id. */
 export function streetOfAlert(alertId: string): string | null {
-  const m = /^(\d{9})-\d{6,}$/.exec(alertId);
-  return m?.[1] ?? null;
+  const dash = alertId.indexOf('-');
+  const street = alertId.slice(0, dash);
+  return dash > 0 && STREET_CODE.test(street) && ALERT_NUMBER.test(alertId.slice(dash + 1)) ? street : null;
 }
 
 export function formatAlertId(streetCode: string, n: number): string {

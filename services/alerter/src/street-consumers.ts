@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import {
   AlertJobDataSchema,
   serviceError,
+  STREET_CODE,
   streetDirectoryKey,
   streetQueueName,
   type AlertJobData,
@@ -30,7 +31,6 @@ export interface StreetJobResult {
   result: 'opened' | 'level-raised' | 're-raised' | 'duplicate';
 }
 
-const STREET_CODE = /^\d{9}$/;
 /** A transient failure (Redis or Kafka away) puts the job back this much later, without using an attempt. */
 const RETRY_DELAY_MS = 2_000;
 

@@ -1,7 +1,6 @@
-// Bearer-token authentication. Tokens come from configuration (config.ts); a presented token is hashed
-// and compared with every configured hash in constant time, so neither the comparison nor the position in
-// the list leaks how much of a guess was right. Tokens are never logged: callers only see the token's name.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Bearer-token authentication. Tokens come from configuration (config.ts) and are checked in constant time
+// by the shared bearer check of @warnline/runtime. Tokens are never logged: callers only see the token's name.
+import { bearerToken, createTokenMatcher } from '@warnline/runtime';
 import type { TokenEntry } from './config.ts';
 
 export type Role = 'hospital' | 'registry';
@@ -21,32 +20,20 @@ export interface Authenticator {
   readonly size: number;
 }
 
-const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
-
-// SHA-256 makes every value the same length, which timingSafeEqual requires, and keeps the raw tokens
-// out of the long-lived process memory.
-const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest();
-
 export function createAuthenticator(entries: readonly TokenEntry[]): Authenticator {
-  const known = entries.map((e, i) => ({
-    digest: digest(e.token),
-    principal: {
-      name: e.name ?? `token-${i + 1}`,
-      role: e.role,
-      institutions: e.institutions === undefined || e.institutions.includes('*') ? 'any' : new Set(e.institutions),
-    } satisfies Principal,
-  }));
+  const matcher = createTokenMatcher(
+    entries.map((e, i) => ({
+      token: e.token,
+      principal: {
+        name: e.name ?? `token-${i + 1}`,
+        role: e.role,
+        institutions: e.institutions === undefined || e.institutions.includes('*') ? 'any' : new Set(e.institutions),
+      } satisfies Principal,
+    })),
+  );
   return {
-    size: known.length,
-    authenticate(authorization) {
-      const match = authorization === undefined ? null : BEARER.exec(authorization);
-      if (!match?.[1]) return null;
-      const presented = digest(match[1]);
-      let found: Principal | null = null;
-      // No early exit: the time taken does not depend on which entry (if any) matched.
-      for (const k of known) if (timingSafeEqual(presented, k.digest)) found = k.principal;
-      return found;
-    },
+    size: matcher.size,
+    authenticate: (authorization) => matcher.match(bearerToken(authorization)),
   };
 }
 

@@ -1,8 +1,7 @@
 // The only place ingest reads the environment.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_RETENTION_MONTHS } from '@warnline/contracts';
-import { brokerList, logLevelSchema, parseEnv, port } from '@warnline/runtime';
+import { brokerList, logLevelSchema, parseEnv, port, readTokenList, tokenName, tokenSecret } from '@warnline/runtime';
 
 /**
  * One bearer token of INGEST_TOKENS. A hospital token names the institution codes it may submit claims
@@ -11,12 +10,9 @@ import { brokerList, logLevelSchema, parseEnv, port } from '@warnline/runtime';
 export const TokenEntrySchema = z
   .object({
     /** Shown in logs, metrics-free audit and dead letters instead of the token. Default "token-<n>". */
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'name must be 1-64 characters of [A-Za-z0-9._-]')
-      .optional(),
+    name: tokenName.optional(),
     /** The secret. At least 16 characters, so it cannot be guessed online. */
-    token: z.string().min(16, 'token must be at least 16 characters').max(512),
+    token: tokenSecret,
     role: z.enum(['hospital', 'registry']),
     institutions: z.array(z.string().min(1)).min(1).optional(),
   })
@@ -38,127 +34,85 @@ export const TokenEntrySchema = z
   });
 export type TokenEntry = z.infer<typeof TokenEntrySchema>;
 
-const TokenListSchema = z.array(TokenEntrySchema).superRefine((list, ctx) => {
-  const seen = new Set<string>();
-  list.forEach((t, i) => {
-    if (seen.has(t.token))
-      ctx.addIssue({ code: 'custom', path: [i, 'token'], message: 'the same token is listed twice' });
-    seen.add(t.token);
-  });
-});
-
 const booleanFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-export const ConfigSchema = z.object({
-  /** HTTP port for the HIS and registry API. Default 8080. */
-  INGEST_PORT: port.default(8080),
-  /** Interface to listen on. Default 127.0.0.1; set 0.0.0.0 in a container. */
-  INGEST_HOST: z.string().default('127.0.0.1'),
-  /** Kafka bootstrap servers, comma-separated. Required. */
-  KAFKA_BROKERS: brokerList,
-  /** Prefix for every topic name ("" in production; tests use a unique one). */
-  TOPIC_NAMESPACE: z.string().default(''),
-  /** Partitions for topics this service creates when missing. Default 6. */
-  TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(6),
-  /** Secret key of the HMAC that turns identity numbers into pseudonyms. Required, at least 32 characters. */
-  PSEUDONYM_KEY: z.string().min(32, 'PSEUDONYM_KEY must be at least 32 characters'),
-  /** Most items accepted in one POST body; more answers 413. Default 1000. */
-  INGEST_MAX_BATCH: z.coerce.number().int().min(1).default(1000),
-  /** Largest request body in bytes; larger answers 413. Default 4 MiB. */
-  INGEST_BODY_LIMIT: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(4 * 1024 * 1024),
-  /**
-   * Bearer tokens as JSON: `[{"name":"ruijin","token":"…","role":"hospital","institutions":["H31011000012"]},
-   * {"name":"registry","token":"…","role":"registry"}]`. Default: none, and then every POST answers 401
-   * (fail closed) while the Kafka input still runs. Use INGEST_TOKENS_FILE to keep them out of the environment.
-   */
-  INGEST_TOKENS: z
-    .string()
-    .optional()
-    .transform((text, ctx) => parseTokens(text, ctx)),
-  /** Path of a file holding JSON like INGEST_TOKENS (a mounted secret); both lists are used if both are set. Default: none. */
-  INGEST_TOKENS_FILE: z
-    .string()
-    .optional()
-    .transform((path, ctx) => (path === undefined ? [] : parseTokens(readTokenFile(path, ctx), ctx))),
-  /**
-   * Months of claims the accumulator keeps, counting the current month. A service date before the first
-   * kept month is refused with SERVICE_DATE_TOO_OLD, since the accumulator could not count it. Default 14:
-   * the 12-month window + 2 months of margin for late claims. Must equal the accumulator's setting.
-   */
-  RETENTION_MONTHS: z.coerce.number().int().min(12).max(120).default(DEFAULT_RETENTION_MONTHS),
-  /** Consume his.claims.raw.v1 and registry.households.v1 as well as HTTP. Default true. */
-  INGEST_KAFKA_INPUT: booleanFlag.default(true),
-  /**
-   * Consumer group of the Kafka input, shared by all ingest instances. Default `<TOPIC_NAMESPACE>warnline-ingest`
-   * (namespaced so parallel test runs and demos never share a group).
-   */
-  INGEST_CONSUMER_GROUP: z.string().min(1).optional(),
-  /**
-   * Longest one Kafka send (one request of at most 512 KiB; an HTTP request's writes take one or a few)
-   * waits for Kafka's acknowledgement. Then the send fails, the producer is replaced, an HTTP request
-   * answers 503 and the Kafka input retries. Default 10000 ms. A write still in flight may land later;
-   * the client's retry is then a harmless duplicate.
-   */
-  INGEST_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  /**
-   * The accumulator's Redis, read (never written) by GET /v1/claims/{claimId} to say what became of a claim.
-   * Default: none, and then that route answers 503 STATUS_UNAVAILABLE.
-   */
-  REDIS_URL: z.string().url().optional(),
-  /** The accumulator's REDIS_PREFIX (its keys are read as it writes them). Default "wl". */
-  REDIS_PREFIX: z.string().min(1).default('wl'),
-  LOG_LEVEL: logLevelSchema.default('info'),
-});
+export const ConfigSchema = z
+  .object({
+    /** HTTP port for the HIS and registry API. Default 8080. */
+    INGEST_PORT: port.default(8080),
+    /** Interface to listen on. Default 127.0.0.1; set 0.0.0.0 in a container. */
+    INGEST_HOST: z.string().default('127.0.0.1'),
+    /** Kafka bootstrap servers, comma-separated. Required. */
+    KAFKA_BROKERS: brokerList,
+    /** Prefix for every topic name ("" in production; tests use a unique one). */
+    TOPIC_NAMESPACE: z.string().default(''),
+    /** Partitions for topics this service creates when missing. Default 6. */
+    TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(6),
+    /** Secret key of the HMAC that turns identity numbers into pseudonyms. Required, at least 32 characters. */
+    PSEUDONYM_KEY: z.string().min(32, 'PSEUDONYM_KEY must be at least 32 characters'),
+    /** Most items accepted in one POST body; more answers 413. Default 1000. */
+    INGEST_MAX_BATCH: z.coerce.number().int().min(1).default(1000),
+    /** Largest request body in bytes; larger answers 413. Default 4 MiB. */
+    INGEST_BODY_LIMIT: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(4 * 1024 * 1024),
+    /**
+     * Bearer tokens as JSON: `[{"name":"ruijin","token":"…","role":"hospital","institutions":["H31011000012"]},
+     * {"name":"registry","token":"…","role":"registry"}]`. Default: none, and then every POST answers 401
+     * (fail closed) while the Kafka input still runs. Use INGEST_TOKENS_FILE to keep them out of the environment.
+     */
+    INGEST_TOKENS: z.string().optional(),
+    /** Path of a file holding JSON like INGEST_TOKENS (a mounted secret). Set one of the two, not both. Default: none. */
+    INGEST_TOKENS_FILE: z.string().optional(),
+    /**
+     * Months of claims the accumulator keeps, counting the current month. A service date before the first
+     * kept month is refused with SERVICE_DATE_TOO_OLD, since the accumulator could not count it. Default 14:
+     * the 12-month window + 2 months of margin for late claims. Must equal the accumulator's setting.
+     */
+    RETENTION_MONTHS: z.coerce.number().int().min(12).max(120).default(DEFAULT_RETENTION_MONTHS),
+    /** Consume his.claims.raw.v1 and registry.households.v1 as well as HTTP. Default true. */
+    INGEST_KAFKA_INPUT: booleanFlag.default(true),
+    /**
+     * Consumer group of the Kafka input, shared by all ingest instances. Default `<TOPIC_NAMESPACE>warnline-ingest`
+     * (namespaced so parallel test runs and demos never share a group).
+     */
+    INGEST_CONSUMER_GROUP: z.string().min(1).optional(),
+    /**
+     * Longest one Kafka send (one request of at most 512 KiB; an HTTP request's writes take one or a few)
+     * waits for Kafka's acknowledgement. Then the send fails, the producer is replaced, an HTTP request
+     * answers 503 and the Kafka input retries. Default 10000 ms. A write still in flight may land later;
+     * the client's retry is then a harmless duplicate.
+     */
+    INGEST_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    /**
+     * The accumulator's Redis, read (never written) by GET /v1/claims/{claimId} to say what became of a claim.
+     * Default: none, and then that route answers 503 STATUS_UNAVAILABLE.
+     */
+    REDIS_URL: z.string().url().optional(),
+    /** The accumulator's REDIS_PREFIX (its keys are read as it writes them). Default "wl". */
+    REDIS_PREFIX: z.string().min(1).default('wl'),
+    LOG_LEVEL: logLevelSchema.default('info'),
+  })
+  .transform((env, ctx) => {
+    const { INGEST_TOKENS, INGEST_TOKENS_FILE, ...rest } = env;
+    const tokens = readTokenList(
+      TokenEntrySchema,
+      { variable: 'INGEST_TOKENS', inline: INGEST_TOKENS, file: INGEST_TOKENS_FILE },
+      ctx,
+    );
+    return { ...rest, tokens };
+  });
 
 export type Env = z.infer<typeof ConfigSchema>;
 
-export type Config = Omit<Env, 'INGEST_TOKENS' | 'INGEST_TOKENS_FILE' | 'INGEST_CONSUMER_GROUP'> & {
-  /** INGEST_TOKENS and INGEST_TOKENS_FILE together. */
-  tokens: TokenEntry[];
-  INGEST_CONSUMER_GROUP: string;
-};
+export type Config = Omit<Env, 'INGEST_CONSUMER_GROUP'> & { INGEST_CONSUMER_GROUP: string };
 
 /** The parsed environment with its derived defaults filled in. */
 export function toConfig(env: Env): Config {
-  const { INGEST_TOKENS, INGEST_TOKENS_FILE, INGEST_CONSUMER_GROUP, ...rest } = env;
-  return {
-    ...rest,
-    tokens: [...INGEST_TOKENS, ...INGEST_TOKENS_FILE],
-    INGEST_CONSUMER_GROUP: INGEST_CONSUMER_GROUP ?? `${env.TOPIC_NAMESPACE}warnline-ingest`,
-  };
-}
-
-function readTokenFile(path: string, ctx: z.RefinementCtx): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'the token file cannot be read' });
-    return undefined;
-  }
-}
-
-/** Parses a token list. Error messages never quote the input: it holds the secrets. */
-function parseTokens(text: string | undefined, ctx: z.RefinementCtx): TokenEntry[] {
-  if (text === undefined || text.trim() === '') return [];
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // JSON.parse's own message quotes the text.
-    ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
-    return [];
-  }
-  const parsed = TokenListSchema.safeParse(json);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      ctx.addIssue({ code: 'custom', path: issue.path.map(String), message: issue.message });
-    return [];
-  }
-  return parsed.data;
+  const { INGEST_CONSUMER_GROUP, ...rest } = env;
+  return { ...rest, INGEST_CONSUMER_GROUP: INGEST_CONSUMER_GROUP ?? `${env.TOPIC_NAMESPACE}warnline-ingest` };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -2,7 +2,7 @@
 // summed past what the totals can hold exactly, and the service keeps consuming.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClaimEvent } from '@warnline/contracts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { waitFor } from '@warnline/test';
 import { pseudonymFor, settlement } from '../support.ts';
 import { Harness } from './harness.ts';
 

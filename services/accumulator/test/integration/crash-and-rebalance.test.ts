@@ -3,8 +3,7 @@
 // current decision.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClaimEvent } from '@warnline/contracts';
-import { consumerLag } from '../../../../test/support/lag.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { consumerLag, waitFor } from '@warnline/test';
 import { pseudonymFor, registryHousehold, reversalOf, settlement, shuffled } from '../support.ts';
 import { evaluateHousehold, getRuleSet } from '@warnline/rules';
 import { evaluationHousehold, householdUsage, materialDigest } from '../../src/usage.ts';

@@ -4,9 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ClaimEvent } from '@warnline/contracts';
-import { uniqueNamespace } from '../../../../test/support/names.ts';
-import { createTestTopics } from '../../../../test/support/topics.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { uniqueNamespace, createTestTopics, waitFor } from '@warnline/test';
 import { pseudonymFor, reversalOf, settlement, shuffled } from '../support.ts';
 import { Harness } from './harness.ts';
 

@@ -7,11 +7,16 @@ import { Redis } from 'ioredis';
 import { freePort } from '@warnline/infra';
 import { oldestRetainedMonth, type ClaimEvent, type DeadLetter, type HouseholdEvent } from '@warnline/contracts';
 import { topicNames, topicSpecs, type TopicNames } from '@warnline/runtime';
-import { consumerLag } from '../../../../test/support/lag.ts';
-import { uniqueId, uniqueNamespace } from '../../../../test/support/names.ts';
-import { createTestTopics } from '../../../../test/support/topics.ts';
-import { startService, type RunningService } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import {
+  consumerLag,
+  uniqueId,
+  uniqueNamespace,
+  createTestTopics,
+  startService,
+  type RunningService,
+  waitFor,
+  deleteKeysUnder,
+} from '@warnline/test';
 import { createKeys, type Keys } from '../../src/keys.ts';
 import { parkedTopicName } from '../../src/parking.ts';
 import type { StatusMessage } from '../../src/evaluator.ts';
@@ -186,14 +191,7 @@ export class Harness {
     const codes = await Promise.all(this.services.map((s) => s.stop()));
     await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
     await this.producer?.disconnect();
-    for (const prefix of [this.redisPrefix, this.queuePrefix]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await this.redis.del(...keys);
-      } while (cursor !== '0');
-    }
+    await deleteKeysUnder(this.redis, [this.redisPrefix, this.queuePrefix]);
     await this.redis.quit();
     const admin = this.kafka.admin();
     await admin.connect();

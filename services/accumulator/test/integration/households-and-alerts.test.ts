@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, type Job } from 'bullmq';
 import { alertJobId, streetQueueName, UNROUTED_ALERT_QUEUE, type AlertJobData } from '@warnline/contracts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { waitFor } from '@warnline/test';
 import { ROLLOVER_QUEUE } from '../../src/rollover.ts';
 import type { StatusMessage } from '../../src/evaluator.ts';
 import { pseudonymFor, registryHousehold, settlement } from '../support.ts';

@@ -3,7 +3,7 @@
 // submitting institution, next to the claims applied, duplicates, evaluations, status messages and the batch
 // latency.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { waitFor } from '@warnline/test';
 import { pseudonymFor, settlement } from '../support.ts';
 import { Harness } from './harness.ts';
 

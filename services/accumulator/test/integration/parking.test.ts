@@ -8,8 +8,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, SERVICE_NODE_FLAGS } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { REPO_ROOT, SERVICE_NODE_FLAGS, waitFor } from '@warnline/test';
 import { pseudonymFor, registryHousehold, settlement } from '../support.ts';
 import { Harness } from './harness.ts';
 

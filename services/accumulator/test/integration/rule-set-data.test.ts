@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { Queue, type Job } from 'bullmq';
 import { streetQueueName, type AlertJobData } from '@warnline/contracts';
-import { REPO_ROOT, SERVICE_NODE_FLAGS } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { REPO_ROOT, SERVICE_NODE_FLAGS, waitFor } from '@warnline/test';
 import { pseudonymFor, registryHousehold, settlement } from '../support.ts';
 import { Harness } from './harness.ts';
 

@@ -3,7 +3,7 @@
 // wait, unparked, until Redis takes writes again, and then count to the fen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRedisServer } from '@warnline/infra';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { waitFor } from '@warnline/test';
 import { pseudonymFor, settlement } from '../support.ts';
 import { Harness } from './harness.ts';
 

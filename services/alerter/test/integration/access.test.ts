@@ -1,21 +1,18 @@
 // The access matrix: every route × every role. A street token reaches its own street only, a district
 // token the streets of its district, admin everything (bull-board included); no or an unknown token → 401,
 // out of scope → 403. Denied changes leave the alert untouched, and no token ever reaches the log.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Redis } from 'ioredis';
-import type { RunningService } from '../../../../test/support/services.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningService } from '@warnline/test';
+import type { Producer } from './support.ts';
 import {
-  Producer,
   STREET_A,
   STREET_C,
   TOKENS,
   alertData,
   alertIdOf,
   call,
-  cleanup,
-  startAlerter,
-  testEnv,
-  type TestEnv,
+  openAlerterStack,
+  type AlerterStack,
 } from './support.ts';
 
 const ROLES = ['none', 'unknown', 'streetA', 'streetB', 'district', 'otherDistrict', 'admin'] as const;
@@ -39,8 +36,7 @@ const MATRIX: Record<Route, Record<Role, number>> = {
 };
 
 describe('alerter: access matrix', () => {
-  let env: TestEnv;
-  let redis: Redis;
+  let stack: AlerterStack;
   let producer: Producer;
   let alerter: RunningService;
   let shared: string;
@@ -49,10 +45,8 @@ describe('alerter: access matrix', () => {
   const own = new Map<Role, string>();
 
   beforeAll(async () => {
-    env = testEnv(inject('redisUrl'), inject('kafkaBrokers'));
-    redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
-    producer = new Producer(redis, env.queuePrefix);
-    alerter = await startAlerter(env);
+    stack = await openAlerterStack();
+    ({ producer, alerter } = stack);
     const sharedData = alertData();
     await producer.raise(sharedData);
     shared = await alertIdOf(alerter, STREET_A, sharedData.householdId);
@@ -67,11 +61,7 @@ describe('alerter: access matrix', () => {
   });
 
   afterAll(async () => {
-    const code = await alerter?.stop();
-    await producer?.close();
-    await cleanup(redis, env);
-    await redis.quit();
-    expect(code).toBe(0);
+    expect(await stack?.close()).toBe(0);
   });
 
   const request = (route: Route, role: Role) => {

@@ -8,8 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { Redis } from 'ioredis';
 import { startRedisServer } from '@warnline/infra';
 import { EscalationJobDataSchema, districtQueueName, type AlertAuditEvent } from '@warnline/contracts';
-import type { RunningService } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { type RunningService, waitFor } from '@warnline/test';
 import {
   AuditReader,
   Producer,

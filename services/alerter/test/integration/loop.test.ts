@@ -1,8 +1,8 @@
 // The caseworker's closed loop on real Redis, BullMQ and Kafka: an alert job from the accumulator becomes an
 // alert, a caseworker acknowledges, investigates (摸排) and closes it by class (分类处置), a charity referral
 // (慈善推介) reaches referrals.charity, and every step is in the history and on alerts.audit.v1.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
 import {
   CHARITY_QUEUE,
   CharityReferralJobDataSchema,
@@ -11,24 +11,22 @@ import {
   streetQueueName,
   type AlertAuditEvent,
 } from '@warnline/contracts';
-import type { RunningService } from '../../../../test/support/services.ts';
+import { type RunningService, waitFor } from '@warnline/test';
 import { createKeys } from '../../src/keys.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import type { AuditReader, Producer } from './support.ts';
 import {
-  AuditReader,
-  Producer,
   STREET_A,
   TOKENS,
   alertData,
   alertIdOf,
   call,
-  cleanup,
-  startAlerter,
-  testEnv,
   type TestEnv,
+  openAlerterStack,
+  type AlerterStack,
 } from './support.ts';
 
 describe('alerter: the closed loop', () => {
+  let stack: AlerterStack;
   let env: TestEnv;
   let redis: Redis;
   let producer: Producer;
@@ -37,21 +35,13 @@ describe('alerter: the closed loop', () => {
   const token = TOKENS.streetA.token;
 
   beforeAll(async () => {
-    env = testEnv(inject('redisUrl'), inject('kafkaBrokers'));
-    redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
-    producer = new Producer(redis, env.queuePrefix);
-    alerter = await startAlerter(env, { ALERTER_DISCOVERY_INTERVAL_MS: '300' });
-    audit = new AuditReader(env);
-    await audit.start();
+    stack = await openAlerterStack({ extra: { ALERTER_DISCOVERY_INTERVAL_MS: '300' }, audit: true });
+    ({ env, redis, producer, alerter } = stack);
+    audit = stack.audit!;
   });
 
   afterAll(async () => {
-    await audit?.stop();
-    const code = await alerter?.stop();
-    await producer?.close();
-    await cleanup(redis, env);
-    await redis.quit();
-    expect(code).toBe(0);
+    expect(await stack?.close()).toBe(0);
     for (const t of Object.values(TOKENS)) expect(alerter.output()).not.toContain(t.token);
   });
 

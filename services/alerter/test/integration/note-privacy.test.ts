@@ -1,24 +1,20 @@
 // A caseworker's note is free text, and caseworkers copy identity numbers into it ("户主 310115…"). The
 // raw number must not travel on: it is masked before the note is stored, so neither the API, the history,
 // Redis, alerts.audit.v1 nor the charity referral ever holds it. Everything else in the note stays.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
 import { CHARITY_QUEUE, CharityReferralJobDataSchema } from '@warnline/contracts';
-import type { RunningService } from '../../../../test/support/services.ts';
-import { residentId } from '../../../../test/support/fixtures.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { type RunningService, residentId, waitFor } from '@warnline/test';
+import type { AuditReader, Producer } from './support.ts';
 import {
-  AuditReader,
-  Producer,
   STREET_A,
   TOKENS,
   alertData,
   alertIdOf,
   call,
-  cleanup,
-  startAlerter,
-  testEnv,
   type TestEnv,
+  openAlerterStack,
+  type AlerterStack,
 } from './support.ts';
 
 // Three people's numbers, written the ways people write them: plain with a lower-case check character,
@@ -39,6 +35,7 @@ function holdsRawNumber(text: string): string[] {
 }
 
 describe('alerter: identity numbers in caseworkers’ notes', () => {
+  let stack: AlerterStack;
   let env: TestEnv;
   let redis: Redis;
   let producer: Producer;
@@ -53,12 +50,9 @@ describe('alerter: identity numbers in caseworkers’ notes', () => {
   };
 
   beforeAll(async () => {
-    env = testEnv(inject('redisUrl'), inject('kafkaBrokers'));
-    redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
-    producer = new Producer(redis, env.queuePrefix);
-    alerter = await startAlerter(env);
-    audit = new AuditReader(env);
-    await audit.start();
+    stack = await openAlerterStack({ audit: true });
+    ({ env, redis, producer, alerter } = stack);
+    audit = stack.audit!;
     const data = alertData({ level: 'action' });
     await producer.raise(data);
     alertId = await alertIdOf(alerter, STREET_A, data.householdId);
@@ -71,12 +65,7 @@ describe('alerter: identity numbers in caseworkers’ notes', () => {
   });
 
   afterAll(async () => {
-    await audit?.stop();
-    const code = await alerter?.stop();
-    await producer?.close();
-    await cleanup(redis, env);
-    await redis.quit();
-    expect(code).toBe(0);
+    expect(await stack?.close()).toBe(0);
   });
 
   it('answers the alert and its history with the numbers masked and the rest of the note kept', async () => {

@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { streetQueueName } from '@warnline/contracts';
 import { AlertPublisher } from '../../../accumulator/src/alerts.ts';
-import type { RunningService } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { type RunningService, waitFor } from '@warnline/test';
 import { TOKENS, alertData, alertIdOf, call, cleanup, startAlerter, testEnv, type TestEnv } from './support.ts';
 
 /** Well under the 30 s sweep, generous for a loaded machine. */

@@ -1,21 +1,15 @@
-// Shared pieces of the alerter's integration tests: the alerter as a process, a producer that adds jobs
-// exactly like the accumulator (services/accumulator/src/alerts.ts), an HTTP client, an audit-topic reader
-// and cleanup of the test's own keys. Everything runs on the real Redis, BullMQ and Kafka.
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+// Shared pieces of the alerter's integration tests: the alerter as a process, the accumulator's own alert
+// publisher to add jobs, an HTTP client, an audit-topic reader and cleanup of the test's own keys.
+// Everything runs on the real Redis, BullMQ and Kafka.
+import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { freePort } from '@warnline/infra';
-import {
-  AlertAuditEventSchema,
-  alertJobId,
-  alertPriority,
-  streetQueueName,
-  type AlertAuditEvent,
-  type AlertJobData,
-} from '@warnline/contracts';
-import { uniqueId, uniqueNamespace } from '../../../../test/support/names.ts';
-import { startService, type RunningService } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { AlertPublisher } from '@warnline/accumulator/alerts';
+import { AlertAuditEventSchema, alertJobId, type AlertAuditEvent, type AlertJobData } from '@warnline/contracts';
+import { QueueSet } from '@warnline/runtime';
+import { uniqueId, uniqueNamespace, startService, type RunningService, waitFor, deleteKeysUnder } from '@warnline/test';
 
 export const STREET_A = '310113103';
 export const STREET_B = '310113104';
@@ -94,37 +88,69 @@ export function alertData(overrides: Partial<AlertJobData> = {}): AlertJobData {
   };
 }
 
-/** Adds an alert job exactly as the accumulator's AlertPublisher does. */
+/** Adds alert jobs with the accumulator's AlertPublisher, and opens the queues the tests inspect. */
 export class Producer {
-  private readonly queues = new Map<string, Queue>();
-  constructor(
-    private readonly connection: Redis,
-    private readonly prefix: string,
-  ) {}
+  private readonly publisher: AlertPublisher;
+  private readonly queues: QueueSet;
 
-  queue(name: string): Queue {
-    let q = this.queues.get(name);
-    if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
-      this.queues.set(name, q);
-    }
-    return q;
+  constructor(connection: Redis, prefix: string) {
+    this.publisher = new AlertPublisher(connection, prefix);
+    this.queues = new QueueSet(connection, prefix);
   }
 
+  queue(name: string): Queue {
+    return this.queues.get(name);
+  }
+
+  /** Adds the alert and returns its job id. */
   async raise(data: AlertJobData): Promise<string> {
-    const jobId = alertJobId(data.householdId, data.level, data.window.to);
-    await this.queue(streetQueueName(data.streetCode)).add(data.level, data, {
-      jobId,
-      priority: alertPriority(data.level),
-      removeOnComplete: false,
-      removeOnFail: false,
-    });
-    return jobId;
+    await this.publisher.raise(data);
+    return alertJobId(data.householdId, data.level, data.window.to);
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await Promise.all([this.publisher.close(), this.queues.close()]);
   }
+}
+
+/** One test file's own alerter world on the shared Redis and broker. */
+export interface AlerterStack {
+  env: TestEnv;
+  /** A connection for the test's own Redis reads (and the producer's queues). */
+  redis: Redis;
+  producer: Producer;
+  alerter: RunningService;
+  /** The audit-topic reader, when asked for. */
+  audit: AuditReader | undefined;
+  /** Stops the reader, the alerter and the producer, deletes the test's keys; the alerter's exit code. */
+  close(): Promise<number | null>;
+}
+
+/** Unique names, a Redis connection, the producer, a running alerter (with `extra` settings), and the audit reader if asked. */
+export async function openAlerterStack(
+  options: { extra?: Record<string, string>; audit?: boolean } = {},
+): Promise<AlerterStack> {
+  const env = testEnv(inject('redisUrl'), inject('kafkaBrokers'));
+  const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
+  const producer = new Producer(redis, env.queuePrefix);
+  const alerter = await startAlerter(env, options.extra);
+  const audit = options.audit ? new AuditReader(env) : undefined;
+  await audit?.start();
+  return {
+    env,
+    redis,
+    producer,
+    alerter,
+    audit,
+    async close() {
+      await audit?.stop();
+      const code = await alerter.stop();
+      await producer.close();
+      await cleanup(redis, env);
+      await redis.quit();
+      return code;
+    },
+  };
 }
 
 export interface Answer<T = Record<string, unknown>> {
@@ -207,12 +233,5 @@ export class AuditReader {
 
 /** Deletes the test's own keys (its unique prefixes) only: the Redis may be shared. */
 export async function cleanup(redis: Redis, env: TestEnv): Promise<void> {
-  for (const prefix of [env.queuePrefix, env.redisPrefix]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  }
+  await deleteKeysUnder(redis, [env.queuePrefix, env.redisPrefix]);
 }

@@ -1,22 +1,10 @@
 // The warnings of a decision reach the caseworker: an alert whose job names a stale or unconfirmed yearly
 // figure shows it with the decision in the API, and a charity referral passes it on. Real Redis, BullMQ, Kafka.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHARITY_QUEUE, CharityReferralJobDataSchema, type AlertJobData } from '@warnline/contracts';
-import type { RunningService } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
-import {
-  Producer,
-  STREET_A,
-  TOKENS,
-  alertData,
-  alertIdOf,
-  call,
-  cleanup,
-  startAlerter,
-  testEnv,
-  type TestEnv,
-} from './support.ts';
+import { type RunningService, waitFor } from '@warnline/test';
+import type { Producer } from './support.ts';
+import { STREET_A, TOKENS, alertData, alertIdOf, call, openAlerterStack, type AlerterStack } from './support.ts';
 
 const stale: NonNullable<AlertJobData['warnings']> = [
   {
@@ -28,25 +16,18 @@ const stale: NonNullable<AlertJobData['warnings']> = [
 ];
 
 describe('alerter: the warnings of the decision behind an alert', () => {
-  let env: TestEnv;
-  let redis: Redis;
+  let stack: AlerterStack;
   let producer: Producer;
   let alerter: RunningService;
   const token = TOKENS.streetA.token;
 
   beforeAll(async () => {
-    env = testEnv(inject('redisUrl'), inject('kafkaBrokers'));
-    redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
-    producer = new Producer(redis, env.queuePrefix);
-    alerter = await startAlerter(env);
+    stack = await openAlerterStack();
+    ({ producer, alerter } = stack);
   });
 
   afterAll(async () => {
-    const code = await alerter?.stop();
-    await producer?.close();
-    await cleanup(redis, env);
-    await redis.quit();
-    expect(code).toBe(0);
+    expect(await stack?.close()).toBe(0);
   });
 
   it('shows them with the decision, in the alert and in the street list, and passes them to a charity referral', async () => {

@@ -4,8 +4,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { Kafka, logLevel, Partitioners, type PartitionMetadata } from 'kafkajs';
 import { topicNames } from '@warnline/runtime';
 import { createPseudonymiser } from '../../src/pseudonym.ts';
-import { claim, residentId } from '../../../../test/support/fixtures.ts';
-import { uniqueNamespace } from '../../../../test/support/names.ts';
+import { claim, residentId, uniqueNamespace } from '@warnline/test';
 import { PSEUDONYM_KEY, startIngest, Tap, type Ingest } from '../support/integration.ts';
 
 const PARTITIONS = 3;

@@ -6,9 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@warnline/infra';
-import { claim, residentId } from '../../../../test/support/fixtures.ts';
-import { REPO_ROOT } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { claim, residentId, REPO_ROOT, waitFor } from '@warnline/test';
 import { startIngest, Tap, type Ingest } from '../support/integration.ts';
 
 let port = 0;

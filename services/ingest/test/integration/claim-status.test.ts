@@ -4,10 +4,15 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '@warnline/infra';
-import { claim, residentId } from '../../../../test/support/fixtures.ts';
-import { uniqueId } from '../../../../test/support/names.ts';
-import { startService, type RunningService } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import {
+  claim,
+  residentId,
+  uniqueId,
+  startService,
+  type RunningService,
+  waitFor,
+  deleteKeysUnder,
+} from '@warnline/test';
 import { startIngest, type Ingest } from '../support/integration.ts';
 
 const prefix = uniqueId('wls');
@@ -47,12 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const codes = await Promise.all([accumulator?.stop(), ingest?.service.stop()]);
   const redis = new Redis(inject('redisUrl'));
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteKeysUnder(redis, [prefix]);
   await redis.quit();
   expect(codes).toEqual([0, 0]);
 });

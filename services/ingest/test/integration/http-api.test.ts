@@ -3,8 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ClaimEventSchema, DeadLetterSchema, HouseholdEventSchema, type DeadLetter } from '@warnline/contracts';
 import { createPseudonymiser } from '../../src/pseudonym.ts';
-import { claim, daysAgo, household, residentId } from '../../../../test/support/fixtures.ts';
-import { uniqueId } from '../../../../test/support/names.ts';
+import { claim, daysAgo, household, residentId, uniqueId } from '@warnline/test';
 import { PSEUDONYM_KEY, startIngest, Tap, type Ingest } from '../support/integration.ts';
 
 const pseudonymise = createPseudonymiser(PSEUDONYM_KEY);

@@ -5,9 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Kafka, Producer } from 'kafkajs';
 import { ClaimEventSchema, DeadLetterSchema, HouseholdEventSchema } from '@warnline/contracts';
 import { createPseudonymiser } from '../../src/pseudonym.ts';
-import { claim, household, residentId } from '../../../../test/support/fixtures.ts';
-import { uniqueId } from '../../../../test/support/names.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { claim, household, residentId, uniqueId, waitFor } from '@warnline/test';
 import { groupLag, PSEUDONYM_KEY, startTappedIngest, type Ingest, type Tap } from '../support/integration.ts';
 
 const pseudonymise = createPseudonymiser(PSEUDONYM_KEY);

@@ -4,9 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Kafka, Producer } from 'kafkajs';
 import { DeadLetterSchema, residentIdCheckChar } from '@warnline/contracts';
-import { claim, household, residentId } from '../../../../test/support/fixtures.ts';
-import { uniqueId } from '../../../../test/support/names.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { claim, household, residentId, uniqueId, waitFor } from '@warnline/test';
 import { groupLag, startTappedIngest, type Ingest, type Tap } from '../support/integration.ts';
 
 let ingest: Ingest;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { SessionProducer } from '@warnline/runtime';
-import { uniqueNamespace } from '../../../../test/support/names.ts';
+import { uniqueNamespace } from '@warnline/test';
 import { Tap } from '../support/integration.ts';
 
 const brokers = () => inject('kafkaBrokers');

@@ -3,9 +3,7 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { freePort } from '@warnline/infra';
 import { topicNames, type TopicNames } from '@warnline/runtime';
-import { uniqueId, uniqueNamespace } from '../../../../test/support/names.ts';
-import { startService, type RunningService } from '../../../../test/support/services.ts';
-import { waitFor } from '../../../../test/support/wait.ts';
+import { uniqueId, uniqueNamespace, startService, type RunningService, waitFor } from '@warnline/test';
 
 export const PSEUDONYM_KEY = 'integration-pseudonym-key-0123456789abcdef';
 
@@ -148,7 +146,7 @@ export async function rawProducer(brokers: string[]) {
 }
 
 /** Messages a consumer group has not committed yet on some topics (0 = all processed and committed). */
-export { consumerLag as groupLag } from '../../../../test/support/lag.ts';
+export { consumerLag as groupLag } from '@warnline/test';
 
 /** An ingest process with its Kafka input on `group`, a tap on its four output topics, and a raw-topic producer. */
 export async function startTappedIngest(brokers: string[], group: string, env: Record<string, string> = {}) {

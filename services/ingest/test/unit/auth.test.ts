@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAuthenticator, mayClaimFor } from '../../src/auth.ts';
 import { ConfigSchema, toConfig } from '../../src/config.ts';
@@ -64,6 +67,22 @@ describe('config', () => {
       const r = ConfigSchema.safeParse({ ...base, INGEST_TOKENS: bad });
       expect(r.success).toBe(false);
       expect(JSON.stringify(r.error?.issues.map((i) => i.message))).not.toMatch(/secret/);
+    }
+  });
+
+  it('reads INGEST_TOKENS_FILE, and refuses it together with INGEST_TOKENS', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ingest-tokens-'));
+    try {
+      const file = join(dir, 'tokens.json');
+      const tokens = [{ token: 'file-token-0123456789', role: 'registry' }];
+      writeFileSync(file, JSON.stringify(tokens));
+      expect(toConfig(ConfigSchema.parse({ ...base, INGEST_TOKENS_FILE: file })).tokens).toEqual(tokens);
+      const inline = JSON.stringify([{ token: 'inline-token-0123456789', role: 'registry' }]);
+      const both = ConfigSchema.safeParse({ ...base, INGEST_TOKENS: inline, INGEST_TOKENS_FILE: file });
+      expect(both.success).toBe(false);
+      expect(both.error?.issues.map((i) => i.message)).toContain('set INGEST_TOKENS or INGEST_TOKENS_FILE, not both');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

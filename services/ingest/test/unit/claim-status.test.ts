@@ -10,7 +10,7 @@ import { buildHttp } from '../../src/http.ts';
 import { createIntake } from '../../src/intake.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { createPseudonymiser } from '../../src/pseudonym.ts';
-import { residentId } from '../../../../test/support/fixtures.ts';
+import { residentId } from '@warnline/test';
 
 const pseudonymise = createPseudonymiser('unit-test-pseudonym-key-0123456789abcdef');
 

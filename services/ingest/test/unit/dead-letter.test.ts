@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DeadLetterSchema } from '@warnline/contracts';
 import { deadLetter, type Origin } from '../../src/dead-letter.ts';
 import { decodeValue } from '../../src/kafka-input.ts';
-import { claim, household, residentId } from '../../../../test/support/fixtures.ts';
+import { claim, household, residentId } from '@warnline/test';
 import { pseudonymise } from '../support/harness.ts';
 
 const origin: Origin = { source: 'http', principal: 'ruijin', receivedAt: '2024-06-15T02:00:00.000Z' };

@@ -1,6 +1,6 @@
 // The HTTP API in-process (fastify inject), with a recording publisher: status codes and bodies.
 import { afterEach, describe, expect, it } from 'vitest';
-import { claim, household } from '../../../../test/support/fixtures.ts';
+import { claim, household } from '@warnline/test';
 import { bearer, harness, TOKENS, type Harness } from '../support/harness.ts';
 
 let h: Harness;

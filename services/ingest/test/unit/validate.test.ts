@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClaimEventSchema, HouseholdEventSchema, oldestRetainedMonth } from '@warnline/contracts';
 import { validateClaim, validateHousehold, type ValidationContext } from '../../src/validate.ts';
-import { claim, household, residentId } from '../../../../test/support/fixtures.ts';
+import { claim, household, residentId } from '@warnline/test';
 import { pseudonymise } from '../support/harness.ts';
 
 const ctx = (today = '2024-06-15', retention = 14): ValidationContext => ({

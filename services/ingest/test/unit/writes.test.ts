@@ -11,7 +11,7 @@ import { createBatchHandler } from '../../src/kafka-input.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { requests } from '../../src/publisher.ts';
 import { MAX_REQUEST_BYTES, recordBytes } from '../../src/record-size.ts';
-import { claim, residentId } from '../../../../test/support/fixtures.ts';
+import { claim, residentId } from '@warnline/test';
 import { pseudonymise } from '../support/harness.ts';
 
 const topics = { claimsRaw: 'raw.claims', householdsRaw: 'raw.households' };

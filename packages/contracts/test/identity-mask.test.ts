@@ -1,8 +1,8 @@
 // Identity numbers in free text, the ways caseworkers write them, and the numbers a note may keep.
 import { describe, expect, it } from 'vitest';
-import { maskIdentityNumbers } from '../../src/identity-mask.ts';
+import { maskIdentityNumbersIn } from '../src/index.ts';
 
-describe('maskIdentityNumbers', () => {
+describe('maskIdentityNumbersIn', () => {
   it.each([
     ['户主身份证 31011519600114041x，电话 13800138000', '户主身份证 <18 chars masked>，电话 13800138000'],
     ['配偶 310115 19600115 0423 住院中', '配偶 <18 chars masked> 住院中'],
@@ -16,7 +16,7 @@ describe('maskIdentityNumbers', () => {
     ['旧证 310115600116043', '旧证 <15 chars masked>'],
     ['卡号 6222021234567890123', '卡号 <19 chars masked>'],
   ])('masks %s', (text, expected) => {
-    expect(maskIdentityNumbers(text)).toBe(expected);
+    expect(maskIdentityNumbersIn(text)).toBe(expected);
   });
 
   it.each([
@@ -26,6 +26,6 @@ describe('maskIdentityNumbers', () => {
     '1 2 3 x',
     '已入户核实，符合支出型贫困二类',
   ])('keeps %s', (text) => {
-    expect(maskIdentityNumbers(text)).toBe(text);
+    expect(maskIdentityNumbersIn(text)).toBe(text);
   });
 });
