@@ -12,6 +12,7 @@ export type VisitType = (typeof VISIT_TYPES)[number];
 export const PERSON_ID_TYPES = ['passport', 'other'] as const;
 
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+const AREA_CODE_PATTERN = /^\d{6}$/;
 
 // An identifier travels to every topic, Redis key, job id and answer: one that holds an identity number
 // would carry it past the pseudonyms.
@@ -63,6 +64,16 @@ const claimFields = {
   serviceDate: calendarDate,
   settledAt: instant,
   amounts: AmountsSchema,
+  /**
+   * What the hospital bore itself (the national platform's hosp_part_amt), yuan; outside `amounts.total`,
+   * which is what the funds and the person paid. Absent when the sender does not know it.
+   */
+  hospitalShare: claimAmount.optional(),
+  /** The insured person's medical-insurance area (参保地医保区划), a 6-digit division code, when known. */
+  insuredAreaCode: z
+    .string()
+    .refine((s) => AREA_CODE_PATTERN.test(s), coded('INVALID_ID', 'insuredAreaCode must be a 6-digit division code'))
+    .optional(),
 };
 
 type ClaimCore = {

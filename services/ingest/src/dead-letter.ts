@@ -31,6 +31,8 @@ const CLAIM_FIELDS = [
   'serviceDate',
   'settledAt',
   'amounts',
+  'hospitalShare',
+  'insuredAreaCode',
 ];
 const HOUSEHOLD_FIELDS = [
   'householdId',

@@ -12,13 +12,16 @@ import type { Logger } from 'pino';
 import type { Origin, RefusedInput } from './dead-letter.ts';
 import { countWritten, emptyOutbound, type Intake, type Outbound } from './intake.ts';
 import type { Metrics } from './metrics.ts';
+import type { ExchangeIntake } from './nhsa-exchange.ts';
 import type { Publisher } from './publisher.ts';
 
 export interface KafkaInputDeps {
   kafka: Kafka;
   groupId: string;
-  topics: { claimsRaw: string; householdsRaw: string };
+  topics: { claimsRaw: string; householdsRaw: string; nhsaRaw?: string };
   intake: Intake;
+  /** Consumes `topics.nhsaRaw` (national-platform exchanges) when given. */
+  exchanges?: ExchangeIntake;
   publisher: Publisher;
   metrics: Metrics;
   logger: Logger;
@@ -57,7 +60,7 @@ const errorName = (err: unknown) => (err as Error)?.name ?? 'Error';
 
 /** The eachBatch handler of the Kafka input (exported for tests: it needs no consumer). */
 export function createBatchHandler(
-  deps: Pick<KafkaInputDeps, 'topics' | 'intake' | 'publisher' | 'metrics' | 'logger' | 'now'>,
+  deps: Pick<KafkaInputDeps, 'topics' | 'intake' | 'exchanges' | 'publisher' | 'metrics' | 'logger' | 'now'>,
 ): (payload: EachBatchPayload) => Promise<void> {
   const { intake, logger, publisher } = deps;
   const now = deps.now ?? (() => new Date());
@@ -73,7 +76,8 @@ export function createBatchHandler(
     const messages: KafkaMessage[] = batch.messages;
     const last = messages[messages.length - 1];
     if (last === undefined || !isRunning() || isStale()) return;
-    const kind = batch.topic === deps.topics.claimsRaw ? 'claim' : 'household';
+    const kind = batch.topic === deps.topics.claimsRaw || batch.topic === deps.topics.nhsaRaw ? 'claim' : 'household';
+    const exchanges = batch.topic === deps.topics.nhsaRaw ? deps.exchanges : undefined;
     const ctx = intake.context(now());
     const items = messages.map((message) => {
       const origin: Origin = {
@@ -84,7 +88,8 @@ export function createBatchHandler(
       };
       const refused = decodeValue(message.value);
       const out = emptyOutbound();
-      if (kind === 'claim') intake.claim(refused, ctx, origin, out);
+      if (exchanges) exchanges.exchange(refused, ctx, origin, out);
+      else if (kind === 'claim') intake.claim(refused, ctx, origin, out);
       else intake.household(refused, ctx, origin, out);
       return { message, origin, refused, out };
     });
@@ -145,7 +150,9 @@ export function createKafkaInput(deps: KafkaInputDeps): KafkaInput {
     async start() {
       await consumer.connect();
       // From the beginning for a new group: records written before the first ingest started are not lost.
-      await consumer.subscribe({ topics: [deps.topics.claimsRaw, deps.topics.householdsRaw], fromBeginning: true });
+      const topics = [deps.topics.claimsRaw, deps.topics.householdsRaw];
+      if (deps.exchanges && deps.topics.nhsaRaw !== undefined) topics.push(deps.topics.nhsaRaw);
+      await consumer.subscribe({ topics, fromBeginning: true });
       await consumer.run({
         eachBatchAutoResolve: false,
         // Commit as soon as a batch is resolved, which happens only after its writes are acknowledged.
