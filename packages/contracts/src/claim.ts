@@ -81,6 +81,7 @@ type ClaimCore = {
   type: 'settlement' | 'reversal';
   reversedClaimId?: string | undefined;
   amounts: Amounts;
+  hospitalShare?: string | undefined;
   serviceDate: string;
   settledAt: string;
 };
@@ -111,6 +112,23 @@ function checkClaim(claim: ClaimCore, ctx: z.RefinementCtx): void {
     // In magnitude, so a reversal written with negative amounts obeys the same rule.
     if (Math.abs(yuanToFen(claim.amounts.policyScope)) > Math.abs(yuanToFen(claim.amounts.total))) {
       ctx.addIssue({ code: 'custom', path: ['amounts', 'policyScope'], ...coded('POLICY_SCOPE_EXCEEDS_TOTAL') });
+    }
+  }
+  // The hospital's share obeys the rules of the amounts: never negative in a settlement, bounded in size.
+  const share = claim.hospitalShare;
+  if (share !== undefined && isSignedYuan(share)) {
+    if (claim.type === 'settlement' && !isYuan(share)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hospitalShare'],
+        ...coded('INVALID_MONEY', "hospitalShare: a settlement's amounts are never negative"),
+      });
+    } else if (Math.abs(yuanToFen(share)) > MAX_AMOUNT_FEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hospitalShare'],
+        ...coded('AMOUNT_TOO_LARGE', `hospitalShare exceeds ${MAX_AMOUNT_YUAN} yuan`),
+      });
     }
   }
   if (claim.type === 'reversal' && claim.reversedClaimId === undefined) {

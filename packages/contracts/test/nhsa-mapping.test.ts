@@ -1,7 +1,7 @@
 // The mapping of national-platform settlement exchanges to claims: every kind of exchange, amounts as
 // numbers and as strings, and every reason an exchange cannot be a claim.
 import { describe, expect, it } from 'vitest';
-import { mapNhsaExchange, nhsaAmountToFen, RawClaimSchema, visitTypeOfMedType } from '../src/index.ts';
+import { mapNhsaExchange, nhsaAmountToFen, RawClaimSchema, toRejections, visitTypeOfMedType } from '../src/index.ts';
 import { residentId } from '../../../test/support/fixtures.ts';
 import { nhsaExchange } from '../../../test/support/nhsa.ts';
 
@@ -183,5 +183,31 @@ describe('mapNhsaExchange', () => {
     expect(nhsaAmountToFen(1e21)).toBeNull();
     expect(nhsaAmountToFen(Number.NaN)).toBeNull();
     expect(nhsaAmountToFen(' 1.00')).toBeNull();
+  });
+});
+
+describe('the claim fields added for exchanges', () => {
+  const mapped = mapNhsaExchange(nhsaExchange({ hospPartFen: 1000 }), options);
+  const claim = mapped.claim as Record<string, unknown>;
+  const codes = (value: unknown) => {
+    const parsed = RawClaimSchema.safeParse(value);
+    return parsed.success ? [] : toRejections(parsed.error.issues, value).map((r) => [r.code, r.field]);
+  };
+
+  it('refuses a settlement whose hospital share is negative or too large, and takes a reversal of either sign', () => {
+    expect(codes(claim)).toEqual([]);
+    expect(codes({ ...claim, hospitalShare: '-10.00' })).toEqual([['INVALID_MONEY', 'hospitalShare']]);
+    expect(codes({ ...claim, hospitalShare: '10000000.01' })).toEqual([['AMOUNT_TOO_LARGE', 'hospitalShare']]);
+    expect(codes({ ...claim, hospitalShare: '1.005' })).toEqual([['INVALID_MONEY', 'hospitalShare']]);
+    const reversal = mapNhsaExchange(
+      nhsaExchange({ infno: '2305', cancels: 'S-1', sign: -1, hospPartFen: 1000 }),
+      options,
+    );
+    expect(codes(reversal.claim)).toEqual([]);
+  });
+
+  it('takes a 6-digit insured area code and nothing else', () => {
+    expect(codes({ ...claim, insuredAreaCode: '31011' })).toEqual([['INVALID_ID', 'insuredAreaCode']]);
+    expect(codes({ ...claim, insuredAreaCode: '31011X' })).toEqual([['INVALID_ID', 'insuredAreaCode']]);
   });
 });
