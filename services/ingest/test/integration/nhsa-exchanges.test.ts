@@ -268,4 +268,13 @@ describe('his.nhsa.raw.v1', () => {
     const everything = JSON.stringify([...tap.on(ingest.topics.claims), ...tap.on(ingest.topics.claimsDlq)]);
     expect(everything).not.toContain(person);
   });
+
+  it('writes no identity number of any exchange into its log or metrics', async () => {
+    const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
+    expect(metrics).toContain('ingest_claims_rejected_total{source="http",code="NHSA_CALL_FAILED"');
+    for (const seq of [501, 502, 503, 504, 505]) {
+      expect(ingest.service.output()).not.toContain(residentId(seq));
+      expect(metrics).not.toContain(residentId(seq));
+    }
+  });
 });
