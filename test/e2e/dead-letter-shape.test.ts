@@ -3,7 +3,7 @@
 // same headers and the stated key rule (the original key downstream of ingest, null from HTTP).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DeadLetterSchema, type DeadLetter } from '@warnline/contracts';
-import { claim } from '../support/fixtures.ts';
+import { claim } from '@warnline/test';
 import { pseudonymFor, settlement } from '../../services/accumulator/test/support.ts';
 import { Harness } from '../../services/accumulator/test/integration/harness.ts';
 import { startIngest, Tap, type Ingest, type TappedMessage } from '../../services/ingest/test/support/integration.ts';

@@ -16,3 +16,4 @@ export {
   type RunningService,
   type ServiceName,
 } from '@warnline/infra';
+export * from './nhsa.ts';

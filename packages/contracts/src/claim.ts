@@ -12,6 +12,7 @@ export type VisitType = (typeof VISIT_TYPES)[number];
 export const PERSON_ID_TYPES = ['passport', 'other'] as const;
 
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+const AREA_CODE_PATTERN = /^\d{6}$/;
 
 // An identifier travels to every topic, Redis key, job id and answer: one that holds an identity number
 // would carry it past the pseudonyms.
@@ -76,6 +77,16 @@ const claimFields = {
   serviceDate: calendarDate,
   settledAt: instant,
   amounts: AmountsSchema,
+  /**
+   * What the hospital bore itself (the national platform's hosp_part_amt), yuan; outside `amounts.total`,
+   * which is what the funds and the person paid. Absent when the sender does not know it.
+   */
+  hospitalShare: claimAmount.optional(),
+  /** The insured person's medical-insurance area (参保地医保区划), a 6-digit division code, when known. */
+  insuredAreaCode: z
+    .string()
+    .refine((s) => AREA_CODE_PATTERN.test(s), coded('INVALID_ID', 'insuredAreaCode must be a 6-digit division code'))
+    .optional(),
 };
 
 type ClaimCore = {
@@ -83,6 +94,7 @@ type ClaimCore = {
   type: 'settlement' | 'reversal';
   reversedClaimId?: string | undefined;
   amounts: Amounts;
+  hospitalShare?: string | undefined;
   serviceDate: string;
   settledAt: string;
 };
@@ -113,6 +125,23 @@ function checkClaim(claim: ClaimCore, ctx: z.RefinementCtx): void {
     // In magnitude, so a reversal written with negative amounts obeys the same rule.
     if (Math.abs(yuanToFen(claim.amounts.policyScope)) > Math.abs(yuanToFen(claim.amounts.total))) {
       ctx.addIssue({ code: 'custom', path: ['amounts', 'policyScope'], ...coded('POLICY_SCOPE_EXCEEDS_TOTAL') });
+    }
+  }
+  // The hospital's share obeys the rules of the amounts: never negative in a settlement, bounded in size.
+  const share = claim.hospitalShare;
+  if (share !== undefined && isSignedYuan(share)) {
+    if (claim.type === 'settlement' && !isYuan(share)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hospitalShare'],
+        ...coded('INVALID_MONEY', "hospitalShare: a settlement's amounts are never negative"),
+      });
+    } else if (Math.abs(yuanToFen(share)) > MAX_AMOUNT_FEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hospitalShare'],
+        ...coded('AMOUNT_TOO_LARGE', `hospitalShare exceeds ${MAX_AMOUNT_YUAN} yuan`),
+      });
     }
   }
   if (claim.type === 'reversal' && claim.reversedClaimId === undefined) {

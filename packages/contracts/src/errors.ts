@@ -38,6 +38,13 @@ export const REJECTION_CODES = {
   IDENTITY_NUMBER_IN_ID: 'an identifier contains a resident identity number; identifiers must not carry one',
   STREET_OUTSIDE_DISTRICT: "streetCode must begin with districtCode (a street's code begins with its district's)",
   REVERSAL_TARGET_NOT_SETTLEMENT: 'the claim this reversal names is itself a reversal; this one has no effect',
+  NHSA_CALL_FAILED: 'the platform answered this call with an error (infcode is not 0): nothing was settled',
+  NHSA_UNKNOWN_INFNO: 'infno is not a settlement (2207, 2304) or a cancellation of one (2208, 2305)',
+  NHSA_SETTLEMENT_MISSING: 'the response carries no output.setlinfo',
+  NHSA_AMOUNT_IDENTITY: 'medfee_sumamt must equal fund_pay_sumamt + psn_part_amt + hosp_part_amt, to the fen',
+  NHSA_MED_TYPE_UNKNOWN: 'med_type is not one warnline maps to a visit type (1x, 2x, 41, 51, 52)',
+  INSTITUTION_LEVEL_UNKNOWN:
+    'the level of this institution (fixmedins_code) is not configured (INGEST_INSTITUTION_LEVELS)',
 } as const;
 
 export type RejectionCode = keyof typeof REJECTION_CODES;

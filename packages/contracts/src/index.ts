@@ -19,3 +19,4 @@ export type Claim = RawClaim;
 /** The household of docs/contracts.md as received (alias of RawHouseholdSchema). */
 export const HouseholdSchema = RawHouseholdSchema;
 export type Household = RawHousehold;
+export * from './nhsa/index.ts';

@@ -4,6 +4,8 @@
 export const TOPICS = {
   /** HIS feeds that write to Kafka directly (raw claims, real identity numbers). */
   claimsRaw: 'his.claims.raw.v1',
+  /** HIS feeds that write their logged national-platform settlement exchanges (raw, real identity numbers). */
+  nhsaRaw: 'his.nhsa.raw.v1',
   /** The civil-affairs registry's feed (raw households, compacted by householdId). */
   householdsRaw: 'registry.households.v1',
   /** Validated, pseudonymised claims; key = person pseudonym. */

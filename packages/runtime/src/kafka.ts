@@ -29,6 +29,7 @@ export function topicSpecs(names: TopicNames, partitions: number): ITopicConfig[
   const compacted = [{ name: 'cleanup.policy', value: 'compact' }];
   return [
     { topic: names.claimsRaw, numPartitions: partitions },
+    { topic: names.nhsaRaw, numPartitions: partitions },
     { topic: names.householdsRaw, numPartitions: partitions, configEntries: compacted },
     { topic: names.claims, numPartitions: partitions },
     { topic: names.households, numPartitions: partitions, configEntries: compacted },

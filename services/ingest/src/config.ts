@@ -93,6 +93,15 @@ export const ConfigSchema = z
     REDIS_URL: z.string().url().optional(),
     /** The accumulator's REDIS_PREFIX (its keys are read as it writes them). Default "wl". */
     REDIS_PREFIX: z.string().min(1).default('wl'),
+    /**
+     * Levels of the institutions that send national-platform exchanges, as JSON `{"H31011000012": 3}`
+     * (1 community, 2 district, 3 tertiary): the platform's settlement does not say it, the claim needs it.
+     * An exchange from an institution not listed is refused with INSTITUTION_LEVEL_UNKNOWN. Default `{}`.
+     */
+    INGEST_INSTITUTION_LEVELS: z
+      .string()
+      .default('{}')
+      .transform((text, ctx) => parseLevels(text, ctx)),
     LOG_LEVEL: logLevelSchema.default('info'),
   })
   .transform((env, ctx) => {
@@ -104,6 +113,24 @@ export const ConfigSchema = z
     );
     return { ...rest, tokens };
   });
+
+const LevelsSchema = z.record(z.string().min(1), z.union([z.literal(1), z.literal(2), z.literal(3)]));
+
+function parseLevels(text: string, ctx: z.RefinementCtx): Record<string, 1 | 2 | 3> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'INGEST_INSTITUTION_LEVELS is not valid JSON' });
+    return {};
+  }
+  const parsed = LevelsSchema.safeParse(json);
+  if (!parsed.success) {
+    ctx.addIssue({ code: 'custom', message: 'INGEST_INSTITUTION_LEVELS must map institution codes to 1, 2 or 3' });
+    return {};
+  }
+  return parsed.data;
+}
 
 export type Env = z.infer<typeof ConfigSchema>;
 

@@ -32,6 +32,8 @@ const CLAIM_FIELDS = [
   'serviceDate',
   'settledAt',
   'amounts',
+  'hospitalShare',
+  'insuredAreaCode',
 ];
 const HOUSEHOLD_FIELDS = [
   'householdId',

@@ -21,6 +21,7 @@ import { registerClaimStatusRoute, type ClaimStatusDeps } from './claim-status.t
 import type { RefusedInput } from './dead-letter.ts';
 import { countWritten, emptyOutbound, type Intake, type Outbound, type Outcome } from './intake.ts';
 import type { Metrics } from './metrics.ts';
+import { exchangeSetlId, type ExchangeIntake } from './nhsa-exchange.ts';
 import type { Publisher } from './publisher.ts';
 import type { ValidationContext } from './validate.ts';
 
@@ -34,6 +35,8 @@ export interface HttpDeps {
   bodyLimit: number;
   /** GET /v1/claims/{claimId}; without it the route is not served. */
   claimStatus?: ClaimStatusDeps;
+  /** POST /v1/nhsa/exchanges; without it the route is not served. */
+  exchanges?: ExchangeIntake;
   now?: () => Date;
 }
 
@@ -64,6 +67,10 @@ function idField(input: unknown, name: string): string | undefined {
     input !== null && typeof input === 'object' && !Array.isArray(input)
       ? (input as Record<string, unknown>)[name]
       : undefined;
+  return safeId(value);
+}
+
+function safeId(value: unknown): string | undefined {
   // An id that holds an identity number is refused for it, and not echoed either.
   return typeof value === 'string' && SAFE_ID.test(value) && !containsIdentityNumber(value) ? value : undefined;
 }
@@ -160,6 +167,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     role: Role,
     idName: 'claimId' | 'householdId',
     handle: (refused: RefusedInput, ctx: ValidationContext, principal: Principal, out: Outbound) => Outcome,
+    idOf: (item: unknown) => string | undefined = (item) => idField(item, idName),
   ) {
     app.post(path, { onRequest: requireRole(role) }, async (request, reply) => {
       const principal = request.principal;
@@ -175,7 +183,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
         const outcome = handle({ json: item }, ctx, principal, out);
         if (!outcome.ok) {
           const [first, ...more] = outcome.rejections;
-          if (first) rejected.push({ index, [idName]: idField(item, idName), ...first, problems: [first, ...more] });
+          if (first) rejected.push({ index, [idName]: idOf(item), ...first, problems: [first, ...more] });
         }
       });
       try {
@@ -201,6 +209,23 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   if (deps.claimStatus) {
     registerClaimStatusRoute(app, deps.claimStatus, requireRole('hospital'), (reply, code) =>
       sendError(reply, code, metrics),
+    );
+  }
+  const exchanges = deps.exchanges;
+  if (exchanges) {
+    batchRoute(
+      '/v1/nhsa/exchanges',
+      'hospital',
+      'claimId',
+      (refused, ctx, principal, out) =>
+        exchanges.exchange(
+          refused,
+          ctx,
+          { source: 'http', principal: principal.name, receivedAt: ctx.receivedAt },
+          out,
+          (code) => mayClaimFor(principal, code),
+        ),
+      (item) => safeId(exchangeSetlId(item)),
     );
   }
   batchRoute('/v1/households', 'registry', 'householdId', (refused, ctx, principal, out) =>

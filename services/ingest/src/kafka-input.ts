@@ -13,13 +13,16 @@ import type { Logger } from 'pino';
 import type { Origin, RefusedInput } from './dead-letter.ts';
 import { countWritten, emptyOutbound, type Intake, type Outbound } from './intake.ts';
 import type { Metrics } from './metrics.ts';
+import type { ExchangeIntake } from './nhsa-exchange.ts';
 import type { Publisher } from './publisher.ts';
 
 export interface KafkaInputDeps {
   kafka: Kafka;
   groupId: string;
-  topics: { claimsRaw: string; householdsRaw: string };
+  topics: { claimsRaw: string; householdsRaw: string; nhsaRaw?: string };
   intake: Intake;
+  /** Consumes `topics.nhsaRaw` (national-platform exchanges) when given. */
+  exchanges?: ExchangeIntake;
   publisher: Publisher;
   metrics: Metrics;
   logger: Logger;
@@ -58,14 +61,15 @@ const errorName = (err: unknown) => (err as Error)?.name ?? 'Error';
 
 /** The partition-batch handler of the Kafka input (exported for tests: it needs no consumer). */
 export function createBatchHandler(
-  deps: Pick<KafkaInputDeps, 'topics' | 'intake' | 'publisher' | 'metrics' | 'logger' | 'now'>,
+  deps: Pick<KafkaInputDeps, 'topics' | 'intake' | 'exchanges' | 'publisher' | 'metrics' | 'logger' | 'now'>,
 ): PartitionBatchHandler {
   const { intake, logger, publisher } = deps;
   const now = deps.now ?? (() => new Date());
 
   return async (batch) => {
     const { messages } = batch;
-    const kind = batch.topic === deps.topics.claimsRaw ? 'claim' : 'household';
+    const kind = batch.topic === deps.topics.claimsRaw || batch.topic === deps.topics.nhsaRaw ? 'claim' : 'household';
+    const exchanges = batch.topic === deps.topics.nhsaRaw ? deps.exchanges : undefined;
     const ctx = intake.context(now());
     const items = messages.map((message) => {
       const origin: Origin = {
@@ -76,7 +80,8 @@ export function createBatchHandler(
       };
       const refused = decodeValue(message.value);
       const out = emptyOutbound();
-      if (kind === 'claim') intake.claim(refused, ctx, origin, out);
+      if (exchanges) exchanges.exchange(refused, ctx, origin, out);
+      else if (kind === 'claim') intake.claim(refused, ctx, origin, out);
       else intake.household(refused, ctx, origin, out);
       return { message, origin, refused, out };
     });
@@ -133,9 +138,11 @@ export function createKafkaInput(deps: KafkaInputDeps): KafkaInput {
   const consumer: Consumer = deps.kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false });
   return {
     async start() {
+      const topics = [deps.topics.claimsRaw, deps.topics.householdsRaw];
+      if (deps.exchanges && deps.topics.nhsaRaw !== undefined) topics.push(deps.topics.nhsaRaw);
       await runPartitionBatches({
         consumer,
-        topics: [deps.topics.claimsRaw, deps.topics.householdsRaw],
+        topics,
         // A new group starts from the beginning: records written before the first ingest started are not lost.
         fromBeginning: true,
         handle: createBatchHandler(deps),

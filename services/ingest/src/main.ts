@@ -16,6 +16,7 @@ import { buildHttp } from './http.ts';
 import { createIntake } from './intake.ts';
 import { createKafkaInput } from './kafka-input.ts';
 import { createMetrics } from './metrics.ts';
+import { createExchangeIntake } from './nhsa-exchange.ts';
 import { createPseudonymiser } from './pseudonym.ts';
 import { createPublisher } from './publisher.ts';
 
@@ -51,6 +52,13 @@ const intake = createIntake({
   onError: (err) =>
     logger.error({ err: { name: (err as Error).name } }, 'unexpected failure on one item: dead-lettered'),
 });
+const exchanges = createExchangeIntake({
+  intake,
+  pseudonymise,
+  institutionLevels: config.INGEST_INSTITUTION_LEVELS,
+  onError: (err) =>
+    logger.error({ err: { name: (err as Error).name } }, 'unexpected failure on one exchange: dead-lettered'),
+});
 const authenticator = createAuthenticator(config.tokens);
 if (authenticator.size === 0) logger.warn('no INGEST_TOKENS configured: every POST is refused with 401');
 
@@ -64,6 +72,7 @@ const app = buildHttp({
   maxBatch: config.INGEST_MAX_BATCH,
   bodyLimit: config.INGEST_BODY_LIMIT,
   claimStatus: { redis: statusRedis, prefix: config.REDIS_PREFIX, pseudonymise },
+  exchanges,
 });
 closers.push({ name: 'http', close: () => app.close() });
 if (statusRedis) closers.push({ name: 'status redis', close: () => statusRedis.quit() });
@@ -74,6 +83,7 @@ if (config.INGEST_KAFKA_INPUT) {
     groupId: config.INGEST_CONSUMER_GROUP,
     topics,
     intake,
+    exchanges,
     publisher,
     metrics,
     logger,

@@ -101,6 +101,8 @@ function claimEvent(c: RawClaim, ctx: ValidationContext): ClaimEvent {
     serviceDate: c.serviceDate,
     settledAt: c.settledAt,
     amounts: canonicalAmounts(c.amounts),
+    ...(c.hospitalShare === undefined ? {} : { hospitalShare: canonicalYuan(c.hospitalShare) }),
+    ...(c.insuredAreaCode === undefined ? {} : { insuredAreaCode: c.insuredAreaCode }),
     receivedAt: ctx.receivedAt,
   };
 }

@@ -1,10 +1,11 @@
 // Fuzz through the real process and broker: mutated claims over HTTP and on the raw Kafka topic, mutated
-// households (too many members, streets of another district, identity numbers in the id) over HTTP. For
+// households (too many members, streets of another district, identity numbers in the id) over HTTP, mutated
+// national-platform exchanges over HTTP and on their raw topic. For
 // every request accepted + rejected = sent, and every item sent ends up exactly once on its topic or its DLQ.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Producer } from 'kafkajs';
-import { mutatedClaim, mutatedHousehold } from '../support/mutations.ts';
+import { mutatedClaim, mutatedExchange, mutatedHousehold } from '../support/mutations.ts';
 import { rawProducer, startIngest, Tap, type Ingest } from '../support/integration.ts';
 
 let ingest: Ingest;
@@ -60,6 +61,39 @@ describe('fuzz through the service', () => {
     });
     await tap.drain();
     await expect.poll(outputs, { timeout: 60_000 }).toBe(before + 1050);
+  });
+
+  it('HTTP: 5 batches of 200 mutated exchanges, accepted + rejected = sent, each on claims.v1 or the DLQ once', async () => {
+    const before = outputs();
+    const batches = fc.sample(fc.array(mutatedExchange, { minLength: 200, maxLength: 200 }), { numRuns: 5, seed: 8 });
+    let accepted = 0;
+    for (const items of batches) {
+      const res = await ingest.post('/v1/nhsa/exchanges', items);
+      expect(res.status).toBe(202);
+      const body = (await res.json()) as { accepted: number; rejected: { code: string }[] };
+      expect(body.accepted + body.rejected.length).toBe(items.length);
+      expect(body.rejected.filter((r) => r.code === 'UNPROCESSABLE_ITEM')).toEqual([]);
+      accepted += body.accepted;
+    }
+    expect(accepted).toBeGreaterThan(100);
+    expect(accepted).toBeLessThan(900);
+    await tap.drain();
+    await expect.poll(outputs, { timeout: 60_000 }).toBe(before + 1000);
+  });
+
+  it('Kafka: 500 mutated exchanges and raw garbage on his.nhsa.raw.v1, each one written exactly once', async () => {
+    const before = outputs();
+    const exchanges = fc.sample(mutatedExchange, { numRuns: 500, seed: 9 });
+    const garbage = fc
+      .sample(fc.uint8Array({ maxLength: 64 }), { numRuns: 20, seed: 10 })
+      .map((bytes) => ({ value: Buffer.from(bytes) }));
+    await producer.send({
+      topic: ingest.topics.nhsaRaw,
+      acks: -1,
+      messages: [...exchanges.map((e) => ({ value: JSON.stringify(e) })), ...garbage],
+    });
+    await tap.drain();
+    await expect.poll(outputs, { timeout: 60_000 }).toBe(before + 520);
   });
 
   it('HTTP: 5 batches of 100 mutated households, accepted + rejected = sent, the bounds enforced, all written once', async () => {

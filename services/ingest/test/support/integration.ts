@@ -13,7 +13,7 @@ export interface Ingest {
   topics: TopicNames;
   tokens: { hospital: string; registry: string };
   post(
-    path: '/v1/claims' | '/v1/households',
+    path: '/v1/claims' | '/v1/households' | '/v1/nhsa/exchanges',
     body: unknown,
     token?: string | null,
     headers?: Record<string, string>,
@@ -40,6 +40,7 @@ export async function startIngest(brokers: string[], env: Record<string, string>
         { name: 'ruijin', token: tokens.hospital, role: 'hospital', institutions: ['H31011000012'] },
         { name: 'registry', token: tokens.registry, role: 'registry' },
       ]),
+      INGEST_INSTITUTION_LEVELS: JSON.stringify({ H31011000012: 3 }),
       LOG_LEVEL: 'info',
       ...env,
     },
@@ -50,7 +51,7 @@ export async function startIngest(brokers: string[], env: Record<string, string>
     url: service.url,
     topics: topicNames(namespace),
     tokens,
-    post: (path, body, token = path === '/v1/claims' ? tokens.hospital : tokens.registry, headers = {}) =>
+    post: (path, body, token = path === '/v1/households' ? tokens.registry : tokens.hospital, headers = {}) =>
       fetch(`${service.url}${path}`, {
         method: 'POST',
         headers: {

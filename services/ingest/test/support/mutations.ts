@@ -1,7 +1,9 @@
 // fast-check arbitraries for the fuzz tests: valid claims, and claims mutated in the ways feeds break them
-// (missing fields, wrong JSON types, bad money, bad dates, bad identity numbers, stray fields, non-objects).
+// (missing fields, wrong JSON types, bad money, bad dates, bad identity numbers, stray fields, non-objects),
+// and national-platform exchanges broken the same ways.
 import fc from 'fast-check';
 import { residentIdCheckChar, shanghaiDate } from '@warnline/contracts';
+import { nhsaExchange, type Infno } from '@warnline/test';
 
 const AMOUNT_KEYS = [
   'total',
@@ -207,4 +209,83 @@ export const mutatedHousehold: fc.Arbitrary<unknown> = fc.oneof(
       .tuple(validHousehold, fc.constantFrom(...HOUSEHOLD_PATHS), nastyValue)
       .map(([h, key, value]) => ({ ...h, [key]: value })),
   },
+);
+
+const SETLINFO_KEYS = [
+  'setl_id',
+  'psn_no',
+  'psn_cert_type',
+  'certno',
+  'setl_time',
+  'med_type',
+  'medfee_sumamt',
+  'inscp_scp_amt',
+  'hifp_pay',
+  'hifmi_pay',
+  'hifob_pay',
+  'maf_pay',
+  'fund_pay_sumamt',
+  'psn_part_amt',
+  'acct_pay',
+  'psn_cash_pay',
+  'hosp_part_amt',
+] as const;
+
+const EXCHANGE_PATHS: Path[] = [
+  ['request'],
+  ['response'],
+  ['request', 'infno'],
+  ['request', 'fixmedins_code'],
+  ['request', 'insuplc_admdvs'],
+  ['request', 'input'],
+  ['request', 'input', 'data'],
+  ['request', 'input', 'data', 'setl_id'],
+  ['response', 'infcode'],
+  ['response', 'output'],
+  ['response', 'output', 'setlinfo'],
+  ...SETLINFO_KEYS.map((k) => ['response', 'output', 'setlinfo', k]),
+  ['response', 'output', 'setlinfo', '__proto__'],
+  ['extra'],
+];
+
+/** A national-platform exchange of any kind that maps to a valid claim, written with numbers or strings. */
+export const validExchange = fc
+  .record({
+    certno: validResidentId,
+    infno: fc.constantFrom('2207', '2304', '2208', '2305') as fc.Arbitrary<Infno>,
+    medType: fc.constantFrom('11', '12', '13', '14', '21', '22', '41', '51', '52'),
+    amountsAs: fc.constantFrom('number', 'string') as fc.Arbitrary<'number' | 'string'>,
+    cashFen: fc.integer({ min: 0, max: 5_000_000 }),
+    hospPartFen: fc.integer({ min: 0, max: 100_000 }),
+    daysAgo: fc.integer({ min: 0, max: 300 }),
+    seq: fc.integer({ min: 0, max: 1_000_000 }),
+  })
+  .map(({ daysAgo, seq, ...o }) => {
+    const day = shanghaiDate(new Date(Date.now() - daysAgo * 86_400_000));
+    return nhsaExchange({
+      ...o,
+      setlId: `310000G${day.replaceAll('-', '')}${String(seq).padStart(7, '0')}`,
+      cancels: `310000G${day.replaceAll('-', '')}${String(seq + 1).padStart(7, '0')}`,
+      setlTime: `${day} 08:15:00`,
+    }) as unknown as Record<string, unknown>;
+  });
+
+const exchangeMutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('delete' as const), path: fc.constantFrom(...EXCHANGE_PATHS) }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    path: fc.constantFrom(...EXCHANGE_PATHS),
+    value: fc.oneof(nastyValue, fc.constantFrom('2401', '9901', '31', '02', '1.005', 0.1, -1, '2026-11-19T10:00:00')),
+  }),
+);
+
+/** An exchange with 0–4 mutations, or (1 in 20) not an object at all. */
+export const mutatedExchange: fc.Arbitrary<unknown> = fc.oneof(
+  {
+    weight: 19,
+    arbitrary: fc
+      .tuple(validExchange, fc.array(exchangeMutation, { maxLength: 4 }))
+      .map(([e, ms]) => ms.reduce(apply, e)),
+  },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 );

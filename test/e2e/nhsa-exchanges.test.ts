@@ -1,0 +1,146 @@
+// National-platform exchanges end to end: a hospital posts the 2304 settlements it logged with the national
+// platform, and the household they push over the 40% line gets an alert in its street's queue. A settlement
+// cancelled after it was counted, one cancelled before it arrived, and an exchange posted twice change
+// nothing: the alert carries exactly the burden of the settlements that stand.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { freePort } from '@warnline/infra';
+import { streetQueueName } from '@warnline/contracts';
+import {
+  daysAgo,
+  household,
+  residentId,
+  consumerLag,
+  nhsaExchange,
+  setlId,
+  uniqueId,
+  uniqueNamespace,
+  startService,
+  type RunningService,
+  waitFor,
+} from '@warnline/test';
+
+describe('national-platform exchanges → ingest → accumulator → street queue', () => {
+  const services: RunningService[] = [];
+  const queuePrefix = uniqueId('wlq');
+  const redisPrefix = uniqueId('wlt');
+  const street = '310113104';
+  let ingest: RunningService;
+  let redis: Redis;
+  let kafka: Kafka;
+  const hospitalToken = uniqueId('hospital-token-0123456789');
+  const registryToken = uniqueId('registry-token-0123456789');
+  const namespace = uniqueNamespace();
+  const group = uniqueId('g');
+
+  beforeAll(async () => {
+    const common = {
+      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+      REDIS_URL: inject('redisUrl'),
+      TOPIC_NAMESPACE: namespace,
+      TOPIC_PARTITIONS: '3',
+      QUEUE_PREFIX: queuePrefix,
+      REDIS_PREFIX: redisPrefix,
+      CONSUMER_GROUP: group,
+      PSEUDONYM_KEY: 'test-key-0123456789abcdef0123456789abcdef',
+      INGEST_TOKENS: JSON.stringify([
+        { name: 'e2e-hospital', token: hospitalToken, role: 'hospital', institutions: ['H31011000012'] },
+        { name: 'e2e-registry', token: registryToken, role: 'registry' },
+      ]),
+      INGEST_INSTITUTION_LEVELS: JSON.stringify({ H31011000012: 3 }),
+      ALERTER_STREETS: street,
+      LOG_LEVEL: 'info',
+    };
+    const [ingestPort, accPort, alerterPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    ingest = await startService('ingest', { ...common, INGEST_PORT: String(ingestPort) }, ingestPort);
+    services.push(ingest);
+    services.push(await startService('accumulator', { ...common, ACCUMULATOR_PORT: String(accPort) }, accPort));
+    services.push(await startService('alerter', { ...common, ALERTER_PORT: String(alerterPort) }, alerterPort));
+    redis = new Redis(inject('redisUrl'));
+    kafka = new Kafka({ brokers: inject('kafkaBrokers'), clientId: 'e2e-nhsa', logLevel: logLevel.NOTHING });
+  });
+
+  afterAll(async () => {
+    const codes = await Promise.all(services.map((s) => s.stop()));
+    expect(codes).toEqual(services.map(() => 0));
+    for (const key of await redis.keys(`${redisPrefix}:*`)) await redis.del(key);
+    for (const key of await redis.keys(`${queuePrefix}:*`)) await redis.del(key);
+    await redis.quit();
+  });
+
+  const post = async (path: string, token: string, body: unknown) => {
+    const res = await fetch(`${ingest.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(202);
+    return res.json();
+  };
+  const consumed = (topic: string) =>
+    waitFor(`${topic} consumed`, async () => (await consumerLag(kafka, group, [`${namespace}${topic}`])) === 0);
+
+  it('raises one alert with the burden of the settlements that stand', async () => {
+    const [a, b] = [residentId(611), residentId(612)];
+    // Two members, 50,000 yuan a year: the 40% line is 20,000 yuan of personal burden.
+    const hh = household({ householdId: uniqueId('HH'), members: [a, b], streetCode: street, income: '50000.00' });
+    expect(await post('/v1/households', registryToken, hh)).toEqual({ accepted: 1, rejected: [] });
+    await consumed('households.v1');
+
+    // Counted, then cancelled (2305 after 2304): 1,500 yuan that must not stay.
+    const small = setlId();
+    const smallStay = nhsaExchange({ infno: '2304', setlId: small, certno: a, cashFen: 50_000 });
+    expect(await post('/v1/nhsa/exchanges', hospitalToken, smallStay)).toEqual({ accepted: 1, rejected: [] });
+    await consumed('claims.v1');
+    const smallCancel = nhsaExchange({
+      infno: '2305',
+      cancels: small,
+      certno: a,
+      sign: -1,
+      setlTime: `${daysAgo(1)} 11:00:00`,
+    });
+    expect(await post('/v1/nhsa/exchanges', hospitalToken, smallCancel)).toEqual({ accepted: 1, rejected: [] });
+
+    // Cancelled before it arrives (2305 first): 31,000 yuan that must never count, alone over the line.
+    const large = setlId();
+    const largeCancel = nhsaExchange({ infno: '2305', cancels: large, certno: b, amountsAs: 'number' });
+    expect(await post('/v1/nhsa/exchanges', hospitalToken, largeCancel)).toEqual({ accepted: 1, rejected: [] });
+    await consumed('claims.v1');
+
+    // 10,000 (a) + 12,000 (b) = 22,000 yuan: 44% of income. a's stay is posted twice.
+    const stayA = nhsaExchange({ infno: '2304', certno: a, cashFen: 900_000, amountsAs: 'number' });
+    const stayB = nhsaExchange({ infno: '2304', certno: b, cashFen: 1_100_000, medType: '22' });
+    const largeStay = nhsaExchange({ infno: '2304', setlId: large, certno: b, cashFen: 3_000_000 });
+    expect(await post('/v1/nhsa/exchanges', hospitalToken, [stayA, largeStay, stayB, stayA])).toEqual({
+      accepted: 4,
+      rejected: [],
+    });
+    await consumed('claims.v1');
+
+    const connection = redis.duplicate();
+    const queue = new Queue(streetQueueName(street), { connection, prefix: queuePrefix });
+    try {
+      const jobs = await waitFor('an alert job in the street queue', async () => {
+        const found = await queue.getJobs(['prioritized', 'waiting', 'active', 'completed']);
+        return found.length > 0 ? found : undefined;
+      });
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]!.data).toMatchObject({
+        householdId: hh.householdId,
+        streetCode: street,
+        level: 'action',
+        burden12m: '22000.00',
+      });
+      expect(JSON.stringify(jobs[0]!.data)).not.toContain(a);
+    } finally {
+      await queue.close();
+      await connection.quit();
+    }
+    for (const s of services) {
+      expect(s.output()).not.toContain(a);
+      expect(s.output()).not.toContain(b);
+    }
+  });
+});
