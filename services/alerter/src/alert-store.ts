@@ -66,9 +66,12 @@ export interface Limits {
   closeWithinMs: number;
 }
 
-/** A district is the first 6 digits of its streets' codes (GB/T 2260 + 3 digits) unless the job names it. */
-export function districtOf(data: Pick<AlertJobData, 'districtCode' | 'streetCode'>): string {
-  return data.districtCode ?? data.streetCode.slice(0, 6);
+/**
+ * A street's district is the first 6 digits of its code (GB/T 2260 district + 3 digits), never what a job
+ * says: scopes follow the code structure, so no record can hand a street to another district's token.
+ */
+export function districtOfStreet(streetCode: string): string {
+  return streetCode.slice(0, 6);
 }
 
 export class AlertStore {
@@ -86,7 +89,7 @@ export class AlertStore {
     limits: Limits,
   ): Promise<IngestResult> {
     const street = this.keys.street(data.streetCode);
-    const district = districtOf(data);
+    const district = districtOfStreet(data.streetCode);
     await this.redis.hset(this.keys.streets, data.streetCode, district);
     // Optimistic: read which alert is open, then let the script confirm it is still so. Only a racing
     // close of the same household's alert can make it retry.

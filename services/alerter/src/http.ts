@@ -24,7 +24,7 @@ import {
   type CodedError,
 } from '@warnline/contracts';
 import { mayAccessStreet, type Authenticator, type Principal } from './auth.ts';
-import type { AlertStore } from './alert-store.ts';
+import { districtOfStreet, type AlertStore } from './alert-store.ts';
 import type { Effects } from './effects.ts';
 import { streetOfAlert } from './keys.ts';
 import { checkRequest, nextStates, TRANSITIONS } from './lifecycle.ts';
@@ -119,8 +119,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     const principal = principalOf(request);
     if (principal === null) throw alertApiError('UNAUTHENTICATED');
     if (principal.role === 'admin') return;
-    const district = (await store.knownStreets()).get(streetCode) ?? streetCode.slice(0, 6);
-    if (!mayAccessStreet(principal, streetCode, district)) throw alertApiError('FORBIDDEN');
+    if (!mayAccessStreet(principal, streetCode, districtOfStreet(streetCode))) throw alertApiError('FORBIDDEN');
   }
 
   /** The alert's street, after the scope check; the id names the street, so a foreign id is refused unread. */

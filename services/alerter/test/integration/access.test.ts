@@ -6,6 +6,7 @@ import type { RunningService } from '@warnline/test';
 import type { Producer } from './support.ts';
 import {
   STREET_A,
+  STREET_B,
   STREET_C,
   TOKENS,
   alertData,
@@ -126,6 +127,17 @@ describe('alerter: access matrix', () => {
     expect((await call(alerter, 'GET', `/v1/alerts/${STREET_C}-999999`, t)).status).toBe(403);
     expect((await call(alerter, 'GET', '/v1/alerts/garbage', t)).status).toBe(403);
     expect((await call(alerter, 'GET', `/v1/alerts/${foreign}`, TOKENS.otherDistrict.token)).status).toBe(200);
+  });
+
+  it("takes a street's district from the street code, never from the data of a job", async () => {
+    // A job (as a compromised or buggy producer could write it) that names district 310115 for a street of
+    // 310113: the street stays 310113's, and 310115's token gets nothing.
+    const misfiled = alertData({ streetCode: STREET_B, districtCode: '310115' });
+    await producer.raise(misfiled);
+    await alertIdOf(alerter, STREET_B, misfiled.householdId);
+    const list = (token: string) => call(alerter, 'GET', `/v1/streets/${STREET_B}/alerts`, token);
+    expect((await list(TOKENS.otherDistrict.token)).status).toBe(403);
+    expect((await list(TOKENS.district.token)).status).toBe(200);
   });
 
   it('lets a browser reach bull-board with Basic auth and the admin token, and asks for it otherwise', async () => {
