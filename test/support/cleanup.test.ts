@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, inject } from 'vitest';
-import { scratchTest } from './cleanup.ts';
+import { scratchTest } from './scratch.ts';
 import { uniqueId } from './names.ts';
 import { createTestTopics } from './topics.ts';
 
