@@ -1,5 +1,5 @@
 // Small valid inputs for tests: identity numbers with correct GB 11643 check digits, dates near today.
-import { residentIdCheckChar, shanghaiDate } from '@warnline/contracts';
+import { fenToYuan, residentIdCheckChar, shanghaiDate } from '@warnline/contracts';
 
 /** A valid resident identity number for a sequence number (Shanghai Pudong address code, born 1960). */
 export function residentId(seq: number): string {
@@ -69,5 +69,25 @@ export function household(
     assetTestPassed: true,
     version: overrides.version ?? 1,
     updatedAt: '2024-03-01T00:00:00+08:00',
+  };
+}
+
+/**
+ * A claim's eight amounts (yuan strings) from its six parts in fen: the total is their sum and the policy
+ * scope is given apart, so generated claims satisfy the amount identity however the parts are drawn.
+ */
+export function claimAmountsFromFen(parts: readonly number[], policyScopeFen: (totalFen: number) => number) {
+  if (parts.length !== 6) throw new RangeError(`a claim's money has six parts, not ${parts.length}`);
+  const [basicFund = 0, criticalIllness = 0, supplementary = 0, assistance = 0, personalAccount = 0, cash = 0] = parts;
+  const total = parts.reduce((a, b) => a + b, 0);
+  return {
+    total: fenToYuan(total),
+    policyScope: fenToYuan(policyScopeFen(total)),
+    basicFund: fenToYuan(basicFund),
+    criticalIllness: fenToYuan(criticalIllness),
+    supplementary: fenToYuan(supplementary),
+    assistance: fenToYuan(assistance),
+    personalAccount: fenToYuan(personalAccount),
+    cash: fenToYuan(cash),
   };
 }
