@@ -1,12 +1,12 @@
 // Exactly-once effect on at-least-once delivery: duplicates, shuffled order with reversals first, conflicts,
 // two reversals of one original, a reversal whose original never comes, claims older than the retention and
 // poison messages — every person's totals checked to the fen against packages/rules' own aggregation.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ClaimEvent } from '@warnline/contracts';
 import { uniqueNamespace, createTestTopics, waitFor } from '@warnline/test';
 import { pseudonymFor, reversalOf, settlement, shuffled } from '../support.ts';
-import { Harness } from './harness.ts';
+import { startedHarness } from './harness.ts';
 
 // The set-up of these tests writes to its topics the moment they exist. A freshly created partition can be
 // listed with a leader before that leader serves it ("This server does not host this topic-partition"), so
@@ -43,15 +43,7 @@ describe('test topics', () => {
 });
 
 describe('accumulator: exactly-once totals', () => {
-  const h = new Harness(3);
-
-  beforeAll(async () => {
-    await h.setup();
-    await h.start();
-  });
-  afterAll(async () => {
-    expect(await h.teardown()).toEqual([0]);
-  });
+  const h = startedHarness(3);
 
   it('counts every claim once when each is delivered three times', async () => {
     const persons = Array.from({ length: 20 }, pseudonymFor);
