@@ -3,7 +3,7 @@
 // Everything runs on the real Redis, BullMQ and Kafka.
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { freePort } from '@warnline/infra';
 import { AlertPublisher } from '@warnline/accumulator/alerts';
@@ -234,4 +234,26 @@ export class AuditReader {
 /** Deletes the test's own keys (its unique prefixes) only: the Redis may be shared. */
 export async function cleanup(redis: Redis, env: TestEnv): Promise<void> {
   await deleteKeysUnder(redis, [env.queuePrefix, env.redisPrefix]);
+}
+
+/** An alerter stack with its audit reader, for a whole test file or `describe`; its fields are set in `beforeAll`. */
+export type AuditedAlerterStack = Omit<AlerterStack, 'audit'> & { audit: AuditReader };
+
+/**
+ * Opens an alerter stack with the audit reader before the tests and closes it after them, expecting a clean
+ * exit; `afterClose` checks what must hold of the finished process (its whole output, for instance).
+ */
+export function auditedAlerterForFile(
+  options: { extra?: Record<string, string>; afterClose?: (stack: AuditedAlerterStack) => void } = {},
+): AuditedAlerterStack {
+  const opened = {} as AuditedAlerterStack;
+  beforeAll(async () => {
+    const stack = await openAlerterStack({ extra: options.extra, audit: true });
+    Object.assign(opened, stack, { audit: stack.audit! });
+  });
+  afterAll(async () => {
+    expect(await opened.close?.()).toBe(0);
+    options.afterClose?.(opened);
+  });
+  return opened;
 }
