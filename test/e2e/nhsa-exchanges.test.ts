@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { freePort } from '@warnline/infra';
 import { streetQueueName } from '@warnline/contracts';
 import {
   daysAgo,
@@ -17,10 +16,10 @@ import {
   setlId,
   uniqueId,
   uniqueNamespace,
-  startService,
   type RunningService,
   waitFor,
 } from '@warnline/test';
+import { stackEnv, startStack } from './stack.ts';
 
 describe('national-platform exchanges → ingest → accumulator → street queue', () => {
   const services: RunningService[] = [];
@@ -36,28 +35,23 @@ describe('national-platform exchanges → ingest → accumulator → street queu
   const group = uniqueId('g');
 
   beforeAll(async () => {
-    const common = {
-      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-      REDIS_URL: inject('redisUrl'),
-      TOPIC_NAMESPACE: namespace,
-      TOPIC_PARTITIONS: '3',
-      QUEUE_PREFIX: queuePrefix,
-      REDIS_PREFIX: redisPrefix,
-      CONSUMER_GROUP: group,
-      PSEUDONYM_KEY: 'test-key-0123456789abcdef0123456789abcdef',
-      INGEST_TOKENS: JSON.stringify([
-        { name: 'e2e-hospital', token: hospitalToken, role: 'hospital', institutions: ['H31011000012'] },
-        { name: 'e2e-registry', token: registryToken, role: 'registry' },
-      ]),
-      INGEST_INSTITUTION_LEVELS: JSON.stringify({ H31011000012: 3 }),
-      ALERTER_STREETS: street,
-      LOG_LEVEL: 'info',
-    };
-    const [ingestPort, accPort, alerterPort] = await Promise.all([freePort(), freePort(), freePort()]);
-    ingest = await startService('ingest', { ...common, INGEST_PORT: String(ingestPort) }, ingestPort);
-    services.push(ingest);
-    services.push(await startService('accumulator', { ...common, ACCUMULATOR_PORT: String(accPort) }, accPort));
-    services.push(await startService('alerter', { ...common, ALERTER_PORT: String(alerterPort) }, alerterPort));
+    const stack = await startStack(
+      stackEnv({
+        namespace,
+        queuePrefix,
+        redisPrefix,
+        group,
+        partitions: 3,
+        label: 'e2e',
+        hospitalToken,
+        registryToken,
+        institutionLevels: { H31011000012: 3 },
+        streets: street,
+        logLevel: 'info',
+      }),
+    );
+    services.push(stack.ingest, stack.accumulator, stack.alerter);
+    ingest = stack.ingest;
     redis = new Redis(inject('redisUrl'));
     kafka = new Kafka({ brokers: inject('kafkaBrokers'), clientId: 'e2e-nhsa', logLevel: logLevel.NOTHING });
   });

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { freePort } from '@warnline/infra';
 import { streetQueueName } from '@warnline/contracts';
 import {
   claim,
@@ -14,10 +13,10 @@ import {
   consumerLag,
   uniqueId,
   uniqueNamespace,
-  startService,
   type RunningService,
   waitFor,
 } from '@warnline/test';
+import { stackEnv, startStack } from './stack.ts';
 
 describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → Redis → street queue', () => {
   const services: RunningService[] = [];
@@ -35,31 +34,23 @@ describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → R
   const group = uniqueId('g');
 
   beforeAll(async () => {
-    const common = {
-      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-      REDIS_URL: inject('redisUrl'),
-      TOPIC_NAMESPACE: namespace,
-      TOPIC_PARTITIONS: '3',
-      QUEUE_PREFIX: queuePrefix,
-      REDIS_PREFIX: redisPrefix,
-      CONSUMER_GROUP: group,
-      PSEUDONYM_KEY: 'test-key-0123456789abcdef0123456789abcdef',
-      INGEST_TOKENS: JSON.stringify([
-        { name: 'e2e-hospital', token: hospitalToken, role: 'hospital', institutions: ['H31011000012'] },
-        { name: 'e2e-registry', token: registryToken, role: 'registry' },
-      ]),
-      ALERTER_TOKENS: JSON.stringify([
-        { name: 'e2e-street', token: caseworkerToken, role: 'street', street: '310113103' },
-      ]),
-      ALERTER_STREETS: '310113103',
-      LOG_LEVEL: 'info',
-    };
-    const [ingestPort, accPort, alerterPort] = await Promise.all([freePort(), freePort(), freePort()]);
-    ingest = await startService('ingest', { ...common, INGEST_PORT: String(ingestPort) }, ingestPort);
-    services.push(ingest);
-    services.push(await startService('accumulator', { ...common, ACCUMULATOR_PORT: String(accPort) }, accPort));
-    alerter = await startService('alerter', { ...common, ALERTER_PORT: String(alerterPort) }, alerterPort);
-    services.push(alerter);
+    const stack = await startStack(
+      stackEnv({
+        namespace,
+        queuePrefix,
+        redisPrefix,
+        group,
+        partitions: 3,
+        label: 'e2e',
+        hospitalToken,
+        registryToken,
+        alerterTokens: [{ name: 'e2e-street', token: caseworkerToken, role: 'street', street: '310113103' }],
+        streets: '310113103',
+        logLevel: 'info',
+      }),
+    );
+    services.push(stack.ingest, stack.accumulator, stack.alerter);
+    ({ ingest, alerter } = stack);
     redis = new Redis(inject('redisUrl'));
   });
 
