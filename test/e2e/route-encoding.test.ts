@@ -9,8 +9,8 @@ import { request as httpRequest, Agent } from 'node:http';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { appRoutes } from '@bull-board/api/dist/routes.js';
-import { alertJobId, streetQueueName, type AlertJobData } from '@warnline/contracts';
-import { uniqueId, uniqueNamespace, type RunningService, waitFor, deleteKeysUnder } from '@warnline/test';
+import { alertJobId, streetQueueName } from '@warnline/contracts';
+import { alertJobData, uniqueId, uniqueNamespace, type RunningService, waitFor, deleteKeysUnder } from '@warnline/test';
 import { stackEnv, startStack } from './stack.ts';
 
 const STREET = '310113103';
@@ -122,20 +122,12 @@ describe('route encoding: no spelling of a path gets past authorisation', () => 
     // One alert in the street queue: the data every guarded route must keep to itself.
     redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
     queue = new Queue(QUEUE, { connection: redis, prefix: queuePrefix });
-    const data: AlertJobData = {
+    const data = alertJobData({
       householdId,
       streetCode: STREET,
-      districtCode: STREET.slice(0, 6),
       level: 'action',
       findings: [{ code: 'EXPENDITURE_POVERTY_2', citation: '沪府办规〔2022〕19号 四', message: 'burden over 40%' }],
-      burden12m: '26000.00',
-      income: '60000.00',
-      burdenRatio: '0.4333',
-      window: { from: '2023-07', to: '2024-06' },
-      assistance: { total: '1200.00', capRemaining: '78800.00' },
-      ruleSet: 'shanghai@2023-07-01',
-      raisedAt: new Date().toISOString(),
-    };
+    });
     jobId = alertJobId(householdId, 'action', data.window.to);
     await queue.add('action', data, { jobId, removeOnComplete: false, removeOnFail: false });
     alertId = await waitFor('the alert to be recorded', async () => {

@@ -1,6 +1,7 @@
-// The shared claim-amount builder: six parts in fen become the eight yuan strings of a claim, in contract order.
+// Shared fixtures: claim amounts from fen parts in contract order, and alert jobs as the accumulator publishes them.
 import { describe, expect, it } from 'vitest';
-import { claimAmountsFromFen } from './fixtures.ts';
+import { AlertJobDataSchema } from '@warnline/contracts';
+import { alertJobData, claimAmountsFromFen } from './fixtures.ts';
 
 describe('claimAmountsFromFen', () => {
   it('writes the six parts in contract order, their sum as the total and the given policy scope', () => {
@@ -18,5 +19,15 @@ describe('claimAmountsFromFen', () => {
 
   it('refuses anything but six parts', () => {
     expect(() => claimAmountsFromFen([1, 2, 3], () => 0)).toThrow(RangeError);
+  });
+});
+
+describe('alertJobData', () => {
+  it('places the alert in the district of its street and keeps what the overrides say', () => {
+    const data = alertJobData({ streetCode: '310115001', level: 'action' });
+    expect(AlertJobDataSchema.parse(data)).toEqual(data);
+    expect(data.districtCode).toBe('310115');
+    expect(data.level).toBe('action');
+    expect(alertJobData({ streetCode: '310115001' }).householdId).not.toBe(data.householdId);
   });
 });

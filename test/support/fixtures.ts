@@ -1,5 +1,6 @@
 // Small valid inputs for tests: identity numbers with correct GB 11643 check digits, dates near today.
-import { fenToYuan, residentIdCheckChar, shanghaiDate } from '@warnline/contracts';
+import { fenToYuan, residentIdCheckChar, shanghaiDate, type AlertJobData } from '@warnline/contracts';
+import { uniqueId } from './names.ts';
 
 /** A valid resident identity number for a sequence number (Shanghai Pudong address code, born 1960). */
 export function residentId(seq: number): string {
@@ -89,5 +90,32 @@ export function claimAmountsFromFen(parts: readonly number[], policyScopeFen: (t
     assistance: fenToYuan(assistance),
     personalAccount: fenToYuan(personalAccount),
     cash: fenToYuan(cash),
+  };
+}
+
+/**
+ * An alert job as the accumulator publishes it, for a street: a warning near the expenditure-poverty line
+ * unless the overrides say otherwise; the district is the street code's first six digits.
+ */
+export function alertJobData(overrides: Partial<AlertJobData> & { streetCode: string }): AlertJobData {
+  return {
+    householdId: uniqueId('HH'),
+    districtCode: overrides.streetCode.slice(0, 6),
+    level: 'warning',
+    findings: [
+      {
+        code: 'APPROACHING_EXPENDITURE_POVERTY',
+        citation: '沪府办规〔2022〕19号 二(三)',
+        message: 'burden approaches the expenditure-poverty line',
+      },
+    ],
+    burden12m: '26000.00',
+    income: '60000.00',
+    burdenRatio: '0.4333',
+    window: { from: '2023-07', to: '2024-06' },
+    assistance: { total: '1200.00', capRemaining: '78800.00' },
+    ruleSet: 'shanghai@2023-07-01',
+    raisedAt: new Date().toISOString(),
+    ...overrides,
   };
 }
