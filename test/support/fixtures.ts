@@ -119,3 +119,24 @@ export function alertJobData(overrides: Partial<AlertJobData> & { streetCode: st
     ...overrides,
   };
 }
+
+/** The raw claim of docs/contracts.md's example (a 12,000 yuan inpatient settlement), as a HIS sends it. */
+export const CONTRACT_EXAMPLE_CLAIM = {
+  claimId: 'H31011000012-20240315-000123',
+  type: 'settlement' as const,
+  personId: '11010519491231002X',
+  institution: { code: 'H31011000012', level: 3 },
+  visitType: 'inpatient' as const,
+  serviceDate: '2024-03-15',
+  settledAt: '2024-03-16T10:20:30+08:00',
+  amounts: {
+    total: '12000.00',
+    policyScope: '10000.00',
+    basicFund: '6500.00',
+    criticalIllness: '500.00',
+    supplementary: '0.00',
+    assistance: '0.00',
+    personalAccount: '1000.00',
+    cash: '4000.00',
+  },
+};
