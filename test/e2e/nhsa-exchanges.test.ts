@@ -15,39 +15,26 @@ import {
   nhsaExchange,
   setlId,
   uniqueId,
-  uniqueNamespace,
   type RunningService,
   waitFor,
 } from '@warnline/test';
-import { stackEnv, startStack } from './stack.ts';
+import { stackEnv, stackNames, startStack } from './stack.ts';
 
 describe('national-platform exchanges → ingest → accumulator → street queue', () => {
   const services: RunningService[] = [];
-  const queuePrefix = uniqueId('wlq');
-  const redisPrefix = uniqueId('wlt');
+  const names = stackNames();
+  const { queuePrefix, redisPrefix, hospitalToken, registryToken, namespace, group } = names;
   const street = '310113104';
   let ingest: RunningService;
   let redis: Redis;
   let kafka: Kafka;
-  const hospitalToken = uniqueId('hospital-token-0123456789');
-  const registryToken = uniqueId('registry-token-0123456789');
-  const namespace = uniqueNamespace();
-  const group = uniqueId('g');
 
   beforeAll(async () => {
     const stack = await startStack(
       stackEnv({
-        namespace,
-        queuePrefix,
-        redisPrefix,
-        group,
-        partitions: 3,
-        label: 'e2e',
-        hospitalToken,
-        registryToken,
+        ...names,
         institutionLevels: { H31011000012: 3 },
         streets: street,
-        logLevel: 'info',
       }),
     );
     services.push(stack.ingest, stack.accumulator, stack.alerter);

@@ -6,47 +6,27 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { streetQueueName } from '@warnline/contracts';
-import {
-  claim,
-  household,
-  residentId,
-  consumerLag,
-  uniqueId,
-  uniqueNamespace,
-  type RunningService,
-  waitFor,
-} from '@warnline/test';
-import { stackEnv, startStack } from './stack.ts';
+import { claim, household, residentId, consumerLag, uniqueId, type RunningService, waitFor } from '@warnline/test';
+import { stackEnv, stackNames, startStack } from './stack.ts';
 
 describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → Redis → street queue', () => {
   const services: RunningService[] = [];
-  const queuePrefix = uniqueId('wlq');
-  const redisPrefix = uniqueId('wlt');
+  const names = stackNames();
+  const { queuePrefix, redisPrefix, hospitalToken, registryToken, namespace, group } = names;
   let ingest: RunningService;
   let alerter: RunningService;
   let redis: Redis;
-  // Ingest refuses requests without a bearer token: one hospital token, one registry token.
-  const hospitalToken = uniqueId('hospital-token-0123456789');
-  const registryToken = uniqueId('registry-token-0123456789');
+  // Ingest refuses requests without a bearer token (the stack names carry one hospital and one registry token);
+  // the caseworker API wants a street token.
   const caseworkerToken = uniqueId('street-token-0123456789');
   const headers = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
-  const namespace = uniqueNamespace();
-  const group = uniqueId('g');
 
   beforeAll(async () => {
     const stack = await startStack(
       stackEnv({
-        namespace,
-        queuePrefix,
-        redisPrefix,
-        group,
-        partitions: 3,
-        label: 'e2e',
-        hospitalToken,
-        registryToken,
+        ...names,
         alerterTokens: [{ name: 'e2e-street', token: caseworkerToken, role: 'street', street: '310113103' }],
         streets: '310113103',
-        logLevel: 'info',
       }),
     );
     services.push(stack.ingest, stack.accumulator, stack.alerter);
