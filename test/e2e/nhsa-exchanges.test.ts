@@ -12,6 +12,7 @@ import {
   household,
   residentId,
   consumerLag,
+  deleteKeysUnder,
   nhsaExchange,
   setlId,
   uniqueId,
@@ -46,8 +47,7 @@ describe('national-platform exchanges → ingest → accumulator → street queu
   afterAll(async () => {
     const codes = await Promise.all(services.map((s) => s.stop()));
     expect(codes).toEqual(services.map(() => 0));
-    for (const key of await redis.keys(`${redisPrefix}:*`)) await redis.del(key);
-    for (const key of await redis.keys(`${queuePrefix}:*`)) await redis.del(key);
+    await deleteKeysUnder(redis, [redisPrefix, queuePrefix]);
     await redis.quit();
   });
 

@@ -6,7 +6,16 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { streetQueueName } from '@warnline/contracts';
-import { claim, household, residentId, consumerLag, uniqueId, type RunningService, waitFor } from '@warnline/test';
+import {
+  claim,
+  household,
+  residentId,
+  consumerLag,
+  deleteKeysUnder,
+  uniqueId,
+  type RunningService,
+  waitFor,
+} from '@warnline/test';
 import { stackEnv, stackNames, startStack } from './stack.ts';
 
 describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → Redis → street queue', () => {
@@ -38,8 +47,7 @@ describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → R
     const codes = await Promise.all(services.map((s) => s.stop()));
     // Clean shutdown on SIGTERM is part of the contract of every service.
     expect(codes).toEqual(services.map(() => 0));
-    for (const key of await redis.keys(`${redisPrefix}:*`)) await redis.del(key);
-    for (const key of await redis.keys(`${queuePrefix}:*`)) await redis.del(key);
+    await deleteKeysUnder(redis, [redisPrefix, queuePrefix]);
     await redis.quit();
   });
 
