@@ -5,6 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatCpu, type CpuShare } from './cpu.ts';
+import type { IngestResult } from './ingest-phase.ts';
+import type { LatencyResult } from './latency-phase.ts';
 
 export interface BenchResult {
   mode: 'full' | 'smoke';
@@ -47,31 +49,11 @@ export interface BenchResult {
   };
   /** accumulator.claimsPerSec / naive.claimsPerSec. */
   ratio: number;
-  ingest: {
-    claimsPerSec: number;
-    claims: number;
-    seconds: number;
-    batchSize: number;
-    concurrency: number;
-    cpu?: CpuShare;
-  };
-  latency: {
-    p50Ms: number;
-    p99Ms: number;
-    maxMs: number;
-    minMs: number;
-    offeredPerSec: number;
-    sentPerSec: number;
-    claims: number;
-    triggers: number;
-    alertsSeen: number;
-    requestP50Ms: number;
-    requestP99Ms: number;
-    maxSendDelayMs: number;
-    non202: number;
-    trend: { fromSec: number; p50Ms: number; maxMs: number }[];
-    cpu?: CpuShare;
-  };
+  ingest: IngestResult;
+
+  /** The latency phase's result; its send duration is left out of the report. */
+  latency: Omit<LatencyResult, 'seconds'>;
+
   redis: {
     bytesPerPerson: number;
     bytesPerDedupClaim: number;

@@ -6,58 +6,40 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { freePort } from '@warnline/infra';
 import { streetQueueName } from '@warnline/contracts';
 import {
   daysAgo,
   household,
   residentId,
   consumerLag,
+  deleteKeysUnder,
   nhsaExchange,
   setlId,
   uniqueId,
-  uniqueNamespace,
-  startService,
   type RunningService,
   waitFor,
 } from '@warnline/test';
+import { stackEnv, stackNames, startStack } from './stack.ts';
 
 describe('national-platform exchanges → ingest → accumulator → street queue', () => {
   const services: RunningService[] = [];
-  const queuePrefix = uniqueId('wlq');
-  const redisPrefix = uniqueId('wlt');
+  const names = stackNames();
+  const { queuePrefix, redisPrefix, hospitalToken, registryToken, namespace, group } = names;
   const street = '310113104';
   let ingest: RunningService;
   let redis: Redis;
   let kafka: Kafka;
-  const hospitalToken = uniqueId('hospital-token-0123456789');
-  const registryToken = uniqueId('registry-token-0123456789');
-  const namespace = uniqueNamespace();
-  const group = uniqueId('g');
 
   beforeAll(async () => {
-    const common = {
-      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-      REDIS_URL: inject('redisUrl'),
-      TOPIC_NAMESPACE: namespace,
-      TOPIC_PARTITIONS: '3',
-      QUEUE_PREFIX: queuePrefix,
-      REDIS_PREFIX: redisPrefix,
-      CONSUMER_GROUP: group,
-      PSEUDONYM_KEY: 'test-key-0123456789abcdef0123456789abcdef',
-      INGEST_TOKENS: JSON.stringify([
-        { name: 'e2e-hospital', token: hospitalToken, role: 'hospital', institutions: ['H31011000012'] },
-        { name: 'e2e-registry', token: registryToken, role: 'registry' },
-      ]),
-      INGEST_INSTITUTION_LEVELS: JSON.stringify({ H31011000012: 3 }),
-      ALERTER_STREETS: street,
-      LOG_LEVEL: 'info',
-    };
-    const [ingestPort, accPort, alerterPort] = await Promise.all([freePort(), freePort(), freePort()]);
-    ingest = await startService('ingest', { ...common, INGEST_PORT: String(ingestPort) }, ingestPort);
-    services.push(ingest);
-    services.push(await startService('accumulator', { ...common, ACCUMULATOR_PORT: String(accPort) }, accPort));
-    services.push(await startService('alerter', { ...common, ALERTER_PORT: String(alerterPort) }, alerterPort));
+    const stack = await startStack(
+      stackEnv({
+        ...names,
+        institutionLevels: { H31011000012: 3 },
+        streets: street,
+      }),
+    );
+    services.push(stack.ingest, stack.accumulator, stack.alerter);
+    ingest = stack.ingest;
     redis = new Redis(inject('redisUrl'));
     kafka = new Kafka({ brokers: inject('kafkaBrokers'), clientId: 'e2e-nhsa', logLevel: logLevel.NOTHING });
   });
@@ -65,8 +47,7 @@ describe('national-platform exchanges → ingest → accumulator → street queu
   afterAll(async () => {
     const codes = await Promise.all(services.map((s) => s.stop()));
     expect(codes).toEqual(services.map(() => 0));
-    for (const key of await redis.keys(`${redisPrefix}:*`)) await redis.del(key);
-    for (const key of await redis.keys(`${queuePrefix}:*`)) await redis.del(key);
+    await deleteKeysUnder(redis, [redisPrefix, queuePrefix]);
     await redis.quit();
   });
 

@@ -9,9 +9,9 @@ import { request as httpRequest, Agent } from 'node:http';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { appRoutes } from '@bull-board/api/dist/routes.js';
-import { freePort } from '@warnline/infra';
-import { alertJobId, streetQueueName, type AlertJobData } from '@warnline/contracts';
-import { uniqueId, uniqueNamespace, startService, type RunningService, waitFor, deleteKeysUnder } from '@warnline/test';
+import { alertJobId, streetQueueName } from '@warnline/contracts';
+import { alertJobData, uniqueId, uniqueNamespace, type RunningService, waitFor, deleteKeysUnder } from '@warnline/test';
+import { stackEnv, startStack } from './stack.ts';
 
 const STREET = '310113103';
 const OTHER_STREET = '310115001';
@@ -97,54 +97,37 @@ describe('route encoding: no spelling of a path gets past authorisation', () => 
   let alertId: string;
 
   beforeAll(async () => {
-    const common = {
-      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-      REDIS_URL: inject('redisUrl'),
-      TOPIC_NAMESPACE: namespace,
-      TOPIC_PARTITIONS: '1',
-      QUEUE_PREFIX: queuePrefix,
-      REDIS_PREFIX: redisPrefix,
-      CONSUMER_GROUP: uniqueId('g'),
-      PSEUDONYM_KEY: 'test-key-0123456789abcdef0123456789abcdef',
-      INGEST_TOKENS: JSON.stringify([
-        { name: 'enc-hospital', token: hospital, role: 'hospital', institutions: ['H31011000012'] },
-        { name: 'enc-registry', token: registry, role: 'registry' },
-      ]),
-      ALERTER_TOKENS: JSON.stringify([
-        { name: 'enc-street', token: otherStreet, role: 'street', street: OTHER_STREET },
-        { name: 'enc-admin', token: admin, role: 'admin' },
-      ]),
-      ALERTER_STREETS: STREET,
-      LOG_LEVEL: 'warn',
-    };
-    const [ingestPort, accPort, alerterPort] = await Promise.all([freePort(), freePort(), freePort()]);
-    services.set('ingest', await startService('ingest', { ...common, INGEST_PORT: String(ingestPort) }, ingestPort));
-    services.set(
-      'accumulator',
-      await startService('accumulator', { ...common, ACCUMULATOR_PORT: String(accPort) }, accPort),
+    const stack = await startStack(
+      stackEnv({
+        namespace,
+        queuePrefix,
+        redisPrefix,
+        group: uniqueId('g'),
+        partitions: 1,
+        label: 'enc',
+        hospitalToken: hospital,
+        registryToken: registry,
+        alerterTokens: [
+          { name: 'enc-street', token: otherStreet, role: 'street', street: OTHER_STREET },
+          { name: 'enc-admin', token: admin, role: 'admin' },
+        ],
+        streets: STREET,
+        logLevel: 'warn',
+      }),
     );
-    services.set(
-      'alerter',
-      await startService('alerter', { ...common, ALERTER_PORT: String(alerterPort) }, alerterPort),
-    );
+    services.set('ingest', stack.ingest);
+    services.set('accumulator', stack.accumulator);
+    services.set('alerter', stack.alerter);
 
     // One alert in the street queue: the data every guarded route must keep to itself.
     redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
     queue = new Queue(QUEUE, { connection: redis, prefix: queuePrefix });
-    const data: AlertJobData = {
+    const data = alertJobData({
       householdId,
       streetCode: STREET,
-      districtCode: STREET.slice(0, 6),
       level: 'action',
       findings: [{ code: 'EXPENDITURE_POVERTY_2', citation: '沪府办规〔2022〕19号 四', message: 'burden over 40%' }],
-      burden12m: '26000.00',
-      income: '60000.00',
-      burdenRatio: '0.4333',
-      window: { from: '2023-07', to: '2024-06' },
-      assistance: { total: '1200.00', capRemaining: '78800.00' },
-      ruleSet: 'shanghai@2023-07-01',
-      raisedAt: new Date().toISOString(),
-    };
+    });
     jobId = alertJobId(householdId, 'action', data.window.to);
     await queue.add('action', data, { jobId, removeOnComplete: false, removeOnFail: false });
     alertId = await waitFor('the alert to be recorded', async () => {

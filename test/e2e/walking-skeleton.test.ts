@@ -5,61 +5,41 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { freePort } from '@warnline/infra';
 import { streetQueueName } from '@warnline/contracts';
 import {
   claim,
   household,
   residentId,
   consumerLag,
+  deleteKeysUnder,
   uniqueId,
-  uniqueNamespace,
-  startService,
   type RunningService,
   waitFor,
 } from '@warnline/test';
+import { stackEnv, stackNames, startStack } from './stack.ts';
 
 describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → Redis → street queue', () => {
   const services: RunningService[] = [];
-  const queuePrefix = uniqueId('wlq');
-  const redisPrefix = uniqueId('wlt');
+  const names = stackNames();
+  const { queuePrefix, redisPrefix, hospitalToken, registryToken, namespace, group } = names;
   let ingest: RunningService;
   let alerter: RunningService;
   let redis: Redis;
-  // Ingest refuses requests without a bearer token: one hospital token, one registry token.
-  const hospitalToken = uniqueId('hospital-token-0123456789');
-  const registryToken = uniqueId('registry-token-0123456789');
+  // Ingest refuses requests without a bearer token (the stack names carry one hospital and one registry token);
+  // the caseworker API wants a street token.
   const caseworkerToken = uniqueId('street-token-0123456789');
   const headers = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
-  const namespace = uniqueNamespace();
-  const group = uniqueId('g');
 
   beforeAll(async () => {
-    const common = {
-      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-      REDIS_URL: inject('redisUrl'),
-      TOPIC_NAMESPACE: namespace,
-      TOPIC_PARTITIONS: '3',
-      QUEUE_PREFIX: queuePrefix,
-      REDIS_PREFIX: redisPrefix,
-      CONSUMER_GROUP: group,
-      PSEUDONYM_KEY: 'test-key-0123456789abcdef0123456789abcdef',
-      INGEST_TOKENS: JSON.stringify([
-        { name: 'e2e-hospital', token: hospitalToken, role: 'hospital', institutions: ['H31011000012'] },
-        { name: 'e2e-registry', token: registryToken, role: 'registry' },
-      ]),
-      ALERTER_TOKENS: JSON.stringify([
-        { name: 'e2e-street', token: caseworkerToken, role: 'street', street: '310113103' },
-      ]),
-      ALERTER_STREETS: '310113103',
-      LOG_LEVEL: 'info',
-    };
-    const [ingestPort, accPort, alerterPort] = await Promise.all([freePort(), freePort(), freePort()]);
-    ingest = await startService('ingest', { ...common, INGEST_PORT: String(ingestPort) }, ingestPort);
-    services.push(ingest);
-    services.push(await startService('accumulator', { ...common, ACCUMULATOR_PORT: String(accPort) }, accPort));
-    alerter = await startService('alerter', { ...common, ALERTER_PORT: String(alerterPort) }, alerterPort);
-    services.push(alerter);
+    const stack = await startStack(
+      stackEnv({
+        ...names,
+        alerterTokens: [{ name: 'e2e-street', token: caseworkerToken, role: 'street', street: '310113103' }],
+        streets: '310113103',
+      }),
+    );
+    services.push(stack.ingest, stack.accumulator, stack.alerter);
+    ({ ingest, alerter } = stack);
     redis = new Redis(inject('redisUrl'));
   });
 
@@ -67,8 +47,7 @@ describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → R
     const codes = await Promise.all(services.map((s) => s.stop()));
     // Clean shutdown on SIGTERM is part of the contract of every service.
     expect(codes).toEqual(services.map(() => 0));
-    for (const key of await redis.keys(`${redisPrefix}:*`)) await redis.del(key);
-    for (const key of await redis.keys(`${queuePrefix}:*`)) await redis.del(key);
+    await deleteKeysUnder(redis, [redisPrefix, queuePrefix]);
     await redis.quit();
   });
 

@@ -12,26 +12,9 @@ import {
   alertJobId,
   isCalendarDate,
 } from '../src/index.ts';
+import { CONTRACT_EXAMPLE_CLAIM } from '@warnline/test';
 
-const claim = {
-  claimId: 'H31011000012-20240315-000123',
-  type: 'settlement',
-  personId: '11010519491231002X',
-  institution: { code: 'H31011000012', level: 3 },
-  visitType: 'inpatient',
-  serviceDate: '2024-03-15',
-  settledAt: '2024-03-16T10:20:30+08:00',
-  amounts: {
-    total: '12000.00',
-    policyScope: '10000.00',
-    basicFund: '6500.00',
-    criticalIllness: '500.00',
-    supplementary: '0.00',
-    assistance: '0.00',
-    personalAccount: '1000.00',
-    cash: '4000.00',
-  },
-};
+const claim = CONTRACT_EXAMPLE_CLAIM;
 
 function codesOf(input: unknown): string[] {
   const r = RawClaimSchema.safeParse(input);

@@ -1,23 +1,10 @@
 // Per-claim derivation (docs/contracts.md "Derived per claim") and the amount identity.
 import { describe, expect, it } from 'vitest';
 import { ClaimAmountsError, claimAmountProblems, deriveClaim, RulesError, VISIT_CLASS } from '../src/index.ts';
+import { CONTRACT_EXAMPLE_CLAIM } from '@warnline/test';
 import { claim } from './helpers.ts';
 
-const contractExample = {
-  type: 'settlement' as const,
-  visitType: 'inpatient' as const,
-  serviceDate: '2024-03-15',
-  amounts: {
-    total: '12000.00',
-    policyScope: '10000.00',
-    basicFund: '6500.00',
-    criticalIllness: '500.00',
-    supplementary: '0.00',
-    assistance: '0.00',
-    personalAccount: '1000.00',
-    cash: '4000.00',
-  },
-};
+const contractExample = CONTRACT_EXAMPLE_CLAIM;
 
 describe('deriveClaim', () => {
   it('the example of docs/contracts.md: burden 5000, self-pay 10000 − 6500 − 500 = 3000', () => {

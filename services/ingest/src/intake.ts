@@ -32,6 +32,15 @@ export const emptyOutbound = (): Outbound => ({
 
 export type Outcome = { ok: true } | { ok: false; rejections: Rejection[] };
 
+/** Takes one item that becomes a claim: its event or its dead letter goes to `out`; `allowed` checks the token's institutions. */
+export type TakeClaim = (
+  refused: RefusedInput,
+  ctx: ValidationContext,
+  origin: Origin,
+  out: Outbound,
+  allowed?: (institutionCode: string) => boolean,
+) => Outcome;
+
 export interface Intake {
   /** The validation context of one delivery: one clock reading for all its items. */
   context(now: Date): ValidationContext;
@@ -40,13 +49,7 @@ export interface Intake {
    * check (http); a claim it refuses is only FORBIDDEN_INSTITUTION, whatever else is wrong with it.
    * Never throws: an unexpected failure on one item dead-letters that item only.
    */
-  claim(
-    refused: RefusedInput,
-    ctx: ValidationContext,
-    origin: Origin,
-    out: Outbound,
-    allowed?: (institutionCode: string) => boolean,
-  ): Outcome;
+  claim: TakeClaim;
   household(refused: RefusedInput, ctx: ValidationContext, origin: Origin, out: Outbound): Outcome;
   /**
    * The dead letter of an input whose records Kafka refused even when written on their own

@@ -3,23 +3,16 @@
 // exchange that cannot be mapped is dead-lettered as the claim it would have made, identity number
 // pseudonymised or masked like any refused claim; nothing else of the exchange (names, birth dates) is kept.
 import { mapNhsaExchange, REJECTION_CODES, type Rejection } from '@warnline/contracts';
-import { deadLetter, type Origin, type RefusedInput } from './dead-letter.ts';
-import type { Intake, Outbound, Outcome } from './intake.ts';
+import { deadLetter, type Origin } from './dead-letter.ts';
+import type { Intake, Outbound, Outcome, TakeClaim } from './intake.ts';
 import type { Pseudonymise } from './pseudonym.ts';
-import type { ValidationContext } from './validate.ts';
 
 export interface ExchangeIntake {
   /**
    * Maps and validates one exchange, adding its claim event or dead letter to `out`. `allowed` is the token's
    * institution check (http): an exchange it refuses is only FORBIDDEN_INSTITUTION. Never throws.
    */
-  exchange(
-    refused: RefusedInput,
-    ctx: ValidationContext,
-    origin: Origin,
-    out: Outbound,
-    allowed?: (institutionCode: string) => boolean,
-  ): Outcome;
+  exchange: TakeClaim;
 }
 
 export function createExchangeIntake(deps: {

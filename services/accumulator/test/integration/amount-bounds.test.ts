@@ -1,21 +1,13 @@
 // One person's claims at the largest amount the claim contract allows: refused at the edge with a code, never
 // summed past what the totals can hold exactly, and the service keeps consuming.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClaimEvent } from '@warnline/contracts';
 import { waitFor } from '@warnline/test';
 import { pseudonymFor, settlement } from '../support.ts';
-import { Harness } from './harness.ts';
+import { startedHarness } from './harness.ts';
 
 describe('accumulator: amount bounds', () => {
-  const h = new Harness(1);
-
-  beforeAll(async () => {
-    await h.setup();
-    await h.start();
-  });
-  afterAll(async () => {
-    expect(await h.teardown()).toEqual([0]);
-  });
+  const h = startedHarness(1);
 
   it('dead-letters claims above 10,000,000.00 yuan and keeps counting the rest', async () => {
     const person = pseudonymFor();

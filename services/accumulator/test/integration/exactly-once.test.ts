@@ -1,31 +1,31 @@
 // Exactly-once effect on at-least-once delivery: duplicates, shuffled order with reversals first, conflicts,
 // two reversals of one original, a reversal whose original never comes, claims older than the retention and
 // poison messages — every person's totals checked to the fen against packages/rules' own aggregation.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ClaimEvent } from '@warnline/contracts';
-import { uniqueNamespace, createTestTopics, waitFor } from '@warnline/test';
+import { createTestTopics, waitFor } from '@warnline/test';
 import { pseudonymFor, reversalOf, settlement, shuffled } from '../support.ts';
-import { Harness } from './harness.ts';
+import { scratchTest } from '@warnline/test/scratch';
+import { startedHarness } from './harness.ts';
 
 // The set-up of these tests writes to its topics the moment they exist. A freshly created partition can be
 // listed with a leader before that leader serves it ("This server does not host this topic-partition"), so
 // the topic helper waits until every partition answers: a write without retries must then succeed.
 describe('test topics', () => {
-  it('take a write on every partition as soon as they are created', async () => {
+  // The scratch namespace: its topics are deleted when the test ends. A client of its own, without retries,
+  // so a partition that is not served yet fails the write instead of being retried into success.
+  scratchTest('take a write on every partition as soon as they are created', async ({ scratch }) => {
     const kafka = new Kafka({
       clientId: 'topics-test',
-      brokers: inject('kafkaBrokers'),
+      brokers: scratch.kafkaBrokers,
       logLevel: logLevel.NOTHING,
       retry: { retries: 0 },
     });
-    const namespace = uniqueNamespace();
-    const topics = Array.from({ length: 4 }, (_, i) => ({ topic: `${namespace}ready${i}`, numPartitions: 6 }));
+    const topics = Array.from({ length: 4 }, (_, i) => ({ topic: `${scratch.namespace}ready${i}`, numPartitions: 6 }));
     await createTestTopics(kafka, topics);
     const producer = kafka.producer({ retry: { retries: 0 } });
     await producer.connect();
-    const admin = kafka.admin();
-    await admin.connect();
     try {
       const refused: string[] = [];
       for (const { topic } of topics)
@@ -36,22 +36,12 @@ describe('test topics', () => {
       expect(refused).toEqual([]);
     } finally {
       await producer.disconnect();
-      await admin.deleteTopics({ topics: topics.map((t) => t.topic) });
-      await admin.disconnect();
     }
   });
 });
 
 describe('accumulator: exactly-once totals', () => {
-  const h = new Harness(3);
-
-  beforeAll(async () => {
-    await h.setup();
-    await h.start();
-  });
-  afterAll(async () => {
-    expect(await h.teardown()).toEqual([0]);
-  });
+  const h = startedHarness(3);
 
   it('counts every claim once when each is delivered three times', async () => {
     const persons = Array.from({ length: 20 }, pseudonymFor);

@@ -1,7 +1,7 @@
 // One accumulator test world: unique topics, consumer group, Redis prefix and queue prefix on the shared
 // broker and Redis; producers for claims.v1 and households.v1; readers for the Redis state, the status topic
 // and the dead letters; cleanup of every key and topic it made.
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { freePort } from '@warnline/infra';
@@ -200,4 +200,20 @@ export class Harness {
     await admin.disconnect();
     return codes.map((c) => c ?? -1);
   }
+}
+
+/**
+ * A harness for the enclosing `describe` (or file): topics created and one accumulator started before its
+ * tests, and everything torn down after them, expecting the accumulator to have exited cleanly.
+ */
+export function startedHarness(partitions: number, env: Record<string, string> = {}): Harness {
+  const h = new Harness(partitions);
+  beforeAll(async () => {
+    await h.setup();
+    await h.start(env);
+  });
+  afterAll(async () => {
+    expect(await h.teardown()).toEqual([0]);
+  });
+  return h;
 }

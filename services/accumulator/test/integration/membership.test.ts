@@ -3,24 +3,17 @@
 // household, one leaves to nobody (a household of one again) and a household of one joins a household. Every
 // household's last status carries its members' burden to the fen, and every pointer ends where the registry
 // says.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClaimEvent, HouseholdEvent } from '@warnline/contracts';
 import { pseudonymFor, registryHousehold, settlement } from '../support.ts';
-import { Harness } from './harness.ts';
+import { startedHarness } from './harness.ts';
 
 type Order = 'registry before claims' | 'claims before registry';
 type Batching = 'in one batch' | 'across batches';
 
 describe('accumulator: membership changes of every kind', () => {
   // One partition: the records of one send arrive in one batch, as a registry's bulk update does.
-  const h = new Harness(1);
-  beforeAll(async () => {
-    await h.setup();
-    await h.start();
-  });
-  afterAll(async () => {
-    expect(await h.teardown()).toEqual([0]);
-  });
+  const h = startedHarness(1);
 
   const cases: [Order, Batching][] = [
     ['registry before claims', 'in one batch'],

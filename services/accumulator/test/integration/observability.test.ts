@@ -2,10 +2,10 @@
 // claim id, the institution and the code (never a person or an amount), and /metrics counts it by code and by
 // submitting institution, next to the claims applied, duplicates, evaluations, status messages and the batch
 // latency.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '@warnline/test';
 import { pseudonymFor, settlement } from '../support.ts';
-import { Harness } from './harness.ts';
+import { startedHarness } from './harness.ts';
 
 /** The value of one sample of the Prometheus text format, or undefined when absent. */
 function sample(text: string, series: string): number | undefined {
@@ -14,14 +14,7 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe('accumulator: dead letters in the log and in /metrics', () => {
-  const h = new Harness(1);
-  beforeAll(async () => {
-    await h.setup();
-    await h.start();
-  });
-  afterAll(async () => {
-    expect(await h.teardown()).toEqual([0]);
-  });
+  const h = startedHarness(1);
 
   it('logs and counts a conflicting claim by code and institution', async () => {
     const person = pseudonymFor();

@@ -7,26 +7,19 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, SERVICE_NODE_FLAGS, waitFor } from '@warnline/test';
 import { pseudonymFor, registryHousehold, settlement } from '../support.ts';
-import { Harness } from './harness.ts';
+import { startedHarness } from './harness.ts';
 
 const run = promisify(execFile);
 const REPLAY = join(REPO_ROOT, 'services', 'accumulator', 'src', 'cli', 'replay-parked.ts');
 
 describe('accumulator: a record that keeps failing is parked and replayed', () => {
   // One partition: the three claims arrive in one batch.
-  const h = new Harness(1);
+  const h = startedHarness(1, { PARK_AFTER_ATTEMPTS: '2', PARK_RETRY_BACKOFF_MS: '10' });
   const namespace = h.topics.claims.slice(0, -'claims.v1'.length);
   const parkedTopic = h.parkedTopic;
-  beforeAll(async () => {
-    await h.setup();
-    await h.start({ PARK_AFTER_ATTEMPTS: '2', PARK_RETRY_BACKOFF_MS: '10' });
-  });
-  afterAll(async () => {
-    expect(await h.teardown()).toEqual([0]);
-  });
 
   const replay = () =>
     run(process.execPath, [...SERVICE_NODE_FLAGS, REPLAY], {

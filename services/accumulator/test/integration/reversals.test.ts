@@ -2,7 +2,7 @@
 // whichever arrives first, whatever its own amounts; and the stream agrees with the batch path
 // (packages/rules' evaluateCase, what `warnline rules eval` runs) on the same claims, to the fen.
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   institutionTag,
   parseClaimRecord,
@@ -14,7 +14,7 @@ import {
 import { evaluateCase, evaluateHousehold, getRuleSet } from '@warnline/rules';
 import { soloHousehold, usageOf } from '../../src/usage.ts';
 import { pseudonymFor, reversalOf, settlement } from '../support.ts';
-import { AS_OF, Harness } from './harness.ts';
+import { AS_OF, startedHarness } from './harness.ts';
 
 /** A partial refund sent as a reversal: same claim named, smaller amounts, a later service date. */
 function partialRefund(original: ClaimEvent, cash: string, claimId = `${original.claimId}-P`): ClaimEvent {
@@ -24,15 +24,7 @@ function partialRefund(original: ClaimEvent, cash: string, claimId = `${original
 }
 
 describe('accumulator: reversals', () => {
-  const h = new Harness(2);
-
-  beforeAll(async () => {
-    await h.setup();
-    await h.start();
-  });
-  afterAll(async () => {
-    expect(await h.teardown()).toEqual([0]);
-  });
+  const h = startedHarness(2);
 
   const record = async (person: string, claimId: string) =>
     parseClaimRecord((await h.redis.hget(h.keys.personClaims(person), claimId)) ?? '');

@@ -2,21 +2,14 @@
 // feed, the last message per household equals what `warnline rules eval` (packages/rules' evaluateCase)
 // decides from the same raw household records and raw claims, amounts included.
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClaimEvent, HouseholdEvent } from '@warnline/contracts';
 import { evaluateCase, getRuleSet, type Case, type Decision } from '@warnline/rules';
 import { generateFeed } from '@warnline/synthetic';
-import { AS_OF, Harness } from './harness.ts';
+import { AS_OF, startedHarness } from './harness.ts';
 
 describe('accumulator: household-status.v1 carries the newest decision', () => {
-  const h = new Harness(3);
-  beforeAll(async () => {
-    await h.setup();
-    await h.start();
-  });
-  afterAll(async () => {
-    expect(await h.teardown()).toEqual([0]);
-  });
+  const h = startedHarness(3);
 
   it('ends with the decision of rules eval on the same raw records, field for field', async () => {
     const feed = generateFeed({ seed: 11, households: 40, endDate: AS_OF });

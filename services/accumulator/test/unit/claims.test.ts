@@ -6,6 +6,7 @@ import { ClaimEventSchema, fenToYuan, yuanToFen, type ClaimEvent } from '@warnli
 import { deriveClaim } from '@warnline/rules';
 import { decodeClaim, fastClaim } from '../../src/claim-decode.ts';
 import { claimDelta, fingerprint } from '../../src/claim-delta.ts';
+import { claimAmountsFromFen } from '@warnline/test';
 import { reversalOf } from '../support.ts';
 
 const fen = fc.integer({ min: 0, max: 5_000_000 });
@@ -27,8 +28,6 @@ const claimArb: fc.Arbitrary<ClaimEvent> = fc
     level: fc.constantFrom(1, 2, 3),
   })
   .map(({ parts, scopeShare, date: serviceDate, visitType, reversal, id, person, level }) => {
-    const [basicFund, criticalIllness, supplementary, assistance, personalAccount, cash] = parts;
-    const total = parts.reduce((a, b) => a + b, 0);
     return {
       claimId: id,
       type: reversal ? 'reversal' : 'settlement',
@@ -39,16 +38,7 @@ const claimArb: fc.Arbitrary<ClaimEvent> = fc
       serviceDate,
       settledAt: `${serviceDate}T10:00:00+08:00`,
       receivedAt: '2024-12-31T00:00:00.000Z',
-      amounts: {
-        total: fenToYuan(total),
-        policyScope: fenToYuan(Math.floor(total * scopeShare)),
-        basicFund: fenToYuan(basicFund),
-        criticalIllness: fenToYuan(criticalIllness),
-        supplementary: fenToYuan(supplementary),
-        assistance: fenToYuan(assistance),
-        personalAccount: fenToYuan(personalAccount),
-        cash: fenToYuan(cash),
-      },
+      amounts: claimAmountsFromFen(parts, (total) => Math.floor(total * scopeShare)),
     } as ClaimEvent;
   });
 

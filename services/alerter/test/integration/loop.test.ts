@@ -1,8 +1,7 @@
 // The caseworker's closed loop on real Redis, BullMQ and Kafka: an alert job from the accumulator becomes an
 // alert, a caseworker acknowledges, investigates (摸排) and closes it by class (分类处置), a charity referral
 // (慈善推介) reaches referrals.charity, and every step is in the history and on alerts.audit.v1.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import {
   CHARITY_QUEUE,
   CharityReferralJobDataSchema,
@@ -11,62 +10,41 @@ import {
   streetQueueName,
   type AlertAuditEvent,
 } from '@warnline/contracts';
-import { type RunningService, waitFor } from '@warnline/test';
+import { waitFor } from '@warnline/test';
 import { createKeys } from '../../src/keys.ts';
-import type { AuditReader, Producer } from './support.ts';
-import {
-  STREET_A,
-  TOKENS,
-  alertData,
-  alertIdOf,
-  call,
-  type TestEnv,
-  openAlerterStack,
-  type AlerterStack,
-} from './support.ts';
+import { STREET_A, TOKENS, alertData, alertIdOf, call, auditedAlerterForFile } from './support.ts';
 
 describe('alerter: the closed loop', () => {
-  let stack: AlerterStack;
-  let env: TestEnv;
-  let redis: Redis;
-  let producer: Producer;
-  let alerter: RunningService;
-  let audit: AuditReader;
+  const s = auditedAlerterForFile({
+    extra: { ALERTER_DISCOVERY_INTERVAL_MS: '300' },
+    afterClose: ({ alerter }) => {
+      for (const t of Object.values(TOKENS)) expect(alerter.output()).not.toContain(t.token);
+    },
+  });
   const token = TOKENS.streetA.token;
 
-  beforeAll(async () => {
-    stack = await openAlerterStack({ extra: { ALERTER_DISCOVERY_INTERVAL_MS: '300' }, audit: true });
-    ({ env, redis, producer, alerter } = stack);
-    audit = stack.audit!;
-  });
-
-  afterAll(async () => {
-    expect(await stack?.close()).toBe(0);
-    for (const t of Object.values(TOKENS)) expect(alerter.output()).not.toContain(t.token);
-  });
-
   const transition = (alertId: string, body: Record<string, unknown>, t = token) =>
-    call(alerter, 'POST', `/v1/alerts/${alertId}/transitions`, t, body);
+    call(s.alerter, 'POST', `/v1/alerts/${alertId}/transitions`, t, body);
 
-  it('takes one household from alert to close, with history and audit trail', async () => {
+  it('takes one household from alert to close, with history and s.audit trail', async () => {
     const data = alertData({
       level: 'action',
       findings: [
         { code: 'EXPENDITURE_POVERTY_2', citation: '沪府办规〔2022〕19号 四', message: 'expenditure-type poverty (2)' },
       ],
     });
-    const jobId = await producer.raise(data);
-    const alertId = await alertIdOf(alerter, STREET_A, data.householdId);
+    const jobId = await s.producer.raise(data);
+    const alertId = await alertIdOf(s.alerter, STREET_A, data.householdId);
     expect(alertId).toMatch(/^310113103-\d{6}$/);
 
     // The street's queue job is completed and names the alert (how a street system follows the queue).
     const job = await waitFor('street job completed', async () => {
-      const j = await producer.queue(streetQueueName(STREET_A)).getJob(jobId);
+      const j = await s.producer.queue(streetQueueName(STREET_A)).getJob(jobId);
       return (await j?.isCompleted()) ? j : undefined;
     });
     expect(job.returnvalue).toEqual({ alertId, result: 'opened' });
 
-    const shown = await call(alerter, 'GET', `/v1/alerts/${alertId}`, token);
+    const shown = await call(s.alerter, 'GET', `/v1/alerts/${alertId}`, token);
     expect(shown.status).toBe(200);
     expect(shown.body).toMatchObject({
       alertId,
@@ -105,21 +83,26 @@ describe('alerter: the closed loop', () => {
     expect(closed.body).toMatchObject({ state: 'closed', outcome: 'assistance-granted', next: [] });
 
     const listedClosed = await call<{ alerts: { alertId: string }[] }>(
-      alerter,
+      s.alerter,
       'GET',
       `/v1/streets/${STREET_A}/alerts?state=closed`,
       token,
     );
     expect(listedClosed.body.alerts.map((a) => a.alertId)).toContain(alertId);
     const listedNew = await call<{ alerts: { alertId: string }[] }>(
-      alerter,
+      s.alerter,
       'GET',
       `/v1/streets/${STREET_A}/alerts?state=new`,
       token,
     );
     expect(listedNew.body.alerts.map((a) => a.alertId)).not.toContain(alertId);
 
-    const history = await call<{ history: AlertAuditEvent[] }>(alerter, 'GET', `/v1/alerts/${alertId}/history`, token);
+    const history = await call<{ history: AlertAuditEvent[] }>(
+      s.alerter,
+      'GET',
+      `/v1/alerts/${alertId}/history`,
+      token,
+    );
     const steps = history.body.history.map((e) => [e.seq, e.action, e.actor.name, e.from, e.to, e.note]);
     expect(steps).toEqual([
       [1, 'opened', 'alerter', null, 'new', null],
@@ -130,12 +113,12 @@ describe('alerter: the closed loop', () => {
     for (const e of history.body.history) expect(Date.parse(e.at)).not.toBeNaN();
 
     // The audit topic holds the same events (acks -1), readable by anyone auditing the street office.
-    const audited = await waitFor('four audit events', () =>
-      audit.of(alertId).length === 4 ? audit.of(alertId) : undefined,
+    const audited = await waitFor('four s.audit events', () =>
+      s.audit.of(alertId).length === 4 ? s.audit.of(alertId) : undefined,
     );
     expect(audited).toEqual(history.body.history);
 
-    const metrics = await call(alerter, 'GET', '/metrics');
+    const metrics = await call(s.alerter, 'GET', '/metrics');
     expect(String(metrics.body)).toMatch(/warnline_alert_time_to_acknowledge_seconds_count\{level="action"\} [1-9]/);
     expect(String(metrics.body)).toMatch(/warnline_alert_time_to_close_seconds_count\{level="action"\} [1-9]/);
     expect(String(metrics.body)).not.toContain(data.householdId);
@@ -143,8 +126,8 @@ describe('alerter: the closed loop', () => {
 
   it('folds a higher level into the open alert instead of opening a second one, and says so in the history', async () => {
     const watch = alertData({ level: 'watch' });
-    await producer.raise(watch);
-    const alertId = await alertIdOf(alerter, STREET_A, watch.householdId);
+    await s.producer.raise(watch);
+    const alertId = await alertIdOf(s.alerter, STREET_A, watch.householdId);
     expect((await transition(alertId, { to: 'acknowledged' })).status).toBe(200);
 
     const action = {
@@ -153,10 +136,10 @@ describe('alerter: the closed loop', () => {
       burden12m: '41000.00',
       findings: [{ code: 'EXPENDITURE_POVERTY_1', citation: '沪府办规〔2022〕19号 四', message: 'x' }],
     };
-    await producer.raise(action);
+    await s.producer.raise(action);
     const raised = await waitFor('level raised', async () => {
       const r = await call<{ level: string; jobs: number; state: string; decision: { burden12m: string } }>(
-        alerter,
+        s.alerter,
         'GET',
         `/v1/alerts/${alertId}`,
         token,
@@ -166,12 +149,17 @@ describe('alerter: the closed loop', () => {
     expect(raised).toMatchObject({ state: 'acknowledged', jobs: 2, decision: { burden12m: '41000.00' } });
 
     // A lower level later (a new window month) is absorbed: no new alert, level kept.
-    await producer.raise({ ...watch, window: { from: '2023-08', to: '2024-07' } });
+    await s.producer.raise({ ...watch, window: { from: '2023-08', to: '2024-07' } });
     await waitFor(
       're-raise recorded',
-      async () => (await call<{ jobs: number }>(alerter, 'GET', `/v1/alerts/${alertId}`, token)).body.jobs === 3,
+      async () => (await call<{ jobs: number }>(s.alerter, 'GET', `/v1/alerts/${alertId}`, token)).body.jobs === 3,
     );
-    const history = await call<{ history: AlertAuditEvent[] }>(alerter, 'GET', `/v1/alerts/${alertId}/history`, token);
+    const history = await call<{ history: AlertAuditEvent[] }>(
+      s.alerter,
+      'GET',
+      `/v1/alerts/${alertId}/history`,
+      token,
+    );
     expect(history.body.history.map((e) => [e.action, e.level, e.previousLevel])).toEqual([
       ['opened', 'watch', null],
       ['acknowledged', 'watch', null],
@@ -179,7 +167,7 @@ describe('alerter: the closed loop', () => {
       ['re-raised', 'action', null],
     ]);
     const open = await call<{ alerts: { householdId: string }[] }>(
-      alerter,
+      s.alerter,
       'GET',
       `/v1/streets/${STREET_A}/alerts?state=acknowledged`,
       token,
@@ -189,39 +177,39 @@ describe('alerter: the closed loop', () => {
     // Once closed, a new rise opens a new alert (a new episode).
     await transition(alertId, { to: 'investigating' });
     await transition(alertId, { to: 'closed', outcome: 'not-eligible', note: '核实后收入超标' });
-    await producer.raise({ ...watch, level: 'warning', window: { from: '2023-09', to: '2024-08' } });
-    const second = await alertIdOf(alerter, STREET_A, watch.householdId);
+    await s.producer.raise({ ...watch, level: 'warning', window: { from: '2023-09', to: '2024-08' } });
+    const second = await alertIdOf(s.alerter, STREET_A, watch.householdId);
     expect(second).not.toBe(alertId);
   });
 
   it('records a redelivered job once, even after BullMQ forgot its id', async () => {
     const data = alertData();
-    const jobId = await producer.raise(data);
-    const alertId = await alertIdOf(alerter, STREET_A, data.householdId);
-    const queue = producer.queue(streetQueueName(STREET_A));
+    const jobId = await s.producer.raise(data);
+    const alertId = await alertIdOf(s.alerter, STREET_A, data.householdId);
+    const queue = s.producer.queue(streetQueueName(STREET_A));
     await waitFor('job completed', async () => (await (await queue.getJob(jobId))?.isCompleted()) ?? false);
 
     // Same decision again: BullMQ keeps the completed job, so the add is a no-op.
-    await producer.raise(data);
+    await s.producer.raise(data);
     expect(await queue.getJob(jobId)).toMatchObject({ returnvalue: { alertId, result: 'opened' } });
 
     // An operator removed the job (retention): the re-added job is delivered, and the store says duplicate.
     await (await queue.getJob(jobId))!.remove();
-    await producer.raise(data);
+    await s.producer.raise(data);
     const again = await waitFor('redelivered job completed', async () => {
       const j = await queue.getJob(jobId);
       return (await j?.isCompleted()) ? j : undefined;
     });
     expect(again.returnvalue).toEqual({ alertId, result: 'duplicate' });
-    const shown = await call<{ jobs: number }>(alerter, 'GET', `/v1/alerts/${alertId}`, token);
+    const shown = await call<{ jobs: number }>(s.alerter, 'GET', `/v1/alerts/${alertId}`, token);
     expect(shown.body.jobs).toBe(1);
     expect(jobId).toBe(alertJobId(data.householdId, data.level, data.window.to));
   });
 
   it('refuses invalid transitions with 409 and a stable code, and checks bodies', async () => {
     const data = alertData();
-    await producer.raise(data);
-    const alertId = await alertIdOf(alerter, STREET_A, data.householdId);
+    await s.producer.raise(data);
+    const alertId = await alertIdOf(s.alerter, STREET_A, data.householdId);
 
     const skip = await transition(alertId, { to: 'investigating' });
     expect(skip.status).toBe(409);
@@ -263,10 +251,15 @@ describe('alerter: the closed loop', () => {
     expect(reopened.status).toBe(409);
     expect(reopened.body).toMatchObject({ code: 'INVALID_TRANSITION', state: 'closed', allowed: [] });
 
-    expect((await call(alerter, 'GET', `/v1/alerts/${STREET_A}-999999`, token)).body).toMatchObject({
+    expect((await call(s.alerter, 'GET', `/v1/alerts/${STREET_A}-999999`, token)).body).toMatchObject({
       code: 'NOT_FOUND',
     });
-    const history = await call<{ history: AlertAuditEvent[] }>(alerter, 'GET', `/v1/alerts/${alertId}/history`, token);
+    const history = await call<{ history: AlertAuditEvent[] }>(
+      s.alerter,
+      'GET',
+      `/v1/alerts/${alertId}/history`,
+      token,
+    );
     expect(history.body.history.map((e) => e.action)).toEqual(['opened', 'acknowledged', 'investigating', 'closed']);
   });
 
@@ -282,14 +275,14 @@ describe('alerter: the closed loop', () => {
         },
       ],
     });
-    await producer.raise(data);
-    const alertId = await alertIdOf(alerter, STREET_A, data.householdId);
+    await s.producer.raise(data);
+    const alertId = await alertIdOf(s.alerter, STREET_A, data.householdId);
     await transition(alertId, { to: 'acknowledged' });
     await transition(alertId, { to: 'investigating', note: '入户核实' });
     const note = '不符合救助条件，遴选后推介至区慈善基金会';
     expect((await transition(alertId, { to: 'closed', outcome: 'charity-referred', note })).status).toBe(200);
 
-    const charity = producer.queue(CHARITY_QUEUE);
+    const charity = s.producer.queue(CHARITY_QUEUE);
     const job = await waitFor('charity referral job', () => charity.getJob(alertId));
     expect(job.name).toBe('referral');
     const referral = CharityReferralJobDataSchema.parse(job.data);
@@ -305,22 +298,22 @@ describe('alerter: the closed loop', () => {
       citation: '沪府办规〔2022〕19号 二(四)1',
       referredBy: 'st-a',
     });
-    const closedEvent = await waitFor('closed on the audit topic', () =>
-      audit.of(alertId).find((e) => e.action === 'closed'),
+    const closedEvent = await waitFor('closed on the s.audit topic', () =>
+      s.audit.of(alertId).find((e) => e.action === 'closed'),
     );
     expect(closedEvent).toMatchObject({ outcome: 'charity-referred', note, actor: { name: 'st-a', role: 'street' } });
   });
 
-  it('finishes side effects that a crash left in the outbox (escalation and audit)', async () => {
+  it('finishes side effects that a crash left in the outbox (escalation and s.audit)', async () => {
     const data = alertData({ level: 'action' });
-    await producer.raise(data);
-    const alertId = await alertIdOf(alerter, STREET_A, data.householdId);
-    await waitFor('opened audited', () => audit.of(alertId).length === 1);
+    await s.producer.raise(data);
+    const alertId = await alertIdOf(s.alerter, STREET_A, data.householdId);
+    await waitFor('opened audited', () => s.audit.of(alertId).length === 1);
     // What the breach script leaves when the process dies right after it: the event in history and outbox,
     // its side effects not done yet. The relay must escalate and audit it.
-    const keys = createKeys(env.redisPrefix);
+    const keys = createKeys(s.env.redisPrefix);
     const event = {
-      ...audit.of(alertId)[0]!,
+      ...s.audit.of(alertId)[0]!,
       eventId: `${alertId}#2`,
       seq: 2,
       at: new Date(Date.now() - 60_000).toISOString(),
@@ -329,26 +322,26 @@ describe('alerter: the closed loop', () => {
       breach: 'acknowledge',
       jobId: null,
     };
-    await redis.hset(keys.alert(alertId).alert, 'seq', 2, 'overdueAcknowledgeAt', event.at);
-    await redis.rpush(keys.alert(alertId).history, JSON.stringify(event));
-    await redis.rpush(keys.street(STREET_A).outbox, JSON.stringify(event));
+    await s.redis.hset(keys.alert(alertId).alert, 'seq', 2, 'overdueAcknowledgeAt', event.at);
+    await s.redis.rpush(keys.alert(alertId).history, JSON.stringify(event));
+    await s.redis.rpush(keys.street(STREET_A).outbox, JSON.stringify(event));
 
     const escalation = await waitFor('relay escalated', () =>
-      producer.queue(districtQueueName('310113')).getJob(`${alertId}|acknowledge`),
+      s.producer.queue(districtQueueName('310113')).getJob(`${alertId}|acknowledge`),
     );
     expect(escalation.data).toMatchObject({ alertId, breach: 'acknowledge', level: 'action' });
-    await waitFor('relay audited', () => audit.of(alertId).length === 2);
-    await waitFor('outbox drained', async () => (await redis.llen(keys.street(STREET_A).outbox)) === 0);
+    await waitFor('relay audited', () => s.audit.of(alertId).length === 2);
+    await waitFor('outbox drained', async () => (await s.redis.llen(keys.street(STREET_A).outbox)) === 0);
   });
 
   it('finds a street queue it was not configured with, and fails a malformed job for good', async () => {
     const street = '310113199';
     const data = alertData({ streetCode: street });
-    await producer.raise(data);
-    const alertId = await alertIdOf(alerter, street, data.householdId);
+    await s.producer.raise(data);
+    const alertId = await alertIdOf(s.alerter, street, data.householdId);
     expect(alertId.startsWith(`${street}-`)).toBe(true);
 
-    const queue = producer.queue(streetQueueName(street));
+    const queue = s.producer.queue(streetQueueName(street));
     await queue.add(
       'watch',
       { householdId: 'HHbad', streetCode: street },
@@ -360,7 +353,7 @@ describe('alerter: the closed loop', () => {
     });
     expect(failed.failedReason).toContain('does not match the alert contract');
     const list = await call<{ alerts: { householdId: string }[] }>(
-      alerter,
+      s.alerter,
       'GET',
       `/v1/streets/${street}/alerts`,
       TOKENS.admin.token,

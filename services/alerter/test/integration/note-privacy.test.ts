@@ -1,21 +1,10 @@
 // A caseworker's note is free text, and caseworkers copy identity numbers into it ("户主 310115…"). The
 // raw number must not travel on: it is masked before the note is stored, so neither the API, the history,
 // Redis, alerts.audit.v1 nor the charity referral ever holds it. Everything else in the note stays.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CHARITY_QUEUE, CharityReferralJobDataSchema } from '@warnline/contracts';
-import { type RunningService, residentId, waitFor } from '@warnline/test';
-import type { AuditReader, Producer } from './support.ts';
-import {
-  STREET_A,
-  TOKENS,
-  alertData,
-  alertIdOf,
-  call,
-  type TestEnv,
-  openAlerterStack,
-  type AlerterStack,
-} from './support.ts';
+import { residentId, waitFor } from '@warnline/test';
+import { STREET_A, TOKENS, alertData, alertIdOf, call, auditedAlerterForFile } from './support.ts';
 
 // Three people's numbers, written the ways people write them: plain with a lower-case check character,
 // grouped with spaces, in full-width digits (a Chinese input method's default).
@@ -35,12 +24,7 @@ function holdsRawNumber(text: string): string[] {
 }
 
 describe('alerter: identity numbers in caseworkers’ notes', () => {
-  let stack: AlerterStack;
-  let env: TestEnv;
-  let redis: Redis;
-  let producer: Producer;
-  let alerter: RunningService;
-  let audit: AuditReader;
+  const s = auditedAlerterForFile();
   let alertId: string;
   const token = TOKENS.streetA.token;
   const notes = {
@@ -50,29 +34,22 @@ describe('alerter: identity numbers in caseworkers’ notes', () => {
   };
 
   beforeAll(async () => {
-    stack = await openAlerterStack({ audit: true });
-    ({ env, redis, producer, alerter } = stack);
-    audit = stack.audit!;
     const data = alertData({ level: 'action' });
-    await producer.raise(data);
-    alertId = await alertIdOf(alerter, STREET_A, data.householdId);
+    await s.producer.raise(data);
+    alertId = await alertIdOf(s.alerter, STREET_A, data.householdId);
     for (const [to, note] of Object.entries(notes)) {
       const body = to === 'closed' ? { to, note, outcome: 'charity-referred' } : { to, note };
-      const answer = await call<{ note: string }>(alerter, 'POST', `/v1/alerts/${alertId}/transitions`, token, body);
+      const answer = await call<{ note: string }>(s.alerter, 'POST', `/v1/alerts/${alertId}/transitions`, token, body);
       expect(answer.status).toBe(200);
       expect(holdsRawNumber(answer.body.note)).toEqual([]);
     }
   });
 
-  afterAll(async () => {
-    expect(await stack?.close()).toBe(0);
-  });
-
   it('answers the alert and its history with the numbers masked and the rest of the note kept', async () => {
-    const alert = await call<{ note: string }>(alerter, 'GET', `/v1/alerts/${alertId}`, token);
+    const alert = await call<{ note: string }>(s.alerter, 'GET', `/v1/alerts/${alertId}`, token);
     expect(alert.body.note).toBe('已转介慈善会，子女证号<18 chars masked>。');
     const history = await call<{ history: { action: string; note: string | null }[] }>(
-      alerter,
+      s.alerter,
       'GET',
       `/v1/alerts/${alertId}/history`,
       token,
@@ -88,7 +65,7 @@ describe('alerter: identity numbers in caseworkers’ notes', () => {
 
   it('puts only masked notes on alerts.audit.v1', async () => {
     const events = await waitFor('all four events audited', () =>
-      audit.of(alertId).length === 4 ? audit.of(alertId) : undefined,
+      s.audit.of(alertId).length === 4 ? s.audit.of(alertId) : undefined,
     );
     expect(events.map((e) => e.action)).toEqual(['opened', 'acknowledged', 'investigating', 'closed']);
     expect(events.every((e) => e.note === null || e.note.includes('<18 chars masked>'))).toBe(true);
@@ -98,28 +75,28 @@ describe('alerter: identity numbers in caseworkers’ notes', () => {
   it('keeps no raw number in Redis, the charity referral included', async () => {
     const referral = await waitFor(
       'the charity referral',
-      async () => (await producer.queue(CHARITY_QUEUE).getJob(alertId))?.data,
+      async () => (await s.producer.queue(CHARITY_QUEUE).getJob(alertId))?.data,
     );
     expect(CharityReferralJobDataSchema.parse(referral).reasons.note).toBe('已转介慈善会，子女证号<18 chars masked>。');
     const found: string[] = [];
-    for (const prefix of [env.redisPrefix, env.queuePrefix]) {
+    for (const prefix of [s.env.redisPrefix, s.env.queuePrefix]) {
       let cursor = '0';
       do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        const [next, keys] = await s.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
         cursor = next;
         for (const key of keys) {
-          const type = await redis.type(key);
+          const type = await s.redis.type(key);
           const dump =
             type === 'hash'
-              ? JSON.stringify(await redis.hgetall(key))
+              ? JSON.stringify(await s.redis.hgetall(key))
               : type === 'list'
-                ? JSON.stringify(await redis.lrange(key, 0, -1))
+                ? JSON.stringify(await s.redis.lrange(key, 0, -1))
                 : type === 'string'
-                  ? ((await redis.get(key)) ?? '')
+                  ? ((await s.redis.get(key)) ?? '')
                   : type === 'zset'
-                    ? JSON.stringify(await redis.zrange(key, 0, -1))
+                    ? JSON.stringify(await s.redis.zrange(key, 0, -1))
                     : type === 'stream'
-                      ? JSON.stringify(await redis.xrange(key, '-', '+'))
+                      ? JSON.stringify(await s.redis.xrange(key, '-', '+'))
                       : '';
           if (holdsRawNumber(dump).length > 0) found.push(key);
         }

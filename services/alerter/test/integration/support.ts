@@ -3,13 +3,21 @@
 // Everything runs on the real Redis, BullMQ and Kafka.
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { freePort } from '@warnline/infra';
 import { AlertPublisher } from '@warnline/accumulator/alerts';
 import { AlertAuditEventSchema, alertJobId, type AlertAuditEvent, type AlertJobData } from '@warnline/contracts';
 import { QueueSet } from '@warnline/runtime';
-import { uniqueId, uniqueNamespace, startService, type RunningService, waitFor, deleteKeysUnder } from '@warnline/test';
+import {
+  alertJobData,
+  uniqueId,
+  uniqueNamespace,
+  startService,
+  type RunningService,
+  waitFor,
+  deleteKeysUnder,
+} from '@warnline/test';
 
 export const STREET_A = '310113103';
 export const STREET_B = '310113104';
@@ -63,29 +71,9 @@ export async function startAlerter(env: TestEnv, extra: Record<string, string> =
   );
 }
 
+/** An alert job for STREET_A unless the overrides name another street. */
 export function alertData(overrides: Partial<AlertJobData> = {}): AlertJobData {
-  const streetCode = overrides.streetCode ?? STREET_A;
-  return {
-    householdId: uniqueId('HH'),
-    streetCode,
-    districtCode: streetCode.slice(0, 6),
-    level: 'warning',
-    findings: [
-      {
-        code: 'APPROACHING_EXPENDITURE_POVERTY',
-        citation: '沪府办规〔2022〕19号 二(三)',
-        message: 'burden approaches the expenditure-poverty line',
-      },
-    ],
-    burden12m: '26000.00',
-    income: '60000.00',
-    burdenRatio: '0.4333',
-    window: { from: '2023-07', to: '2024-06' },
-    assistance: { total: '1200.00', capRemaining: '78800.00' },
-    ruleSet: 'shanghai@2023-07-01',
-    raisedAt: new Date().toISOString(),
-    ...overrides,
-  };
+  return alertJobData({ streetCode: STREET_A, ...overrides });
 }
 
 /** Adds alert jobs with the accumulator's AlertPublisher, and opens the queues the tests inspect. */
@@ -234,4 +222,26 @@ export class AuditReader {
 /** Deletes the test's own keys (its unique prefixes) only: the Redis may be shared. */
 export async function cleanup(redis: Redis, env: TestEnv): Promise<void> {
   await deleteKeysUnder(redis, [env.queuePrefix, env.redisPrefix]);
+}
+
+/** An alerter stack with its audit reader, for a whole test file or `describe`; its fields are set in `beforeAll`. */
+export type AuditedAlerterStack = Omit<AlerterStack, 'audit'> & { audit: AuditReader };
+
+/**
+ * Opens an alerter stack with the audit reader before the tests and closes it after them, expecting a clean
+ * exit; `afterClose` checks what must hold of the finished process (its whole output, for instance).
+ */
+export function auditedAlerterForFile(
+  options: { extra?: Record<string, string>; afterClose?: (stack: AuditedAlerterStack) => void } = {},
+): AuditedAlerterStack {
+  const opened = {} as AuditedAlerterStack;
+  beforeAll(async () => {
+    const stack = await openAlerterStack({ extra: options.extra, audit: true });
+    Object.assign(opened, stack, { audit: stack.audit! });
+  });
+  afterAll(async () => {
+    expect(await opened.close?.()).toBe(0);
+    options.afterClose?.(opened);
+  });
+  return opened;
 }

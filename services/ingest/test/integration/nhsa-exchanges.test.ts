@@ -1,45 +1,32 @@
 // National-platform settlement exchanges through the real process and broker: every kind, as HISs log them
 // (amounts as numbers and as strings), over HTTP and on his.nhsa.raw.v1; cancellations before and after their
 // settlement; every rejection with its code and field on the dead-letter topic; no identity number anywhere.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Producer } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
 import { ClaimEventSchema, DeadLetterSchema, type ClaimEvent } from '@warnline/contracts';
 import { createPseudonymiser } from '../../src/pseudonym.ts';
-import { daysAgo, residentId, nhsaExchange, setlId, uniqueId } from '@warnline/test';
-import { PSEUDONYM_KEY, startTappedIngest, type Ingest, type Tap } from '../support/integration.ts';
+import { daysAgo, residentId, nhsaExchange, setlId } from '@warnline/test';
+import { PSEUDONYM_KEY, tappedIngestForFile } from '../support/integration.ts';
 
 const pseudonymise = createPseudonymiser(PSEUDONYM_KEY);
-let ingest: Ingest;
-let tap: Tap;
-let producer: Producer;
-
-beforeAll(async () => {
-  ({ ingest, tap, producer } = await startTappedIngest(inject('kafkaBrokers'), uniqueId('nhsa-group-')));
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-  await tap?.stop();
-  expect(await ingest?.service.stop()).toBe(0);
-});
+const run = tappedIngestForFile('nhsa-group-');
 
 type Answer = { accepted: number; rejected: { index: number; claimId?: string; code: string; field: string }[] };
 
 async function post(body: unknown): Promise<Answer> {
-  const res = await ingest.post('/v1/nhsa/exchanges', body);
+  const res = await run.ingest.post('/v1/nhsa/exchanges', body);
   expect(res.status).toBe(202);
   return (await res.json()) as Answer;
 }
 
 function eventsFor(claimIds: readonly string[]): Promise<ClaimEvent[]> {
-  return tap
-    .waitForCount(ingest.topics.claims, 1)
+  return run.tap
+    .waitForCount(run.ingest.topics.claims, 1)
     .then(() =>
       expect
         .poll(
           () =>
-            tap
-              .on(ingest.topics.claims)
+            run.tap
+              .on(run.ingest.topics.claims)
               .map((m) => ClaimEventSchema.parse(JSON.parse(m.value!)))
               .filter((e) => claimIds.includes(e.claimId)),
           { timeout: 60_000 },
@@ -47,8 +34,8 @@ function eventsFor(claimIds: readonly string[]): Promise<ClaimEvent[]> {
         .toHaveLength(claimIds.length),
     )
     .then(() =>
-      tap
-        .on(ingest.topics.claims)
+      run.tap
+        .on(run.ingest.topics.claims)
         .map((m) => ClaimEventSchema.parse(JSON.parse(m.value!)))
         .filter((e) => claimIds.includes(e.claimId)),
     );
@@ -92,7 +79,7 @@ describe('POST /v1/nhsa/exchanges', () => {
     });
     expect(byId.get(ids[2]!)).toMatchObject({ amounts: { total: '18650.40' }, hospitalShare: '25.00' });
     expect(byId.get(ids[6]!)?.personId).toBe(pseudonymise('nhsa:31000000000000654321', 'other'));
-    const written = JSON.stringify(tap.on(ingest.topics.claims));
+    const written = JSON.stringify(run.tap.on(run.ingest.topics.claims));
     expect(written).not.toContain(person);
     expect(written).not.toContain('张三');
   });
@@ -135,8 +122,8 @@ describe('POST /v1/nhsa/exchanges', () => {
     expect(byId.get(outpatient)).toMatchObject({ type: 'settlement', serviceDate: daysAgo(5) });
     // All keyed by the person: reversal and original land on one partition.
     const keys = new Set(
-      tap
-        .on(ingest.topics.claims)
+      run.tap
+        .on(run.ingest.topics.claims)
         .filter((m) => [...cancellations, outpatient, inpatient].some((id) => m.value!.includes(id)))
         .map((m) => m.key),
     );
@@ -149,10 +136,10 @@ describe('POST /v1/nhsa/exchanges', () => {
     expect(await post(exchange)).toEqual({ accepted: 1, rejected: [] });
     expect(await post(structuredClone(exchange))).toEqual({ accepted: 1, rejected: [] });
     await expect
-      .poll(() => tap.on(ingest.topics.claims).filter((m) => m.value!.includes(id)).length, { timeout: 60_000 })
+      .poll(() => run.tap.on(run.ingest.topics.claims).filter((m) => m.value!.includes(id)).length, { timeout: 60_000 })
       .toBe(2);
-    const [first, second] = tap
-      .on(ingest.topics.claims)
+    const [first, second] = run.tap
+      .on(run.ingest.topics.claims)
       .filter((m) => m.value!.includes(id))
       .map((m) => {
         const { receivedAt: _, ...content } = JSON.parse(m.value!) as ClaimEvent;
@@ -206,12 +193,12 @@ describe('POST /v1/nhsa/exchanges', () => {
       cases.map(([, code, field], index) => [index, code, field]),
     );
 
-    const letters = (await tap.waitForCount(ingest.topics.claimsDlq, cases.length)).map((m) =>
+    const letters = (await run.tap.waitForCount(run.ingest.topics.claimsDlq, cases.length)).map((m) =>
       DeadLetterSchema.parse(JSON.parse(m.value!)),
     );
     const mine = letters.filter((l) => l.principal === 'ruijin' && cases.some(([, code]) => code === l.code));
     expect(mine.map((l) => l.code).sort()).toEqual(cases.map(([, code]) => code).sort());
-    const dlq = JSON.stringify(tap.on(ingest.topics.claimsDlq));
+    const dlq = JSON.stringify(run.tap.on(run.ingest.topics.claimsDlq));
     expect(dlq).not.toContain(person);
     expect(dlq).not.toContain(typo);
     expect(dlq).not.toContain('张三');
@@ -225,7 +212,9 @@ describe('POST /v1/nhsa/exchanges', () => {
       .map(([e]) => (e as ReturnType<typeof nhsaExchange>).response.output.setlinfo?.setl_id)
       .filter((id): id is string => typeof id === 'string');
     expect(refusedIds).toHaveLength(cases.length - 1);
-    expect(tap.on(ingest.topics.claims).filter((m) => refusedIds.some((id) => m.value!.includes(id)))).toEqual([]);
+    expect(run.tap.on(run.ingest.topics.claims).filter((m) => refusedIds.some((id) => m.value!.includes(id)))).toEqual(
+      [],
+    );
   });
 });
 
@@ -242,9 +231,9 @@ describe('his.nhsa.raw.v1', () => {
       cancels: good[0]!.response.output.setlinfo.setl_id as string,
     });
     const bad = nhsaExchange({ certno: person, medType: '31' });
-    const dlqBefore = tap.on(ingest.topics.claimsDlq).length;
-    await producer.send({
-      topic: ingest.topics.nhsaRaw,
+    const dlqBefore = run.tap.on(run.ingest.topics.claimsDlq).length;
+    await run.producer.send({
+      topic: run.ingest.topics.nhsaRaw,
       acks: -1,
       messages: [
         ...[...good, cancel, bad].map((e) => ({ key: person, value: JSON.stringify(e) })),
@@ -254,24 +243,27 @@ describe('his.nhsa.raw.v1', () => {
     const ids = [...good, cancel].map((e) => e.response.output.setlinfo.setl_id as string);
     const events = await eventsFor(ids);
     expect(events.map((e) => e.type).sort()).toEqual(['reversal', 'settlement', 'settlement']);
-    const letters = (await tap.waitForCount(ingest.topics.claimsDlq, dlqBefore + 2))
+    const letters = (await run.tap.waitForCount(run.ingest.topics.claimsDlq, dlqBefore + 2))
       .slice(dlqBefore)
       .map((m) => DeadLetterSchema.parse(JSON.parse(m.value!)));
     expect(letters.map((l) => [l.source, l.code, l.kafka?.topic]).sort()).toEqual(
       [
-        ['kafka', 'NHSA_MED_TYPE_UNKNOWN', ingest.topics.nhsaRaw],
-        ['kafka', 'UNPARSEABLE_MESSAGE', ingest.topics.nhsaRaw],
+        ['kafka', 'NHSA_MED_TYPE_UNKNOWN', run.ingest.topics.nhsaRaw],
+        ['kafka', 'UNPARSEABLE_MESSAGE', run.ingest.topics.nhsaRaw],
       ].sort(),
     );
-    const everything = JSON.stringify([...tap.on(ingest.topics.claims), ...tap.on(ingest.topics.claimsDlq)]);
+    const everything = JSON.stringify([
+      ...run.tap.on(run.ingest.topics.claims),
+      ...run.tap.on(run.ingest.topics.claimsDlq),
+    ]);
     expect(everything).not.toContain(person);
   });
 
   it('writes no identity number of any exchange into its log or metrics', async () => {
-    const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
+    const metrics = await (await fetch(`${run.ingest.url}/metrics`)).text();
     expect(metrics).toContain('ingest_claims_rejected_total{source="http",code="NHSA_CALL_FAILED"');
     for (const seq of [501, 502, 503, 504, 505]) {
-      expect(ingest.service.output()).not.toContain(residentId(seq));
+      expect(run.ingest.service.output()).not.toContain(residentId(seq));
       expect(metrics).not.toContain(residentId(seq));
     }
   });

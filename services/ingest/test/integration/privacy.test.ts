@@ -2,26 +2,11 @@
 // identifier — claimId, reversedClaimId, institution code, householdId —, in bytes that are not JSON, as a
 // Kafka key) must be absent from every output: the four output topics (keys, values,
 // headers), the service's whole log at debug level, its metrics, and the HTTP answers.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Kafka, Producer } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
 import { claim, household, residentId, uniqueId, waitFor } from '@warnline/test';
-import { groupLag, startTappedIngest, type Ingest, type Tap } from '../support/integration.ts';
+import { groupLag, tappedIngestForFile, type Ingest } from '../support/integration.ts';
 
-let ingest: Ingest;
-let tap: Tap;
-let producer: Producer;
-let kafka: Kafka;
-const group = uniqueId('privacy-group-');
-
-beforeAll(async () => {
-  ({ ingest, tap, kafka, producer } = await startTappedIngest(inject('kafkaBrokers'), group, { LOG_LEVEL: 'debug' }));
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-  await tap?.stop();
-  await ingest?.service.stop();
-});
+const run = tappedIngestForFile('privacy-group-', { LOG_LEVEL: 'debug' });
 
 /** A wrong check digit: the number of a real person with one typo. */
 const typo = (id: string) => `${id.slice(0, 17)}${id[17] === '0' ? '1' : '0'}`;
@@ -42,7 +27,7 @@ describe('privacy', () => {
     sent.push(...inIds);
     const answers: string[] = [];
     const post = async (...args: Parameters<Ingest['post']>) => {
-      const res = await ingest.post(...args);
+      const res = await run.ingest.post(...args);
       answers.push(await res.text());
       return res.status;
     };
@@ -74,11 +59,11 @@ describe('privacy', () => {
     ).toBe(202);
     expect(await post('/v1/claims', `{"personId":"${valid[0]}",`)).toBe(400);
     expect(await post('/v1/claims', claim({ personId: valid[1] }), `Bearer-less ${valid[2]}`)).toBe(401);
-    expect(await post('/v1/claims', [claim({ personId: valid[3] })], ingest.tokens.registry)).toBe(403);
+    expect(await post('/v1/claims', [claim({ personId: valid[3] })], run.ingest.tokens.registry)).toBe(403);
 
     // Kafka: valid, invalid, not JSON, identity numbers as keys.
-    await producer.send({
-      topic: ingest.topics.claimsRaw,
+    await run.producer.send({
+      topic: run.ingest.topics.claimsRaw,
       acks: -1,
       messages: [
         { key: valid[4], value: JSON.stringify(claim({ personId: valid[4] })) },
@@ -91,8 +76,8 @@ describe('privacy', () => {
         },
       ],
     });
-    await producer.send({
-      topic: ingest.topics.householdsRaw,
+    await run.producer.send({
+      topic: run.ingest.topics.householdsRaw,
       acks: -1,
       messages: [
         {
@@ -111,17 +96,18 @@ describe('privacy', () => {
     });
     await waitFor(
       'the Kafka input to finish',
-      async () => (await groupLag(kafka, group, [ingest.topics.claimsRaw, ingest.topics.householdsRaw])) === 0,
+      async () =>
+        (await groupLag(run.kafka, run.group, [run.ingest.topics.claimsRaw, run.ingest.topics.householdsRaw])) === 0,
     );
 
-    const messages = await tap.drain();
-    expect(tap.on(ingest.topics.claims).length).toBe(4);
-    expect(tap.on(ingest.topics.households).length).toBe(2);
-    expect(tap.on(ingest.topics.claimsDlq).length).toBe(13);
-    expect(tap.on(ingest.topics.householdsDlq).length).toBe(4);
-    const idRejections = tap
-      .on(ingest.topics.claimsDlq)
-      .concat(tap.on(ingest.topics.householdsDlq))
+    const messages = await run.tap.drain();
+    expect(run.tap.on(run.ingest.topics.claims).length).toBe(4);
+    expect(run.tap.on(run.ingest.topics.households).length).toBe(2);
+    expect(run.tap.on(run.ingest.topics.claimsDlq).length).toBe(13);
+    expect(run.tap.on(run.ingest.topics.householdsDlq).length).toBe(4);
+    const idRejections = run.tap
+      .on(run.ingest.topics.claimsDlq)
+      .concat(run.tap.on(run.ingest.topics.householdsDlq))
       .map((m) => JSON.parse(m.value!) as { code: string; field: string })
       .filter((d) => d.code === 'IDENTITY_NUMBER_IN_ID')
       .map((d) => d.field)
@@ -130,8 +116,8 @@ describe('privacy', () => {
 
     const outputs = {
       topics: messages.map((m) => [m.key, m.value, JSON.stringify(m.headers)].join('\n')).join('\n'),
-      log: ingest.service.output(),
-      metrics: await (await fetch(`${ingest.url}/metrics`)).text(),
+      log: run.ingest.service.output(),
+      metrics: await (await fetch(`${run.ingest.url}/metrics`)).text(),
       answers: answers.join('\n'),
     };
     expect(outputs.log.length).toBeGreaterThan(0);
@@ -143,7 +129,7 @@ describe('privacy', () => {
       }
       // Nor the tokens, in any output.
       expect(
-        text.includes(ingest.tokens.hospital) || text.includes(ingest.tokens.registry),
+        text.includes(run.ingest.tokens.hospital) || text.includes(run.ingest.tokens.registry),
         `a token found in ${where}`,
       ).toBe(false);
     }

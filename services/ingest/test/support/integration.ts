@@ -1,5 +1,6 @@
 // Integration-tier helpers: ingest as a separate process against the real broker, and a tap that
 // records every message of the output topics so tests can wait on them and grep them.
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { freePort } from '@warnline/infra';
 import { topicNames, type TopicNames } from '@warnline/runtime';
@@ -156,4 +157,24 @@ export async function startTappedIngest(brokers: string[], group: string, env: R
   const tap = await Tap.start(brokers, [t.claims, t.households, t.claimsDlq, t.householdsDlq]);
   const { kafka, producer } = await rawProducer(brokers);
   return { ingest, tap, kafka, producer };
+}
+
+export type TappedIngest = Awaited<ReturnType<typeof startTappedIngest>> & { group: string };
+
+/**
+ * Starts a tapped ingest for the whole test file (its Kafka input on a group of its own, named from
+ * `groupLabel`) and stops it after the file, expecting a clean exit. The fields are filled in `beforeAll`.
+ */
+export function tappedIngestForFile(groupLabel: string, env: Record<string, string> = {}): TappedIngest {
+  const group = uniqueId(groupLabel);
+  const running = { group } as TappedIngest;
+  beforeAll(async () => {
+    Object.assign(running, await startTappedIngest(inject('kafkaBrokers'), group, env));
+  });
+  afterAll(async () => {
+    await running.producer?.disconnect();
+    await running.tap?.stop();
+    expect(await running.ingest?.service.stop()).toBe(0);
+  });
+  return running;
 }

@@ -2,19 +2,8 @@
 // (missing fields, wrong JSON types, bad money, bad dates, bad identity numbers, stray fields, non-objects),
 // and national-platform exchanges broken the same ways.
 import fc from 'fast-check';
-import { residentIdCheckChar, shanghaiDate } from '@warnline/contracts';
-import { nhsaExchange, type Infno } from '@warnline/test';
-
-const AMOUNT_KEYS = [
-  'total',
-  'policyScope',
-  'basicFund',
-  'criticalIllness',
-  'supplementary',
-  'assistance',
-  'personalAccount',
-  'cash',
-] as const;
+import { AMOUNT_FIELDS, residentIdCheckChar, shanghaiDate } from '@warnline/contracts';
+import { claimAmountsFromFen, nhsaExchange, type Infno } from '@warnline/test';
 
 export const validResidentId = fc
   .tuple(
@@ -26,8 +15,6 @@ export const validResidentId = fc
     const first17 = `${area}${birth.toISOString().slice(0, 10).replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
     return first17 + residentIdCheckChar(first17);
   });
-
-const fenToYuan = (f: number) => `${Math.trunc(f / 100)}.${String(f % 100).padStart(2, '0')}`;
 
 /** A claim that passes every rule, with a service date in the last 300 days. */
 export const validClaim = fc
@@ -41,9 +28,6 @@ export const validClaim = fc
   })
   .map(({ personId, seq, daysAgo, level, visitType, parts }) => {
     const serviceDate = shanghaiDate(new Date(Date.now() - daysAgo * 86_400_000));
-    const [basicFund = 0, criticalIllness = 0, supplementary = 0, assistance = 0, personalAccount = 0, cash = 0] =
-      parts;
-    const total = basicFund + criticalIllness + supplementary + assistance + personalAccount + cash;
     return {
       claimId: `H31011000012-${serviceDate.replaceAll('-', '')}-${seq}`,
       type: 'settlement',
@@ -52,16 +36,7 @@ export const validClaim = fc
       visitType,
       serviceDate,
       settledAt: `${serviceDate}T18:00:00+08:00`,
-      amounts: {
-        total: fenToYuan(total),
-        policyScope: fenToYuan(Math.floor(total / 2)),
-        basicFund: fenToYuan(basicFund),
-        criticalIllness: fenToYuan(criticalIllness),
-        supplementary: fenToYuan(supplementary),
-        assistance: fenToYuan(assistance),
-        personalAccount: fenToYuan(personalAccount),
-        cash: fenToYuan(cash),
-      },
+      amounts: claimAmountsFromFen(parts, (total) => Math.floor(total / 2)),
     } as Record<string, unknown>;
   });
 
@@ -79,7 +54,7 @@ const PATHS: Path[] = [
   ['serviceDate'],
   ['settledAt'],
   ['amounts'],
-  ...AMOUNT_KEYS.map((k) => ['amounts', k]),
+  ...AMOUNT_FIELDS.map((k) => ['amounts', k]),
   ['__proto__'],
   ['constructor'],
   ['extra'],
