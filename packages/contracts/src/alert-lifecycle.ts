@@ -5,8 +5,12 @@
 import { z } from 'zod';
 import { DecisionWarningSchema, FindingSchema, LEVELS } from './alert.ts';
 
-/** new → acknowledged → investigating → closed (with an outcome). */
-export const ALERT_STATES = ['new', 'acknowledged', 'investigating', 'closed'] as const;
+/**
+ * A street alert: new → acknowledged → investigating → closed (with an outcome). A triage alert (a household
+ * of one, in a district's or the city's triage desk): triage → assigned (to a street, which opens the street
+ * alert) or triage → closed (with a triage outcome).
+ */
+export const ALERT_STATES = ['new', 'acknowledged', 'investigating', 'closed', 'triage', 'assigned'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
 /** How a caseworker closed an alert (分类处置). */
@@ -23,11 +27,18 @@ export const ALERT_OUTCOMES = [
   'unreachable',
   /** The same situation is handled under another alert. */
   'duplicate',
+  /** Triage: the person lives in another district; the alert moves to that district's triage desk. */
+  'not-resident',
+  /** The system's: the person joined a registry household, whose alert now carries the case. */
+  'linked',
 ] as const;
 export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
 
-/** Time limits a street office can breach. */
-export const BREACHES = ['acknowledge', 'close'] as const;
+/** The outcomes a triage desk may close with. */
+export const TRIAGE_OUTCOMES = ['not-resident', 'duplicate', 'not-eligible'] as const satisfies readonly AlertOutcome[];
+
+/** Time limits a street office (acknowledge, close) or a triage desk (assign) can breach. */
+export const BREACHES = ['acknowledge', 'close', 'assign'] as const;
 export type Breach = (typeof BREACHES)[number];
 
 /**
@@ -42,6 +53,10 @@ export const ALERT_ACTIONS = [
   'investigating',
   'closed',
   'overdue',
+  /** Triage: handed to a street. */
+  'assigned',
+  /** Another alert took over from this one or came from it (assignment, hand-over, a person joining a household). */
+  'linked',
 ] as const;
 export type AlertAction = (typeof ALERT_ACTIONS)[number];
 
@@ -59,7 +74,7 @@ export const AlertAuditEventSchema = z.object({
   seq: z.number().int().min(1),
   at: z.string(),
   /** Who: the bearer token's configured name and scope role, or `alerter`/`system`. Never the token. */
-  actor: z.object({ name: z.string(), role: z.enum(['street', 'district', 'admin', 'system']) }),
+  actor: z.object({ name: z.string(), role: z.enum(['street', 'district', 'city', 'admin', 'system']) }),
   action: z.enum(ALERT_ACTIONS),
   /** State before (null for `opened`) and after; equal for events that do not change the state. */
   from: z.enum(ALERT_STATES).nullable(),
@@ -76,6 +91,10 @@ export const AlertAuditEventSchema = z.object({
   householdId: z.string(),
   streetCode: z.string(),
   districtCode: z.string(),
+  /** For `linked`: the other alert. */
+  relatedAlertId: z.string().nullable().optional(),
+  /** For `assigned`: the street; for a `not-resident` close: the district (or null). */
+  target: z.string().nullable().optional(),
 });
 export type AlertAuditEvent = z.infer<typeof AlertAuditEventSchema>;
 
@@ -122,6 +141,19 @@ export const CharityReferralJobDataSchema = z.object({
   referredAt: z.string(),
 });
 export type CharityReferralJobData = z.infer<typeof CharityReferralJobDataSchema>;
+
+/**
+ * Job data on `alerts.links` (job name `link`, job id `<personId>|<householdId>`): a person whose household
+ * of one had an alert joined a registry household; the alerter folds that alert into the household's.
+ */
+export const AlertLinkJobDataSchema = z.object({
+  personId: z.string(),
+  householdId: z.string(),
+  streetCode: z.string(),
+  districtCode: z.string(),
+  linkedAt: z.string(),
+});
+export type AlertLinkJobData = z.infer<typeof AlertLinkJobDataSchema>;
 
 /** Policy basis of the referral, carried on every charity job. */
 export const CHARITY_REFERRAL_CITATION = '沪府办规〔2022〕19号 二(四)1';

@@ -70,7 +70,21 @@ export const ALERT_API_ERRORS = {
     message: 'the alert is not in a state this transition starts from',
   },
   OUTCOME_REQUIRED: { status: 400, retriable: false, message: 'closing needs an outcome and a note' },
-  OUTCOME_NOT_ALLOWED: { status: 400, retriable: false, message: 'only closing takes an outcome' },
+  OUTCOME_NOT_ALLOWED: {
+    status: 400,
+    retriable: false,
+    message: "only closing takes an outcome, and only an outcome of the alert's stage (triage or street)",
+  },
+  TARGET_REQUIRED: {
+    status: 400,
+    retriable: false,
+    message: 'assigning needs a street, a not-resident hand-over a district',
+  },
+  TARGET_NOT_ALLOWED: {
+    status: 400,
+    retriable: false,
+    message: 'the street or district named is not allowed here (outside the desk, or on another transition)',
+  },
   INTERNAL: {
     status: 500,
     retriable: true,

@@ -37,11 +37,62 @@ export function streetDirectoryKey(queuePrefix: string): string {
 }
 
 /**
- * Alerts for a person with claims but no registry record (a household of one): no street is known, so they go
- * to this queue (under the same prefix) for the district supervisors to route, never dropped. Same job data
- * as a street alert, with `householdId` = the person pseudonym, `streetCode` "" and `districtCode` null.
+ * Where alerts of households of one went before district triage existed. No longer written; the alerter
+ * consumes what is left in it as city triage, so nothing stays there unconsumed.
  */
 export const UNROUTED_ALERT_QUEUE = 'alerts.unrouted';
+
+/**
+ * Alerts of a household of one (a person with claims and no registry household) whose district is known
+ * (from the insured area): the district's triage desk assigns them to a street. Same job data as a street
+ * alert, with `householdId` = the person pseudonym, `streetCode` "" and `districtCode` the district.
+ */
+export function triageQueueName(districtCode: string): string {
+  return `alerts.triage.${districtCode}`;
+}
+
+/** Alerts of a household of one whose district is unknown (`districtCode` null): the city's triage desk. */
+export const CITY_TRIAGE_QUEUE = 'alerts.city.triage';
+
+/** Escalations of triage alerts not assigned in time (escalation job data, breach `assign`). */
+export const CITY_ESCALATION_QUEUE = 'alerts.city.escalations';
+
+/** A person with an open household-of-one alert joined a registry household (AlertLinkJobDataSchema). */
+export const LINK_QUEUE = 'alerts.links';
+
+/**
+ * The code a triage desk goes by where a street code is expected (alert ids, the street directory, Redis
+ * keys): `<districtCode>000` (no street code ends in 000), and `000000000` for the city's desk.
+ */
+export const CITY_TRIAGE_DESK = '000000000';
+
+export function triageDeskOf(districtCode: string | null): string {
+  return districtCode === null ? CITY_TRIAGE_DESK : `${districtCode}000`;
+}
+
+/** Is this 9-digit code a triage desk (a district's or the city's) rather than a street? */
+export function isTriageDesk(code: string): boolean {
+  return /^\d{6}000$/.test(code);
+}
+
+/** The district a triage desk serves; null for the city's. */
+export function districtOfDesk(desk: string): string | null {
+  return desk === CITY_TRIAGE_DESK ? null : desk.slice(0, 6);
+}
+
+/** The queue a triage desk consumes. */
+export function triageDeskQueueName(desk: string): string {
+  const district = districtOfDesk(desk);
+  return district === null ? CITY_TRIAGE_QUEUE : triageQueueName(district);
+}
+
+/**
+ * The district of an insured area (参保地医保区划): a 6-digit division code names a district unless it ends in
+ * 00 (a city or a province), which names none.
+ */
+export function districtOfInsuredArea(areaCode: string | undefined): string | null {
+  return areaCode !== undefined && /^\d{4}(?!00)\d{2}$/.test(areaCode) ? areaCode : null;
+}
 
 export function districtQueueName(districtCode: string): string {
   return `alerts.district.${districtCode}`;

@@ -1,13 +1,19 @@
-// Alert jobs into the street queues (docs/contracts.md, "Alerts to street offices"), and into alerts.unrouted for a
-// household of one, which has no street: a heavy burden is never dropped for want of a registry record.
+// Alert jobs into the street queues (docs/contracts.md, "Alerts to street offices"), and into a triage queue for a
+// household of one, which has no street: its district's (from the insured area), else the city's. A heavy
+// burden is never dropped for want of a registry record. Also the link jobs that tell the alerter a person
+// with a household-of-one alert joined a registry household.
 import type { Redis } from 'ioredis';
 import {
   alertJobId,
   alertPriority,
+  CITY_TRIAGE_QUEUE,
+  LINK_QUEUE,
   streetDirectoryKey,
   streetQueueName,
-  UNROUTED_ALERT_QUEUE,
+  triageDeskOf,
+  triageQueueName,
   type AlertJobData,
+  type AlertLinkJobData,
 } from '@warnline/contracts';
 import type { DecisionWarning } from '@warnline/rules';
 import { QueueSet } from '@warnline/runtime';
@@ -32,9 +38,10 @@ export class AlertPublisher {
     this.queues = new QueueSet(connection, prefix);
   }
 
-  /** The queue an alert goes to: its street's, or alerts.unrouted when no street is known. */
+  /** The queue an alert goes to: its street's; without a street its district's triage, else the city's. */
   static queueName(data: AlertJobData): string {
-    return data.streetCode ? streetQueueName(data.streetCode) : UNROUTED_ALERT_QUEUE;
+    if (data.streetCode) return streetQueueName(data.streetCode);
+    return data.districtCode ? triageQueueName(data.districtCode) : CITY_TRIAGE_QUEUE;
   }
 
   /** Adds the alert; the deterministic job id makes a second add of the same alert a no-op in BullMQ. */
@@ -45,7 +52,17 @@ export class AlertPublisher {
       removeOnComplete: false,
       removeOnFail: false,
     });
-    if (data.streetCode) await this.announce(data.streetCode);
+    // A triage queue is announced under its desk's code, so the alerter consumes it like a street's.
+    await this.announce(data.streetCode || triageDeskOf(data.districtCode));
+  }
+
+  /** Tells the alerter that a person joined a registry household (once per person and household). */
+  async link(data: AlertLinkJobData): Promise<void> {
+    await this.queues.get(LINK_QUEUE).add('link', data, {
+      jobId: `${data.personId}|${data.householdId}`.replaceAll('%', '%25').replaceAll(':', '%3A'),
+      removeOnComplete: false,
+      removeOnFail: false,
+    });
   }
 
   /**

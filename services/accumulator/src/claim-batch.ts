@@ -35,6 +35,21 @@ function tagOf(code: string): string {
   return tag;
 }
 
+/**
+ * Field of the person hash holding the insured area (参保地医保区划) of the person's latest claim that named
+ * one: where a household of one's alert is triaged.
+ */
+export const INSURED_AREA_FIELD = 'a';
+
+/** The insured area of the last claim (in offset order) of the person's claims that carries one. */
+function insuredAreaOf(claims: readonly ClaimEvent[], indexes: readonly number[]): string | undefined {
+  for (let k = indexes.length - 1; k >= 0; k--) {
+    const area = claims[indexes[k]!]!.insuredAreaCode;
+    if (area !== undefined) return area;
+  }
+  return undefined;
+}
+
 export function monthIndex(month: string): number {
   return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
 }
@@ -53,6 +68,8 @@ export async function applyClaims(
     else byPerson.set(claim.personId, [i]);
   });
   const months: number[] = new Array<number>(claims.length);
+  /** Per person, in order: whether an HSET of the insured area follows their applyClaims (a reply to skip). */
+  const areaSet: boolean[] = [];
   const pipeline = redis.pipeline();
   for (const [person, indexes] of byPerson) {
     const argv: string[] = [floor];
@@ -71,13 +88,18 @@ export async function applyClaims(
       );
     }
     pipeline.applyClaims(keys.person(person), keys.personClaims(person), ...argv);
+    const area = insuredAreaOf(claims, indexes);
+    if (area !== undefined) pipeline.hset(keys.person(person), INSURED_AREA_FIELD, area);
+    areaSet.push(area !== undefined);
   }
   const replies = (await pipeline.exec()) ?? [];
   const codes: ApplyCode[] = new Array<ApplyCode>(claims.length);
   const persons = new Map<string, PersonOutcome>();
   let r = 0;
+  let p = 0;
   for (const [person, indexes] of byPerson) {
     const [householdId, ...personCodes] = reply<[string | null, ...number[]]>(replies[r++]);
+    if (areaSet[p++]) reply<number>(replies[r++]);
     persons.set(person, { person, householdId: householdId ?? null });
     indexes.forEach((i, k) => (codes[i] = personCodes[k] as ApplyCode));
   }

@@ -21,6 +21,7 @@ import { decodeMessage } from '@warnline/runtime';
 export type DecodedClaim = { ok: true; claim: ClaimEvent } | { ok: false; rejections: Rejection[]; input: unknown };
 
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const AREA_CODE = /^\d{6}$/;
 const VISITS: ReadonlySet<unknown> = new Set(VISIT_TYPES);
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 
@@ -41,6 +42,7 @@ export function fastClaim(value: unknown): ClaimEvent | null {
     amounts,
     personId,
     receivedAt,
+    insuredAreaCode,
   } = value;
   if (!isId(claimId)) return null;
   if (type !== 'settlement' && type !== 'reversal') return null;
@@ -54,6 +56,8 @@ export function fastClaim(value: unknown): ClaimEvent | null {
   if (typeof settledAt !== 'string' || !isInstant(settledAt)) return null;
   if (typeof receivedAt !== 'string' || !isInstant(receivedAt)) return null;
   if (typeof personId !== 'string' || !PSEUDONYM_PATTERN.test(personId)) return null;
+  if (insuredAreaCode !== undefined && (typeof insuredAreaCode !== 'string' || !AREA_CODE.test(insuredAreaCode)))
+    return null;
   if (!isObject(amounts)) return null;
   const a = {} as Record<(typeof AMOUNT_FIELDS)[number], string>;
   for (const field of AMOUNT_FIELDS) {
@@ -89,6 +93,8 @@ export function fastClaim(value: unknown): ClaimEvent | null {
     amounts: a,
     personId,
     receivedAt,
+    // Where the person is insured: the only hint of a district for a person no registry household lists.
+    ...(insuredAreaCode === undefined ? {} : { insuredAreaCode }),
   };
 }
 

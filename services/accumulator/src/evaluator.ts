@@ -12,7 +12,14 @@
 import type { KafkaSender } from '@warnline/runtime';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CodedError, levelRank, SERVICE_ERRORS, type HouseholdEvent, type Level } from '@warnline/contracts';
+import {
+  CodedError,
+  districtOfInsuredArea,
+  levelRank,
+  SERVICE_ERRORS,
+  type HouseholdEvent,
+  type Level,
+} from '@warnline/contracts';
 import {
   evaluateValidatedHousehold,
   getRuleSet,
@@ -25,6 +32,7 @@ import { sendInOrder } from './kafka-send.ts';
 import type { Keys } from './keys.ts';
 import type { Metrics } from './metrics.ts';
 import { RECORD, reply } from './scripts.ts';
+import { INSURED_AREA_FIELD } from './claim-batch.ts';
 import { decisionDigest } from './decision-digest.ts';
 import { evaluationHousehold, hasBuckets, householdUsage, soloHousehold, usageOf } from './usage.ts';
 
@@ -193,7 +201,9 @@ export class Evaluator {
         this.deps.alerts.raise({
           householdId: d.decision!.householdId,
           streetCode: d.record?.streetCode ?? '',
-          districtCode: d.record?.districtCode ?? null,
+          // A household of one is triaged in the district of the person's insured area, when it names one.
+          districtCode:
+            d.record?.districtCode ?? districtOfInsuredArea(hashes.get(d.decision!.householdId)?.[INSURED_AREA_FIELD]),
           level: d.decision!.level,
           findings: d.decision!.findings.map((f) => ({ ...f })),
           burden12m: d.decision!.burden12m,
@@ -209,6 +219,7 @@ export class Evaluator {
     );
     stats.alerts += alerts.length;
     this.deps.metrics.alertsRaised(alerts.length);
+    await this.linkJoiners(toPublish, hashes);
     await sendInOrder(
       this.deps.producer,
       this.deps.statusTopic,
@@ -230,5 +241,32 @@ export class Evaluator {
     for (const { d } of toPublish) confirm.confirmPublished(statusKey(d.target), d.seq);
     const confirmed = (await confirm.exec()) ?? [];
     return toPublish.filter((_, i) => reply<number>(confirmed[i]) === 0).map(({ d }) => d.target);
+  }
+
+  /**
+   * A household of one that ended because the person joined a registry household: the alerter links the
+   * person's open alert (if any) to the household's, since only it knows the alerts' states.
+   */
+  private async linkJoiners(
+    published: readonly { d: { target: Target }; tombstone: boolean }[],
+    hashes: ReadonlyMap<string, Record<string, string>>,
+  ): Promise<void> {
+    const joined = published.flatMap(({ d, tombstone }) => {
+      const householdId = d.target.kind === 'solo' ? hashes.get(d.target.person)?.h : undefined;
+      return tombstone && d.target.kind === 'solo' && householdId ? [{ personId: d.target.person, householdId }] : [];
+    });
+    if (joined.length === 0) return;
+    const read = this.deps.redis.pipeline();
+    for (const j of joined) read.hget(this.deps.keys.household(j.householdId), 'rec');
+    const records = (await read.exec()) ?? [];
+    const linkedAt = new Date().toISOString();
+    await Promise.all(
+      joined.map((j, i) => {
+        const json = reply<string | null>(records[i]);
+        if (!json) return undefined;
+        const { streetCode, districtCode } = JSON.parse(json) as HouseholdEvent;
+        return this.deps.alerts.link({ ...j, streetCode, districtCode, linkedAt });
+      }),
+    );
   }
 }

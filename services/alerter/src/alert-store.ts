@@ -10,22 +10,26 @@ import {
   type AlertJobData,
   type AlertState,
   type Breach,
+  isTriageDesk,
   maskIdentityNumbersIn,
 } from '@warnline/contracts';
 import { ALERT_LEVELS, formatAlertId, streetOfAlert, type Keys } from './keys.ts';
-import { TRANSITIONS, nextStates, type TransitionRequest } from './lifecycle.ts';
+import { nextStates, stageOf, transitionOf, type TransitionRequest } from './lifecycle.ts';
 import {
   breach,
   ingestJob,
+  link,
   transition,
   type BreachResult,
   type IngestResult,
+  type LinkResult,
   type TransitionResult,
 } from './scripts.ts';
+import { addWorkingDays } from './working-days.ts';
 
 export interface Actor {
   name: string;
-  role: 'street' | 'district' | 'admin' | 'system';
+  role: 'street' | 'district' | 'city' | 'admin' | 'system';
 }
 
 /** An alert as the API shows it. */
@@ -44,7 +48,15 @@ export interface AlertView {
   closedAt: string | null;
   acknowledgeDueAt: string;
   closeDueAt: string;
-  overdue: { acknowledge: string | null; close: string | null };
+  overdue: { acknowledge: string | null; close: string | null; assign: string | null };
+  /** An alert of a triage desk (a household of one waiting to be assigned to a street). */
+  triage: boolean;
+  assignDueAt: string | null;
+  assignedAt: string | null;
+  /** Where a triage alert went: the street alert it was assigned to, or the desk it was handed over to. */
+  assignedAlertId: string | null;
+  /** Every alert a `linked` event of this one named. */
+  linkedAlertIds: string[];
   /** How many street-queue jobs this alert absorbed (1 + re-raises and level raises). */
   jobs: number;
   /** The transitions a caseworker may make now. */
@@ -64,6 +76,8 @@ export type ListFilter = AlertState | 'overdue';
 export interface Limits {
   acknowledgeWithinMs: number;
   closeWithinMs: number;
+  /** Triage desks: assign within this many working days. */
+  assignWithinWorkingDays: number;
 }
 
 /**
@@ -90,6 +104,7 @@ export class AlertStore {
   ): Promise<IngestResult> {
     const street = this.keys.street(data.streetCode);
     const district = districtOfStreet(data.streetCode);
+    const triage = isTriageDesk(data.streetCode);
     await this.redis.hset(this.keys.streets, data.streetCode, district);
     // Optimistic: read which alert is open, then let the script confirm it is still so. Only a racing
     // close of the same household's alert can make it retry.
@@ -108,8 +123,10 @@ export class AlertStore {
         now,
         streetCode: data.streetCode,
         districtCode: district,
-        acknowledgeDueAt: new Date(now.getTime() + limits.acknowledgeWithinMs),
-        closeDueAt: new Date(now.getTime() + limits.closeWithinMs),
+        initial: triage ? 'triage' : 'new',
+        acknowledgeDueAt: triage ? null : new Date(now.getTime() + limits.acknowledgeWithinMs),
+        closeDueAt: triage ? null : new Date(now.getTime() + limits.closeWithinMs),
+        assignDueAt: triage ? addWorkingDays(now, limits.assignWithinWorkingDays) : null,
       });
       if (result.kind !== 'stale') return result;
     }
@@ -119,7 +136,8 @@ export class AlertStore {
   async transition(alertId: string, request: TransitionRequest, actor: Actor, now: Date): Promise<TransitionResult> {
     const street = streetOfAlert(alertId);
     if (street === null) return { kind: 'not-found' };
-    const t = TRANSITIONS[request.to];
+    const t = transitionOf(stageOf(street), request.to);
+    if (t === null) return { kind: 'wrong-state', state: (await this.get(alertId))?.state ?? 'new' };
     return transition(this.redis, {
       street: this.keys.street(street),
       alert: this.keys.alert(alertId),
@@ -134,7 +152,62 @@ export class AlertStore {
       actorName: actor.name,
       actorRole: actor.role,
       now,
+      target: request.street ?? request.district ?? '',
     });
+  }
+
+  /**
+   * Closes an open alert whose case another alert carries now (the person joined a registry household), from
+   * whatever open state it is in: `target` is `<street>/<household>`.
+   */
+  async closeAsLinked(alertId: string, target: string, now: Date): Promise<TransitionResult> {
+    const street = streetOfAlert(alertId);
+    if (street === null) return { kind: 'not-found' };
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const state = (await this.redis.hget(this.keys.alert(alertId).alert, 'state')) as AlertState | null;
+      if (state === null) return { kind: 'not-found' };
+      if (state === 'closed' || state === 'assigned') return { kind: 'wrong-state', state };
+      const result = await transition(this.redis, {
+        street: this.keys.street(street),
+        alert: this.keys.alert(alertId),
+        alertId,
+        from: state,
+        to: 'closed',
+        action: 'closed',
+        outcome: 'linked',
+        note: '',
+        actorName: 'alerter',
+        actorRole: 'system',
+        now,
+        target,
+      });
+      if (result.kind !== 'wrong-state') return result;
+    }
+    throw serviceError('ALERT_CONTENDED');
+  }
+
+  /** Records on `alertId` that `otherAlertId` took over from it or came from it (once per pair). */
+  async link(alertId: string, otherAlertId: string, assigned: boolean, now: Date): Promise<LinkResult> {
+    const street = streetOfAlert(alertId);
+    if (street === null) return { kind: 'not-found' };
+    return link(this.redis, {
+      street: this.keys.street(street),
+      alert: this.keys.alert(alertId),
+      alertId,
+      otherAlertId,
+      assigned,
+      now,
+    });
+  }
+
+  /** The open alert of a household (or person) in any street or triage desk, or null. */
+  async findOpen(householdId: string): Promise<string | null> {
+    const streets = [...(await this.knownStreets()).keys()];
+    const pipeline = this.redis.pipeline();
+    for (const street of streets) pipeline.hget(this.keys.street(street).open, householdId);
+    const replies = (await pipeline.exec()) ?? [];
+    for (const [, id] of replies) if (typeof id === 'string') return id;
+    return null;
   }
 
   async breach(alertId: string, which: Breach, now: Date): Promise<BreachResult> {
@@ -171,14 +244,31 @@ export class AlertStore {
     const s = this.keys.street(streetCode);
     const key = filter === 'overdue' ? s.overdue : s.state[filter];
     const [total, ids] = await Promise.all([this.redis.zcard(key), this.redis.zrange(key, offset, offset + limit - 1)]);
+    return { total, alerts: await this.views(ids) };
+  }
+
+  /** The alerts of these ids (the ones that exist), in the order given. */
+  async views(ids: readonly string[]): Promise<AlertView[]> {
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(this.keys.alert(id).alert);
     const replies = (await pipeline.exec()) ?? [];
-    const alerts = replies
+    return replies
       .map(([, h]) => h as Record<string, string>)
       .filter((h) => h.state)
       .map(toView);
-    return { total, alerts };
+  }
+
+  /** Every alert id of the streets (and desks) in the states, with when it was opened (epoch ms). */
+  async idsIn(streets: readonly string[], states: readonly AlertState[]): Promise<{ id: string; openedMs: number }[]> {
+    const pipeline = this.redis.pipeline();
+    for (const street of streets)
+      for (const state of states) pipeline.zrange(this.keys.street(street).state[state], 0, -1, 'WITHSCORES');
+    const found: { id: string; openedMs: number }[] = [];
+    for (const [, reply] of (await pipeline.exec()) ?? []) {
+      const flat = reply as string[];
+      for (let i = 0; i + 1 < flat.length; i += 2) found.push({ id: flat[i]!, openedMs: Number(flat[i + 1]) });
+    }
+    return found;
   }
 
   /** streetCode → districtCode of every street that ever had an alert. */
@@ -229,7 +319,16 @@ function toView(h: Record<string, string>): AlertView {
     closedAt: h.closedAt ?? null,
     acknowledgeDueAt: h.acknowledgeDueAt ?? '',
     closeDueAt: h.closeDueAt ?? '',
-    overdue: { acknowledge: h.overdueAcknowledgeAt ?? null, close: h.overdueCloseAt ?? null },
+    overdue: {
+      acknowledge: h.overdueAcknowledgeAt ?? null,
+      close: h.overdueCloseAt ?? null,
+      assign: h.overdueAssignAt ?? null,
+    },
+    triage: isTriageDesk(h.streetCode ?? ''),
+    assignDueAt: h.assignDueAt ?? null,
+    assignedAt: h.assignedAt ?? null,
+    assignedAlertId: h.assignedAlertId ?? null,
+    linkedAlertIds: h.linkedAlertIds ? h.linkedAlertIds.split(',') : [],
     jobs: Number(h.jobs ?? 0),
     next: nextStates(state),
     decision: {

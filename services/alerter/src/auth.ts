@@ -2,10 +2,12 @@
 // @warnline/runtime. Tokens are never logged: the rest of the alerter only sees the token's name and scope.
 import { bearerToken, createTokenMatcher } from '@warnline/runtime';
 import type { TokenEntry } from './config.ts';
+import { streetOfAlert } from './keys.ts';
 
 export type Principal =
   | { name: string; role: 'street'; street: string }
   | { name: string; role: 'district'; district: string }
+  | { name: string; role: 'city' }
   | { name: string; role: 'admin' };
 
 export interface Authenticator {
@@ -33,24 +35,63 @@ export function createAuthenticator(entries: readonly TokenEntry[]): Authenticat
   const matcher = createTokenMatcher(
     entries.map((e) => ({
       token: e.token,
-      principal: (e.role === 'street'
-        ? { name: e.name, role: 'street', street: e.street }
-        : e.role === 'district'
-          ? { name: e.name, role: 'district', district: e.district }
-          : { name: e.name, role: 'admin' }) satisfies Principal,
+      principal: principalOf(e),
     })),
   );
   return { authenticate: (authorization) => matcher.match(presentedToken(authorization)) };
 }
 
-/** May the principal see and change the alerts of a street (in that district)? */
+function principalOf(e: TokenEntry): Principal {
+  switch (e.role) {
+    case 'street':
+      return { name: e.name, role: 'street', street: e.street };
+    case 'district':
+      return { name: e.name, role: 'district', district: e.district };
+    case 'city':
+      return { name: e.name, role: 'city' };
+    case 'admin':
+      return { name: e.name, role: 'admin' };
+  }
+}
+
+/**
+ * May the principal see and change the alerts of a street or triage desk (in that district)? A district's
+ * triage desk (`<district>000`) is in its district; the city's desk (`000000000`) in none, so only city and
+ * admin tokens reach it.
+ */
 export function mayAccessStreet(principal: Principal, streetCode: string, districtCode: string): boolean {
   switch (principal.role) {
     case 'admin':
+    case 'city':
       return true;
     case 'district':
       return principal.district === districtCode;
     case 'street':
       return principal.street === streetCode;
   }
+}
+
+/**
+ * Is this alert in the principal's scope? Street: its own street's alerts; district: its streets' and its
+ * triage desk's; city and admin: every alert. The one scope check for every route that names an alert; an id
+ * that names no street or desk is in nobody's scope but admin's and the city's (who then get 404).
+ */
+export function isAlertInScope(principal: Principal, alertId: string): boolean {
+  const street = streetOfAlert(alertId);
+  if (street === null) return principal.role === 'admin' || principal.role === 'city';
+  return mayAccessStreet(principal, street, street.slice(0, 6));
+}
+
+/** May the principal read a district's listing (its streets and triage desk)? */
+export function mayAccessDistrict(principal: Principal, districtCode: string): boolean {
+  return (
+    principal.role === 'admin' ||
+    principal.role === 'city' ||
+    (principal.role === 'district' && principal.district === districtCode)
+  );
+}
+
+/** May the principal read the city-wide listing? */
+export function mayAccessCity(principal: Principal): boolean {
+  return principal.role === 'admin' || principal.role === 'city';
 }

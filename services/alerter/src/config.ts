@@ -1,7 +1,7 @@
 // The only place the alerter reads the environment: parsed once at start, so a bad value stops the process
 // before it touches Redis or Kafka, and everything else receives typed values.
 import { z } from 'zod';
-import { DISTRICT_CODE, STREET_CODE } from '@warnline/contracts';
+import { DISTRICT_CODE, isTriageDesk, STREET_CODE } from '@warnline/contracts';
 import { brokerList, logLevelSchema, parseEnv, port, readTokenList, tokenName, tokenSecret } from '@warnline/runtime';
 
 const streetCode = z.string().regex(STREET_CODE, 'a street code is 9 digits');
@@ -9,12 +9,18 @@ const districtCode = z.string().regex(DISTRICT_CODE, 'a district code is 6 digit
 
 /**
  * One bearer token of ALERTER_TOKENS, with its scope: a street office (its own alerts), a district (the
- * alerts of its streets) or admin (everything, and bull-board).
+ * alerts of its streets and its triage desk), the city (every alert, the city's triage desk included) or
+ * admin (everything, and bull-board).
  */
 export const TokenEntrySchema = z
   .discriminatedUnion('role', [
-    z.object({ role: z.literal('street'), street: streetCode }),
+    z.object({
+      role: z.literal('street'),
+      // A triage desk's code (`<district>000`) has the shape of a street's; a street token never reaches one.
+      street: streetCode.refine((c) => !isTriageDesk(c), 'a triage desk (…000) is not a street'),
+    }),
     z.object({ role: z.literal('district'), district: districtCode }),
+    z.object({ role: z.literal('city') }),
     z.object({ role: z.literal('admin') }),
   ])
   .and(
@@ -80,6 +86,11 @@ export const ConfigSchema = z
     ALERT_ACK_WITHIN_SECONDS: positiveInt.default(48 * 3600),
     /** Time limit to close an alert, counted from when it was opened, in seconds. Default 1296000 (15 days). */
     ALERT_CLOSE_WITHIN_SECONDS: positiveInt.default(15 * 86_400),
+    /**
+     * Time limit for a triage desk to assign (or close) an alert of a household of one, in working days
+     * (Monday to Friday, Asia/Shanghai). A breach escalates to the city. Default 3.
+     */
+    TRIAGE_ASSIGN_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
     /**
      * How often the outbox relay re-runs side effects (audit, timers, escalations, referrals) that a crash
      * interrupted, and how old an outbox entry must be before the relay takes it. Default 5000 ms.

@@ -2,9 +2,15 @@
 // the outbox by the same Lua step that changed the alert, and leaves it only after every effect succeeded.
 // Each effect is idempotent, so running an entry twice (a crash between effect and removal, or the relay
 // and a request racing) is harmless:
-//   opened                      → two delayed timer jobs (ids `<alertId>|acknowledge`, `<alertId>|close`)
-//   overdue                     → a job on alerts.district.<district> (id `<alertId>|<breach>`)
+//   opened                      → delayed timer jobs (ids `<alertId>|acknowledge`, `<alertId>|close`; a
+//                                 triage alert's `<alertId>|assign`)
+//   overdue                     → a job on alerts.district.<district> (id `<alertId>|<breach>`); an
+//                                 `assign` breach on alerts.city.escalations
 //   closed as charity-referred  → a job on referrals.charity (id = alertId)
+//   assigned                    → the street's alert of the household (job id `<alertId>|assigned`), linked
+//   closed as not-resident      → the other district's triage alert (job id `<alertId>|handover`), linked
+//   closed as linked            → the registry household's alert in its street (job id `<alertId>|linked`),
+//                                 linked
 //   every event                 → alerts.audit.v1 (consumers dedup on eventId)
 import type { Logger } from 'pino';
 import {
@@ -13,14 +19,17 @@ import {
   alertPriority,
   CHARITY_QUEUE,
   CHARITY_REFERRAL_CITATION,
+  CITY_ESCALATION_QUEUE,
   districtQueueName,
+  triageDeskOf,
   type AlertAuditEvent,
   type Breach,
   type CharityReferralJobData,
   type EscalationJobData,
 } from '@warnline/contracts';
-import type { AlertStore } from './alert-store.ts';
+import { districtOfStreet, type AlertStore, type Limits } from './alert-store.ts';
 import type { AuditLog } from './audit.ts';
+import { ALERT_LEVELS, type AlertLevel } from './keys.ts';
 import { TIMER_QUEUE, type QueueSet } from './queues.ts';
 
 /** Data of a timer job: which alert, which limit. */
@@ -33,7 +42,9 @@ export interface TimerJobData {
 const KEEP = { removeOnComplete: false, removeOnFail: false } as const;
 
 export class Effects {
-  constructor(private readonly deps: { store: AlertStore; queues: QueueSet; audit: AuditLog; logger: Logger }) {}
+  constructor(
+    private readonly deps: { store: AlertStore; queues: QueueSet; audit: AuditLog; logger: Logger; limits: Limits },
+  ) {}
 
   /** Runs every effect of one outbox entry, then removes it; throws (entry kept) when one fails. */
   async run(entry: string): Promise<AlertAuditEvent> {
@@ -41,6 +52,8 @@ export class Effects {
     if (event.action === 'opened') await this.scheduleTimers(event);
     if (event.action === 'overdue' && event.breach) await this.escalate(event, event.breach);
     if (event.action === 'closed' && event.outcome === 'charity-referred') await this.referToCharity(event);
+    const carry = carryOver(event);
+    if (carry) await this.carry(event, carry);
     await this.deps.audit.append(event);
     await this.deps.store.outboxDone(event.streetCode, entry);
     return event;
@@ -59,10 +72,14 @@ export class Effects {
     const record = await this.deps.store.record(event.alertId);
     const timers = this.deps.queues.get(TIMER_QUEUE);
     const now = Date.now();
-    for (const [breach, due] of [
-      ['acknowledge', record.acknowledgeDueAt],
-      ['close', record.closeDueAt],
-    ] as const) {
+    const limits = (
+      [
+        ['acknowledge', record.acknowledgeDueAt],
+        ['close', record.closeDueAt],
+        ['assign', record.assignDueAt],
+      ] as const
+    ).filter(([, due]) => due !== undefined);
+    for (const [breach, due] of limits) {
       const data: TimerJobData = { alertId: event.alertId, breach };
       await timers.add(breach, data, {
         jobId: `${event.alertId}|${breach}`,
@@ -83,14 +100,46 @@ export class Effects {
       breach,
       state: event.from ?? event.to,
       openedAt: record.openedAt ?? '',
-      dueAt: (breach === 'acknowledge' ? record.acknowledgeDueAt : record.closeDueAt) ?? '',
+      dueAt: record[`${breach}DueAt`] ?? '',
       escalatedAt: event.at,
     };
-    await this.deps.queues.get(districtQueueName(event.districtCode)).add(event.level, data, {
+    // A triage desk that misses its limit escalates to the city; a street to its district.
+    const queue = breach === 'assign' ? CITY_ESCALATION_QUEUE : districtQueueName(event.districtCode);
+    await this.deps.queues.get(queue).add(event.level, data, {
       jobId: `${event.alertId}|${breach}`,
       priority: alertPriority(event.level),
       ...KEEP,
     });
+  }
+
+  /**
+   * Opens (or folds into) the alert that takes the case over, then links the two both ways. Every step is
+   * idempotent: the job id is derived from the event's alert, and a pair is linked once.
+   */
+  private async carry(event: AlertAuditEvent, to: CarryOver): Promise<void> {
+    const record = await this.deps.store.record(event.alertId);
+    const decision = AlertJobDataSchema.parse(JSON.parse(record.data ?? '{}'));
+    if (!(ALERT_LEVELS as readonly string[]).includes(event.level)) return;
+    const data = {
+      ...decision,
+      householdId: to.householdId ?? event.householdId,
+      streetCode: to.street,
+      districtCode: districtOfStreet(to.street),
+    };
+    const now = new Date();
+    const result = await this.deps.store.ingestJob(
+      `${event.alertId}|${to.kind}`,
+      data,
+      event.level as AlertLevel,
+      now,
+      this.deps.limits,
+    );
+    if (result.kind === 'stale') throw new Error('the receiving alert changed meanwhile; the outbox retries');
+    if (result.kind !== 'duplicate') await this.run(result.event);
+    const there = await this.deps.store.link(result.alertId, event.alertId, false, now);
+    if (there.kind === 'linked') await this.run(there.event);
+    const here = await this.deps.store.link(event.alertId, result.alertId, to.kind !== 'linked', now);
+    if (here.kind === 'linked') await this.run(here.event);
   }
 
   private async referToCharity(event: AlertAuditEvent): Promise<void> {
@@ -115,6 +164,29 @@ export class Effects {
     };
     await this.deps.queues.get(CHARITY_QUEUE).add('referral', data, { jobId: event.alertId, ...KEEP });
   }
+}
+
+/** Where the case of an alert goes when the event hands it on, and under which household. */
+interface CarryOver {
+  kind: 'assigned' | 'handover' | 'linked';
+  /** A street, or a triage desk's code. */
+  street: string;
+  /** The receiving household (a registry household when linking), else the event's. */
+  householdId?: string;
+}
+
+/** Does the event hand the alert's case on to another alert (and where)? */
+export function carryOver(event: AlertAuditEvent): CarryOver | null {
+  const target = event.target ?? null;
+  if (target === null) return null;
+  if (event.action === 'assigned') return { kind: 'assigned', street: target };
+  if (event.action !== 'closed') return null;
+  if (event.outcome === 'not-resident') return { kind: 'handover', street: triageDeskOf(target) };
+  if (event.outcome === 'linked') {
+    const [street, householdId] = target.split('/');
+    return street && householdId ? { kind: 'linked', street, householdId } : null;
+  }
+  return null;
 }
 
 /**

@@ -18,16 +18,19 @@ import {
   ALERT_OUTCOMES,
   ALERT_STATES,
   alertApiError,
+  DISTRICT_CODE,
   errorBody,
   isCodedError,
   STREET_CODE,
   type CodedError,
 } from '@warnline/contracts';
-import { mayAccessStreet, type Authenticator, type Principal } from './auth.ts';
+import { isAlertInScope, mayAccessStreet, type Authenticator, type Principal } from './auth.ts';
 import { districtOfStreet, type AlertStore } from './alert-store.ts';
 import type { Effects } from './effects.ts';
 import { streetOfAlert } from './keys.ts';
-import { checkRequest, nextStates, TRANSITIONS } from './lifecycle.ts';
+import { checkRequest, nextStates, stageOf, TRANSITION_TARGETS, transitionOf } from './lifecycle.ts';
+import { registerListingRoutes } from './listing-routes.ts';
+import { parse } from './request-parse.ts';
 import type { Metrics } from './metrics.ts';
 import { registerBoard } from './board.ts';
 import type { QueueSet } from './queues.ts';
@@ -54,19 +57,12 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const TransitionBody = z.strictObject({
-  to: z.enum(Object.keys(TRANSITIONS) as [keyof typeof TRANSITIONS, ...(keyof typeof TRANSITIONS)[]]),
+  to: z.enum(TRANSITION_TARGETS),
   outcome: z.enum(ALERT_OUTCOMES).optional(),
   note: z.string().max(4000).optional(),
+  street: z.string().regex(STREET_CODE).optional(),
+  district: z.string().regex(DISTRICT_CODE).optional(),
 });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const problems = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw alertApiError('BAD_REQUEST', { message: problems });
-  }
-  return r.data;
-}
 
 export function buildHttp(deps: HttpDeps): FastifyInstance {
   const { store, auth } = deps;
@@ -122,14 +118,12 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     if (!mayAccessStreet(principal, streetCode, districtOfStreet(streetCode))) throw alertApiError('FORBIDDEN');
   }
 
-  /** The alert's street, after the scope check; the id names the street, so a foreign id is refused unread. */
+  /** The scope check of a route naming an alert; the id names the street, so a foreign id is refused unread. */
   async function authorizeAlert(request: FastifyRequest, alertId: string): Promise<void> {
-    const street = streetOfAlert(alertId);
-    if (street === null) {
-      if (principalOf(request)?.role === 'admin') throw alertApiError('NOT_FOUND');
-      throw alertApiError('FORBIDDEN');
-    }
-    await authorizeStreet(request, street);
+    const principal = principalOf(request);
+    if (principal === null) throw alertApiError('UNAUTHENTICATED');
+    if (!isAlertInScope(principal, alertId)) throw alertApiError('FORBIDDEN');
+    if (streetOfAlert(alertId) === null) throw alertApiError('NOT_FOUND');
   }
 
   void app.register(async (api) => {
@@ -165,7 +159,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       const { alertId } = parse(AlertParams, request.params);
       await authorizeAlert(request, alertId);
       const body = parse(TransitionBody, request.body ?? {});
-      const problem = checkRequest(body);
+      const street = streetOfAlert(alertId) ?? '';
+      const problem = checkRequest(body, street);
       if (problem) throw alertApiError(problem);
       const principal = principalOf(request);
       if (principal === null) throw alertApiError('UNAUTHENTICATED');
@@ -173,9 +168,12 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       if (result.kind === 'not-found') throw alertApiError('NOT_FOUND');
       if (result.kind === 'wrong-state') {
         const state = result.state as (typeof ALERT_STATES)[number];
+        const from = transitionOf(stageOf(street), body.to)?.from;
         throw alertApiError('INVALID_TRANSITION', {
           details: { state, to: body.to, allowed: nextStates(state) },
-          message: `the alert is ${state}; ${body.to} needs it to be ${TRANSITIONS[body.to].from}`,
+          message: from
+            ? `the alert is ${state}; ${body.to} needs it to be ${from}`
+            : `the alert is ${state}; ${body.to} does not apply to ${stageOf(street)} alerts`,
         });
       }
       const event = await deps.effects.run(result.event).catch((err: unknown) => {
@@ -185,11 +183,13 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       });
       const seconds = (Date.now() - result.openedAtMs) / 1000;
       const level = event?.level ?? (await store.get(alertId))?.level ?? 'watch';
-      deps.metrics.event(TRANSITIONS[body.to].action);
+      deps.metrics.event(transitionOf(stageOf(street), body.to)?.action ?? body.to);
       if (body.to === 'acknowledged') deps.metrics.acknowledged(level, seconds);
       if (body.to === 'closed') deps.metrics.closed(level, seconds);
       return store.get(alertId);
     });
+
+    registerListingRoutes(api, { store, principalOf });
   });
 
   registerBoard(app, deps.queues, requireAdmin);

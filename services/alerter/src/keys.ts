@@ -3,7 +3,7 @@
 // A street's keys share the hash tag {st:<streetCode>}: every Lua script touches the keys of one street
 // only, so every script stays valid on Redis Cluster. The BullMQ queues live under QUEUE_PREFIX and are
 // named by @warnline/contracts, not here.
-import { serviceError, STREET_CODE, type AlertState, type Level } from '@warnline/contracts';
+import { ALERT_STATES, serviceError, STREET_CODE, type AlertState, type Level } from '@warnline/contracts';
 
 /** The per-street counter part of an alert id: at least 6 digits. */
 const ALERT_NUMBER = /^\d{6,}$/;
@@ -39,7 +39,7 @@ export interface AlertKeys {
 export interface Keys {
   street(streetCode: string): StreetKeys;
   alert(alertId: string): AlertKeys;
-  /** Hash: streetCode → districtCode of every street that ever had an alert (worker and relay registry). */
+  /** Hash: streetCode → districtCode of every street (and triage desk) that ever had an alert (worker and relay registry). */
   streets: string;
 }
 
@@ -65,12 +65,10 @@ export function createKeys(prefix: string): Keys {
         seq: `${b}:seq`,
         outbox: `${b}:outbox`,
         overdue: `${b}:overdue`,
-        state: {
-          new: `${b}:state:new`,
-          acknowledged: `${b}:state:acknowledged`,
-          investigating: `${b}:state:investigating`,
-          closed: `${b}:state:closed`,
-        },
+        state: Object.fromEntries(ALERT_STATES.map((state) => [state, `${b}:state:${state}`])) as Record<
+          AlertState,
+          string
+        >,
         openLevel: { watch: `${b}:open:watch`, warning: `${b}:open:warning`, action: `${b}:open:action` },
       };
     },

@@ -1,6 +1,6 @@
 // Composition root of the alerter: config, then clients, then handlers; SIGTERM drains and closes.
 import { Redis } from 'ioredis';
-import { CHARITY_QUEUE } from '@warnline/contracts';
+import { CHARITY_QUEUE, CITY_ESCALATION_QUEUE } from '@warnline/contracts';
 import { closeOnSignals, createKafka, createLogger, ensureTopics, topicNames, topicSpecs } from '@warnline/runtime';
 import { AlertStore } from './alert-store.ts';
 import { AuditLog } from './audit.ts';
@@ -9,6 +9,7 @@ import { loadConfig } from './config.ts';
 import { Effects, OutboxRelay } from './effects.ts';
 import { buildHttp } from './http.ts';
 import { createKeys } from './keys.ts';
+import { startLinkWorker } from './links.ts';
 import { createMetrics } from './metrics.ts';
 import { QueueSet, TIMER_QUEUE } from './queues.ts';
 import { registerScripts } from './scripts.ts';
@@ -37,11 +38,13 @@ const store = new AlertStore(redis, createKeys(config.REDIS_PREFIX));
 const queues = new QueueSet(bullConnection, config.QUEUE_PREFIX);
 queues.get(CHARITY_QUEUE);
 queues.get(TIMER_QUEUE);
-const effects = new Effects({ store, queues, audit, logger });
+queues.get(CITY_ESCALATION_QUEUE);
 const limits = {
   acknowledgeWithinMs: config.ALERT_ACK_WITHIN_SECONDS * 1000,
   closeWithinMs: config.ALERT_CLOSE_WITHIN_SECONDS * 1000,
+  assignWithinWorkingDays: config.TRIAGE_ASSIGN_WORKING_DAYS,
 };
+const effects = new Effects({ store, queues, audit, logger, limits });
 const metrics = createMetrics(store, async () => [...(await store.knownStreets()).keys()]);
 
 const relay = new OutboxRelay({
@@ -61,6 +64,7 @@ const timerWorker = startTimerWorker({
   effects,
   logger,
 });
+const linkWorker = startLinkWorker({ connection: bullConnection, prefix: config.QUEUE_PREFIX, store, effects, logger });
 const streets = new StreetConsumers({
   connection: bullConnection,
   redis,
@@ -78,12 +82,13 @@ await streets.start();
 
 const app = buildHttp({ logger, auth: createAuthenticator(config.tokens), store, effects, metrics, queues });
 await app.listen({ port: config.ALERTER_PORT, host: config.ALERTER_HOST });
-logger.info({ port: config.ALERTER_PORT, streets: streets.streets().length }, 'alerter listening');
+logger.info({ port: config.ALERTER_PORT, queues: streets.queueNames().length }, 'alerter listening');
 
 closeOnSignals(logger, [
   { name: 'http', close: () => app.close() },
   { name: 'street workers', close: () => streets.close() },
   { name: 'timer worker', close: () => timerWorker.close() },
+  { name: 'link worker', close: () => linkWorker.close() },
   { name: 'outbox relay', close: () => relay.stop() },
   { name: 'queues', close: () => queues.close() },
   { name: 'kafka', close: () => audit.close() },

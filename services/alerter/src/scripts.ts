@@ -15,13 +15,15 @@ interface ScriptCommands {
   alerterIngestJob(...keysAndArgs: string[]): Promise<Reply>;
   alerterTransition(...keysAndArgs: string[]): Promise<Reply>;
   alerterBreach(...keysAndArgs: string[]): Promise<Reply>;
+  alerterLink(...keysAndArgs: string[]): Promise<Reply>;
 }
 const commands = (redis: Redis) => redis as unknown as ScriptCommands;
 
 export function registerScripts(redis: Redis): void {
   redis.defineCommand('alerterIngestJob', { numberOfKeys: 9, lua: source('ingest-job-9') });
-  redis.defineCommand('alerterTransition', { numberOfKeys: 12, lua: source('transition-12') });
+  redis.defineCommand('alerterTransition', { numberOfKeys: 14, lua: source('transition-14') });
   redis.defineCommand('alerterBreach', { numberOfKeys: 4, lua: source('breach-4') });
+  redis.defineCommand('alerterLink', { numberOfKeys: 3, lua: source('link-3') });
 }
 
 /** The open-alert sets by level, lowest first: the scripts take them in that order. */
@@ -33,9 +35,11 @@ export interface ScriptCall {
   argv: string[];
 }
 
-/** What ingest-job-9.lua needs to record one street-queue job. */
+/** What ingest-job-9.lua needs to record one street-queue (or triage-queue) job. */
 export interface IngestJobCall {
   street: Pick<StreetKeys, 'jobs' | 'open' | 'outbox' | 'state' | 'openLevel'>;
+  /** The state a new alert starts in: `new` in a street, `triage` in a triage desk. */
+  initial: 'new' | 'triage';
   alert: AlertKeys;
   jobId: string;
   householdId: string;
@@ -49,8 +53,11 @@ export interface IngestJobCall {
   now: Date;
   streetCode: string;
   districtCode: string;
-  acknowledgeDueAt: Date;
-  closeDueAt: Date;
+  /** The street's time limits; null in a triage desk. */
+  acknowledgeDueAt: Date | null;
+  closeDueAt: Date | null;
+  /** The triage desk's time limit; null in a street. */
+  assignDueAt: Date | null;
 }
 
 export function ingestJobCall(c: IngestJobCall): ScriptCall {
@@ -61,7 +68,7 @@ export function ingestJobCall(c: IngestJobCall): ScriptCall {
       c.alert.alert,
       c.alert.history,
       c.street.outbox,
-      c.street.state.new,
+      c.street.state[c.initial],
       ...openLevelKeys(c.street),
     ],
     argv: [
@@ -75,8 +82,10 @@ export function ingestJobCall(c: IngestJobCall): ScriptCall {
       String(c.now.getTime()),
       c.streetCode,
       c.districtCode,
-      c.acknowledgeDueAt.toISOString(),
-      c.closeDueAt.toISOString(),
+      c.acknowledgeDueAt?.toISOString() ?? '',
+      c.closeDueAt?.toISOString() ?? '',
+      c.initial,
+      c.assignDueAt?.toISOString() ?? '',
     ],
   };
 }
@@ -86,7 +95,7 @@ export async function ingestJob(redis: Redis, call: IngestJobCall): Promise<Inge
   return ingestResult(await commands(redis).alerterIngestJob(...keys, ...argv));
 }
 
-/** What transition-12.lua needs for one caseworker transition. */
+/** What transition-14.lua needs for one transition. */
 export interface TransitionCall {
   street: Pick<StreetKeys, 'outbox' | 'open' | 'overdue' | 'state' | 'openLevel'>;
   alert: AlertKeys;
@@ -94,7 +103,7 @@ export interface TransitionCall {
   /** The only state the transition may start from. */
   from: AlertState;
   to: AlertState;
-  /** The event's action name (acknowledged | investigating | closed). */
+  /** The event's action name (acknowledged | investigating | closed | assigned). */
   action: string;
   /** Empty for none. */
   outcome: string;
@@ -103,6 +112,8 @@ export interface TransitionCall {
   actorName: string;
   actorRole: string;
   now: Date;
+  /** Empty for none: the street assigned to, the district handed over to, `<street>/<household>` linked to. */
+  target: string;
 }
 
 export function transitionCall(c: TransitionCall): ScriptCall {
@@ -116,7 +127,18 @@ export function transitionCall(c: TransitionCall): ScriptCall {
       ...ALERT_STATES.map((state) => c.street.state[state]),
       ...openLevelKeys(c.street),
     ],
-    argv: [c.alertId, c.from, c.to, c.action, c.outcome, c.note, c.actorName, c.actorRole, c.now.toISOString()],
+    argv: [
+      c.alertId,
+      c.from,
+      c.to,
+      c.action,
+      c.outcome,
+      c.note,
+      c.actorName,
+      c.actorRole,
+      c.now.toISOString(),
+      c.target,
+    ],
   };
 }
 
@@ -146,14 +168,40 @@ export async function breach(redis: Redis, call: BreachCall): Promise<BreachResu
   return breachResult(await commands(redis).alerterBreach(...keys, ...argv));
 }
 
+/** What link-3.lua needs to record that another alert took over from one or came from it. */
+export interface LinkCall {
+  street: Pick<StreetKeys, 'outbox'>;
+  alert: AlertKeys;
+  alertId: string;
+  otherAlertId: string;
+  /** The other alert is where this triage alert went (kept as assignedAlertId). */
+  assigned: boolean;
+  now: Date;
+}
+
+export function linkCall(c: LinkCall): ScriptCall {
+  return {
+    keys: [c.alert.alert, c.alert.history, c.street.outbox],
+    argv: [c.alertId, c.otherAlertId, c.now.toISOString(), c.assigned ? 'assigned' : ''],
+  };
+}
+
+export async function link(redis: Redis, call: LinkCall): Promise<LinkResult> {
+  const { keys, argv } = linkCall(call);
+  return linkResult(await commands(redis).alerterLink(...keys, ...argv));
+}
+
 /** Statuses of ingest-job-9.lua. */
 export const INGEST_JOB = { duplicate: 0, stale: -1, opened: 1, levelRaised: 2, reRaised: 3 } as const;
 
-/** Statuses of transition-12.lua. */
+/** Statuses of transition-14.lua. */
 export const TRANSITION = { notFound: -2, wrongState: -1, done: 1 } as const;
 
 /** Statuses of breach-4.lua. */
 export const BREACH = { notFound: -2, inTime: 0, overdue: 1 } as const;
+
+/** Statuses of link-3.lua. */
+export const LINK = { notFound: -2, known: 0, linked: 1 } as const;
 
 /** The error of a status a script's caller does not know: the script and this file are out of step. */
 export function scriptStatusError(script: string, status: unknown): CodedError {
@@ -196,7 +244,7 @@ export function transitionResult(reply: Reply): TransitionResult {
     case TRANSITION.done:
       return { kind: 'done', event: String(a), openedAtMs: Number(b) };
     default:
-      throw scriptStatusError('transition-12', code);
+      throw scriptStatusError('transition-14', code);
   }
 }
 
@@ -213,5 +261,21 @@ export function breachResult(reply: Reply): BreachResult {
       return { kind: 'overdue', event: String(event) };
     default:
       throw scriptStatusError('breach-4', code);
+  }
+}
+
+export type LinkResult = { kind: 'not-found' } | { kind: 'known' } | { kind: 'linked'; event: string };
+
+export function linkResult(reply: Reply): LinkResult {
+  const [code, event] = reply;
+  switch (Number(code)) {
+    case LINK.notFound:
+      return { kind: 'not-found' };
+    case LINK.known:
+      return { kind: 'known' };
+    case LINK.linked:
+      return { kind: 'linked', event: String(event) };
+    default:
+      throw scriptStatusError('link-3', code);
   }
 }

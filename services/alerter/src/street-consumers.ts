@@ -8,15 +8,22 @@
 //     once, without a restart and without waiting for a sweep,
 //   - a periodic SCAN for the queues' meta keys, a safety net for queues filled by a producer that does not
 //     announce (or an announcement lost while the alerter was disconnected and the directory emptied).
+// Triage desks are consumed the same way: a district's desk `<district>000` reads alerts.triage.<district>,
+// the city's desk `000000000` reads alerts.city.triage (always) and what is left in alerts.unrouted.
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
   AlertJobDataSchema,
+  CITY_TRIAGE_DESK,
+  districtOfDesk,
+  isTriageDesk,
   serviceError,
   STREET_CODE,
   streetDirectoryKey,
   streetQueueName,
+  triageDeskQueueName,
+  UNROUTED_ALERT_QUEUE,
   type AlertJobData,
 } from '@warnline/contracts';
 import type { AlertStore, Limits } from './alert-store.ts';
@@ -60,6 +67,8 @@ export class StreetConsumers {
   constructor(private readonly deps: StreetConsumerDeps) {}
 
   async start(): Promise<void> {
+    this.ensure(CITY_TRIAGE_DESK);
+    this.consume(CITY_TRIAGE_DESK, UNROUTED_ALERT_QUEUE);
     for (const street of this.deps.configured) this.ensure(street);
     for (const street of (await this.deps.store.knownStreets()).keys()) this.ensure(street);
     await this.follow();
@@ -71,14 +80,20 @@ export class StreetConsumers {
     }
   }
 
-  streets(): string[] {
+  /** The queues consumed (street and triage queues). */
+  queueNames(): string[] {
     return [...this.workers.keys()];
   }
 
-  /** Starts consuming a street's queue (once). */
+  /** Starts consuming a street's (or a triage desk's) queue (once). */
   ensure(street: string): void {
-    if (this.closed || this.workers.has(street) || !STREET_CODE.test(street)) return;
-    const name = streetQueueName(street);
+    if (!STREET_CODE.test(street)) return;
+    this.consume(street, isTriageDesk(street) ? triageDeskQueueName(street) : streetQueueName(street));
+  }
+
+  /** Starts consuming a queue into a street or triage desk (once per queue). */
+  private consume(street: string, name: string): void {
+    if (this.closed || this.workers.has(name)) return;
     this.deps.queues.get(name); // shown in bull-board
     const worker = new Worker<AlertJobData, StreetJobResult>(name, (job, token) => this.process(street, job, token), {
       connection: this.deps.connection,
@@ -89,7 +104,7 @@ export class StreetConsumers {
     worker.on('failed', (job, err) =>
       this.deps.logger.error({ err, street, jobId: job?.id }, 'street job refused for good'),
     );
-    this.workers.set(street, worker);
+    this.workers.set(name, worker);
     this.deps.logger.info({ street, queue: name }, 'consuming street queue');
   }
 
@@ -104,7 +119,7 @@ export class StreetConsumers {
       throw new UnrecoverableError(
         `job data does not match the alert contract: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
       );
-    const data = parsed.data;
+    const data = isTriageDesk(street) ? this.atDesk(street, job.queueName, parsed.data) : parsed.data;
     if (data.streetCode !== street) throw new UnrecoverableError('job data names another street than its queue');
     if (!(ALERT_LEVELS as readonly string[]).includes(data.level))
       throw new UnrecoverableError(`level ${data.level} raises no alert`);
@@ -131,6 +146,19 @@ export class StreetConsumers {
       await job.moveToDelayed(Date.now() + RETRY_DELAY_MS, token);
       throw new DelayedError();
     }
+  }
+
+  /**
+   * A triage job names no street (`""`) and its desk's district (null: the city's). Recorded under the desk's
+   * code, so the desk's keys, ids and scopes follow. A job of alerts.unrouted (written before triage existed)
+   * goes to the city's desk whatever it says.
+   */
+  private atDesk(desk: string, queueName: string, data: AlertJobData): AlertJobData {
+    if (data.streetCode !== '') throw new UnrecoverableError('a triage job names no street');
+    const legacy = queueName === UNROUTED_ALERT_QUEUE;
+    if (!legacy && (data.districtCode ?? null) !== districtOfDesk(desk))
+      throw new UnrecoverableError('job data names another district than its triage queue');
+    return { ...data, streetCode: desk, districtCode: districtOfDesk(desk) };
   }
 
   /**
@@ -164,16 +192,21 @@ export class StreetConsumers {
     }
   }
 
-  /** SCAN for street queues that exist in Redis but have no worker yet. */
+  /** SCAN for street and district triage queues that exist in Redis but have no worker yet. */
   async discover(): Promise<void> {
-    const glob = `${this.deps.prefix.replace(/[*?[\]\\]/g, '\\$&')}:alerts.street.*:meta`;
-    const start = this.deps.prefix.length + ':alerts.street.'.length;
+    await this.sweep('alerts.street.', (code) => code);
+    await this.sweep('alerts.triage.', (district) => `${district}000`);
+  }
+
+  private async sweep(queuePrefix: string, codeOf: (suffix: string) => string): Promise<void> {
+    const glob = `${this.deps.prefix.replace(/[*?[\]\\]/g, '\\$&')}:${queuePrefix}*:meta`;
+    const start = this.deps.prefix.length + 1 + queuePrefix.length;
     try {
       let cursor = '0';
       do {
         const [next, keys] = await this.deps.redis.scan(cursor, 'MATCH', glob, 'COUNT', 1000);
         cursor = next;
-        for (const key of keys) this.ensure(key.slice(start, -':meta'.length));
+        for (const key of keys) this.ensure(codeOf(key.slice(start, -':meta'.length)));
       } while (cursor !== '0');
     } catch (err) {
       this.deps.logger.warn({ err }, 'street discovery failed; next pass retries');

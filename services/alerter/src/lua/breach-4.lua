@@ -1,23 +1,26 @@
 --[[
   A time limit fired: marks the alert overdue for that limit when it is still breached (acknowledge: the
-  alert is still new; close: it is not closed) and was not marked before. Idempotent: a timer that fires
+  alert is still new; close: it is not closed; assign: a triage alert is still in triage) and was not marked before. Idempotent: a timer that fires
   twice, or after the caseworker acted, changes nothing.
 
   KEYS[1]  alert  hash    KEYS[2]  history  list    KEYS[3]  outbox  list    KEYS[4]  overdue  zset
 
-  ARGV[1]  alertId    ARGV[2]  breach (acknowledge | close)    ARGV[3]  now ISO
+  ARGV[1]  alertId    ARGV[2]  breach (acknowledge | close | assign)    ARGV[3]  now ISO
 
   Returns (status names: BREACH in scripts.ts)
            {-2}             notFound: no such alert
            {0}              inTime: not breached (the caseworker was in time) or already marked
-           {1, eventJSON}   overdue: marked overdue; the event's side effect escalates to the district
+           {1, eventJSON}   overdue: marked overdue; the event's side effect escalates (street alerts to the
+                            district, triage alerts to the city)
 ]]
 local alertId, breach = ARGV[1], ARGV[2]
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return { -2 } end
 if breach == 'acknowledge' and state ~= 'new' then return { 0 } end
+if breach == 'assign' and state ~= 'triage' then return { 0 } end
 if state == 'closed' then return { 0 } end
-local field = breach == 'acknowledge' and 'overdueAcknowledgeAt' or 'overdueCloseAt'
+local fields = { acknowledge = 'overdueAcknowledgeAt', close = 'overdueCloseAt', assign = 'overdueAssignAt' }
+local field = fields[breach]
 if redis.call('HEXISTS', KEYS[1], field) == 1 then return { 0 } end
 
 redis.call('HSET', KEYS[1], field, ARGV[3], 'overdue', 1)

@@ -1,6 +1,6 @@
 --[[
-  Records one street-queue job: opens an alert for the household, or folds the job into the household's
-  open alert (raising its level when the job's level is higher). Idempotent per job id: a redelivered job
+  Records one street-queue (or triage-queue) job: opens an alert for the household (in state ARGV[13]), or
+  folds the job into the household's open alert (raising its level when the job's level is higher). Idempotent per job id: a redelivered job
   changes nothing. Appends the event to the alert's history and to the street's outbox in the same step.
 
   KEYS[1]  jobs      hash   jobId → alertId (every job ever recorded)
@@ -8,7 +8,7 @@
   KEYS[3]  alert     hash   the alert record of ARGV[3]
   KEYS[4]  history   list   the alert's events
   KEYS[5]  outbox    list   events whose side effects may be pending
-  KEYS[6]  state:new zset
+  KEYS[6]  state:<ARGV[13]> zset (state:new of a street, state:triage of a triage desk)
   KEYS[7]  open:watch, KEYS[8] open:warning, KEYS[9] open:action   zsets of open alerts by level
 
   ARGV[1]  jobId           ARGV[2]  householdId
@@ -17,7 +17,9 @@
   ARGV[5]  level (watch | warning | action)
   ARGV[6]  job data JSON   ARGV[7]  now ISO         ARGV[8]  now epoch ms
   ARGV[9]  streetCode      ARGV[10] districtCode
-  ARGV[11] acknowledge due ISO                      ARGV[12] close due ISO
+  ARGV[11] acknowledge due ISO                      ARGV[12] close due ISO   ("" on a triage desk)
+  ARGV[13] the state a new alert starts in (new | triage)
+  ARGV[14] assign due ISO                           ("" on a street)
 
   Returns (status names: INGEST_JOB in scripts.ts)
            {0, alertId}             duplicate: the job was recorded before (redelivery): nothing changed
@@ -56,14 +58,17 @@ redis.call('HSET', KEYS[1], jobId, alertId)
 
 if seen == 'new' then
   local openedMs = tonumber(ARGV[8])
+  local initial = ARGV[13]
   redis.call('HSET', KEYS[3],
     'alertId', alertId, 'householdId', household, 'streetCode', ARGV[9], 'districtCode', ARGV[10],
-    'state', 'new', 'level', level, 'data', ARGV[6], 'jobs', 1,
-    'openedAt', ARGV[7], 'openedAtMs', ARGV[8], 'acknowledgeDueAt', ARGV[11], 'closeDueAt', ARGV[12])
+    'state', initial, 'level', level, 'data', ARGV[6], 'jobs', 1, 'openedAt', ARGV[7], 'openedAtMs', ARGV[8])
+  for field, due in pairs({ acknowledgeDueAt = ARGV[11], closeDueAt = ARGV[12], assignDueAt = ARGV[14] }) do
+    if due ~= '' then redis.call('HSET', KEYS[3], field, due) end
+  end
   redis.call('HSET', KEYS[2], household, alertId)
   redis.call('ZADD', KEYS[6], openedMs, alertId)
   redis.call('ZADD', levelKey[level], openedMs, alertId)
-  return { 1, alertId, event('opened', nil, 'new', level, nil) }
+  return { 1, alertId, event('opened', nil, initial, level, nil) }
 end
 
 local state = redis.call('HGET', KEYS[3], 'state')

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createKeys, formatAlertId } from '../../src/keys.ts';
-import { breachCall, ingestJobCall, transitionCall, type ScriptCall } from '../../src/scripts.ts';
+import { breachCall, ingestJobCall, linkCall, transitionCall, type ScriptCall } from '../../src/scripts.ts';
 
 interface Slot {
   kind: 'KEYS' | 'ARGV';
@@ -81,8 +81,10 @@ describe('alerter script wrappers', () => {
       now,
       streetCode,
       districtCode: '310113',
+      initial: 'new',
       acknowledgeDueAt,
       closeDueAt,
+      assignDueAt: null,
     });
     const KEYS: Record<string, string> = {
       jobs: street.jobs,
@@ -90,7 +92,7 @@ describe('alerter script wrappers', () => {
       alert: alert.alert,
       history: alert.history,
       outbox: street.outbox,
-      'state:new': street.state.new,
+      'state:<ARGV[13]>': street.state.new,
       'open:watch': street.openLevel.watch,
       'open:warning': street.openLevel.warning,
       'open:action': street.openLevel.action,
@@ -108,6 +110,8 @@ describe('alerter script wrappers', () => {
       districtCode: '310113',
       'acknowledge due ISO': acknowledgeDueAt.toISOString(),
       'close due ISO': closeDueAt.toISOString(),
+      'the state a new alert starts in': 'new',
+      'assign due ISO': '',
     };
     checkAgainstHeader('ingest-job-9', call, (slot) => byLabel(slot.kind === 'KEYS' ? KEYS : ARGV, slot));
   });
@@ -125,6 +129,7 @@ describe('alerter script wrappers', () => {
       actorName: 'li.wei',
       actorRole: 'street',
       now,
+      target: '310113104',
     });
     const KEYS: Record<string, string> = {
       alert: alert.alert,
@@ -136,6 +141,8 @@ describe('alerter script wrappers', () => {
       'state:acknowledged': street.state.acknowledged,
       'state:investigating': street.state.investigating,
       'state:closed': street.state.closed,
+      'state:triage': street.state.triage,
+      'state:assigned': street.state.assigned,
       'open:watch': street.openLevel.watch,
       'open:warning': street.openLevel.warning,
       'open:action': street.openLevel.action,
@@ -150,8 +157,9 @@ describe('alerter script wrappers', () => {
       'actor name': 'li.wei',
       'actor role': 'street',
       'now ISO': now.toISOString(),
+      target: '310113104',
     };
-    checkAgainstHeader('transition-12', call, (slot) => byLabel(slot.kind === 'KEYS' ? KEYS : ARGV, slot));
+    checkAgainstHeader('transition-14', call, (slot) => byLabel(slot.kind === 'KEYS' ? KEYS : ARGV, slot));
   });
 
   it('breach: every named field at the position the header documents', () => {
@@ -164,5 +172,17 @@ describe('alerter script wrappers', () => {
     };
     const ARGV: Record<string, string> = { alertId, breach: 'close', 'now ISO': now.toISOString() };
     checkAgainstHeader('breach-4', call, (slot) => byLabel(slot.kind === 'KEYS' ? KEYS : ARGV, slot));
+  });
+
+  it('link: every named field at the position the header documents', () => {
+    const call = linkCall({ street, alert, alertId, otherAlertId: '310113000-000001', assigned: true, now });
+    const KEYS: Record<string, string> = { alert: alert.alert, history: alert.history, outbox: street.outbox };
+    const ARGV: Record<string, string> = {
+      alertId,
+      "the other alert's id": '310113000-000001',
+      'now ISO': now.toISOString(),
+      '"assigned" when': 'assigned',
+    };
+    checkAgainstHeader('link-3', call, (slot) => byLabel(slot.kind === 'KEYS' ? KEYS : ARGV, slot));
   });
 });
