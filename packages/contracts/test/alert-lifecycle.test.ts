@@ -3,6 +3,7 @@ import {
   ALERT_API_ERRORS,
   ALERT_OUTCOMES,
   ALERT_STATES,
+  TRIAGE_OUTCOMES,
   AlertAuditEventSchema,
   CHARITY_REFERRAL_CITATION,
   EscalationJobDataSchema,
@@ -30,7 +31,7 @@ const event = {
 
 describe('alert lifecycle contract', () => {
   it('has the states and outcomes', () => {
-    expect(ALERT_STATES).toEqual(['new', 'acknowledged', 'investigating', 'closed']);
+    expect(ALERT_STATES).toEqual(['new', 'acknowledged', 'investigating', 'closed', 'triage', 'assigned']);
     expect(ALERT_OUTCOMES).toEqual([
       'assistance-granted',
       'charity-referred',
@@ -38,7 +39,10 @@ describe('alert lifecycle contract', () => {
       'not-eligible',
       'unreachable',
       'duplicate',
+      'not-resident',
+      'linked',
     ]);
+    expect(TRIAGE_OUTCOMES).toEqual(['not-resident', 'duplicate', 'not-eligible']);
     expect(CHARITY_REFERRAL_CITATION).toBe('沪府办规〔2022〕19号 二(四)1');
   });
 
@@ -47,6 +51,9 @@ describe('alert lifecycle contract', () => {
     expect(AlertAuditEventSchema.safeParse({ ...event, action: 'deleted' }).success).toBe(false);
     expect(AlertAuditEventSchema.safeParse({ ...event, to: 'reopened' }).success).toBe(false);
     expect(AlertAuditEventSchema.safeParse({ ...event, seq: 0 }).success).toBe(false);
+    // Events written before links and targets existed parse without them.
+    const linked = { ...event, action: 'linked', relatedAlertId: '310113000-000001', target: null };
+    expect(AlertAuditEventSchema.parse(linked)).toEqual(linked);
   });
 
   it('maps API error codes to statuses', () => {

@@ -11,7 +11,11 @@ import {
   BREACHES,
   CATEGORIES,
   CHARITY_QUEUE,
+  CITY_ESCALATION_QUEUE,
+  CITY_TRIAGE_DESK,
+  CITY_TRIAGE_QUEUE,
   LEVELS,
+  LINK_QUEUE,
   PERSON_ID_TYPES,
   QUEUE_PREFIX,
   REJECTION_CODES,
@@ -20,6 +24,7 @@ import {
   VISIT_TYPES,
   districtQueueName,
   streetQueueName,
+  triageQueueName,
 } from '../src/index.ts';
 
 const doc = readFileSync(new URL('../../../docs/contracts.md', import.meta.url), 'utf8');
@@ -52,6 +57,11 @@ describe('docs/contracts.md', () => {
         streetQueueName('<streetCode>'),
         districtQueueName('<districtCode>'),
         UNROUTED_ALERT_QUEUE,
+        triageQueueName('<districtCode>'),
+        CITY_TRIAGE_QUEUE,
+        CITY_ESCALATION_QUEUE,
+        LINK_QUEUE,
+        CITY_TRIAGE_DESK,
         CHARITY_QUEUE,
       ]),
     ).toEqual([]);

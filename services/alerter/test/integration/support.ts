@@ -1,13 +1,20 @@
 // Shared pieces of the alerter's integration tests: the alerter as a process, the accumulator's own alert
 // publisher to add jobs, an HTTP client, an audit-topic reader and cleanup of the test's own keys.
 // Everything runs on the real Redis, BullMQ and Kafka.
+import { randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { freePort } from '@warnline/infra';
 import { AlertPublisher } from '@warnline/accumulator/alerts';
-import { AlertAuditEventSchema, alertJobId, type AlertAuditEvent, type AlertJobData } from '@warnline/contracts';
+import {
+  AlertAuditEventSchema,
+  alertJobId,
+  type AlertAuditEvent,
+  type AlertJobData,
+  type AlertLinkJobData,
+} from '@warnline/contracts';
 import { QueueSet } from '@warnline/runtime';
 import {
   alertJobData,
@@ -29,6 +36,7 @@ export const TOKENS = {
   streetB: { name: 'st-b', token: `street-b-${uniqueId('k')}`, role: 'street', street: STREET_B },
   district: { name: 'qu-310113', token: `district-${uniqueId('k')}`, role: 'district', district: '310113' },
   otherDistrict: { name: 'qu-310115', token: `district-o-${uniqueId('k')}`, role: 'district', district: '310115' },
+  city: { name: 'shi-31', token: `city-${uniqueId('k')}`, role: 'city' },
   admin: { name: 'ops', token: `admin-${uniqueId('k')}`, role: 'admin' },
 } as const;
 
@@ -76,6 +84,19 @@ export function alertData(overrides: Partial<AlertJobData> = {}): AlertJobData {
   return alertJobData({ streetCode: STREET_A, ...overrides });
 }
 
+/**
+ * An alert job of a household of one (householdId = a pseudonym) for a district's triage queue, or the city's
+ * when `districtCode` is null.
+ */
+export function triageData(districtCode: string | null, overrides: Partial<AlertJobData> = {}): AlertJobData {
+  return alertJobData({
+    streetCode: '',
+    districtCode,
+    householdId: `p_${randomBytes(16).toString('hex')}`,
+    ...overrides,
+  });
+}
+
 /** Adds alert jobs with the accumulator's AlertPublisher, and opens the queues the tests inspect. */
 export class Producer {
   private readonly publisher: AlertPublisher;
@@ -94,6 +115,11 @@ export class Producer {
   async raise(data: AlertJobData): Promise<string> {
     await this.publisher.raise(data);
     return alertJobId(data.householdId, data.level, data.window.to);
+  }
+
+  /** Adds a link job (a person joined a registry household), as the accumulator does. */
+  async link(data: AlertLinkJobData): Promise<void> {
+    await this.publisher.link(data);
   }
 
   async close(): Promise<void> {
