@@ -1,6 +1,6 @@
 // The access matrix: every route × every role. A street token reaches its own street only, a district
-// token the streets of its district, admin everything (bull-board included); no or an unknown token → 401,
-// out of scope → 403. Denied changes leave the alert untouched, and no token ever reaches the log.
+// token the streets and the triage desk of its district, a city token every alert and listing (not
+// bull-board), admin everything (bull-board included); no or an unknown token → 401, out of scope → 403. Denied changes leave the alert untouched, and no token ever reaches the log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '@warnline/test';
 import type { Producer } from './support.ts';
@@ -13,27 +13,86 @@ import {
   alertIdOf,
   call,
   openAlerterStack,
+  triageData,
   type AlerterStack,
 } from './support.ts';
 
-const ROLES = ['none', 'unknown', 'streetA', 'streetB', 'district', 'otherDistrict', 'admin'] as const;
+const ROLES = ['none', 'unknown', 'streetA', 'streetB', 'district', 'otherDistrict', 'city', 'admin'] as const;
 type Role = (typeof ROLES)[number];
 
 const tokenOf = (role: Role): string | undefined =>
   role === 'none' ? undefined : role === 'unknown' ? 'not-a-configured-token-0123456789' : TOKENS[role].token;
 
-type Route = 'list' | 'show' | 'history' | 'transition' | 'board' | 'metrics' | 'healthz';
+type Route =
+  | 'list'
+  | 'show'
+  | 'history'
+  | 'transition'
+  | 'triageShow'
+  | 'triageHistory'
+  | 'assign'
+  | 'handOver'
+  | 'cityDeskShow'
+  | 'districtList'
+  | 'districtCsv'
+  | 'cityList'
+  | 'cityCsv'
+  | 'board'
+  | 'metrics'
+  | 'healthz';
 
 // Expected status per route and role. Alerts are street 310113103 (district 310113); streetB is 310113104,
-// a neighbour in the same district; otherDistrict is 310115.
+// a neighbour in the same district; otherDistrict is 310115. Triage alerts are in 310113's desk (310113000)
+// and the city's (000000000).
+const street = (s: number, d: number, city: number) =>
+  ({ none: 401, unknown: 401, streetA: s, streetB: 403, district: d, otherDistrict: 403, city, admin: 200 }) as const;
+const districtOnly = {
+  none: 401,
+  unknown: 401,
+  streetA: 403,
+  streetB: 403,
+  district: 200,
+  otherDistrict: 403,
+  city: 200,
+  admin: 200,
+} as const;
+const cityOnly = {
+  none: 401,
+  unknown: 401,
+  streetA: 403,
+  streetB: 403,
+  district: 403,
+  otherDistrict: 403,
+  city: 200,
+  admin: 200,
+} as const;
+const open = {
+  none: 200,
+  unknown: 200,
+  streetA: 200,
+  streetB: 200,
+  district: 200,
+  otherDistrict: 200,
+  city: 200,
+  admin: 200,
+} as const;
 const MATRIX: Record<Route, Record<Role, number>> = {
-  list: { none: 401, unknown: 401, streetA: 200, streetB: 403, district: 200, otherDistrict: 403, admin: 200 },
-  show: { none: 401, unknown: 401, streetA: 200, streetB: 403, district: 200, otherDistrict: 403, admin: 200 },
-  history: { none: 401, unknown: 401, streetA: 200, streetB: 403, district: 200, otherDistrict: 403, admin: 200 },
-  transition: { none: 401, unknown: 401, streetA: 200, streetB: 403, district: 200, otherDistrict: 403, admin: 200 },
-  board: { none: 401, unknown: 401, streetA: 403, streetB: 403, district: 403, otherDistrict: 403, admin: 200 },
-  metrics: { none: 200, unknown: 200, streetA: 200, streetB: 200, district: 200, otherDistrict: 200, admin: 200 },
-  healthz: { none: 200, unknown: 200, streetA: 200, streetB: 200, district: 200, otherDistrict: 200, admin: 200 },
+  list: street(200, 200, 200),
+  show: street(200, 200, 200),
+  history: street(200, 200, 200),
+  transition: street(200, 200, 200),
+  triageShow: districtOnly,
+  triageHistory: districtOnly,
+  assign: districtOnly,
+  handOver: districtOnly,
+  cityDeskShow: cityOnly,
+  districtList: districtOnly,
+  districtCsv: districtOnly,
+  cityList: cityOnly,
+  cityCsv: cityOnly,
+  board: { ...cityOnly, city: 403 },
+  metrics: open,
+  healthz: open,
 };
 
 describe('alerter: access matrix', () => {
@@ -42,8 +101,13 @@ describe('alerter: access matrix', () => {
   let alerter: RunningService;
   let shared: string;
   let foreign: string;
+  let desk: string;
+  let cityDesk: string;
   /** One fresh alert per role, so each role's transition starts from `new`. */
   const own = new Map<Role, string>();
+  /** One fresh triage alert per role and triage transition, so each starts from `triage`. */
+  const toAssign = new Map<Role, string>();
+  const toHandOver = new Map<Role, string>();
 
   beforeAll(async () => {
     stack = await openAlerterStack();
@@ -58,6 +122,17 @@ describe('alerter: access matrix', () => {
       const d = alertData();
       await producer.raise(d);
       own.set(role, await alertIdOf(alerter, STREET_A, d.householdId));
+    }
+    const triaged = async (districtCode: string | null) => {
+      const d = triageData(districtCode);
+      await producer.raise(d);
+      return alertIdOf(alerter, districtCode === null ? '000000000' : `${districtCode}000`, d.householdId, 'triage');
+    };
+    desk = await triaged('310113');
+    cityDesk = await triaged(null);
+    for (const role of ROLES) {
+      toAssign.set(role, await triaged('310113'));
+      toHandOver.set(role, await triaged('310113'));
     }
   });
 
@@ -79,6 +154,32 @@ describe('alerter: access matrix', () => {
           to: 'acknowledged',
           note: role,
         });
+      case 'triageShow':
+        return call(alerter, 'GET', `/v1/alerts/${desk}`, token);
+      case 'triageHistory':
+        return call(alerter, 'GET', `/v1/alerts/${desk}/history`, token);
+      case 'assign':
+        return call(alerter, 'POST', `/v1/alerts/${toAssign.get(role)}/transitions`, token, {
+          to: 'assigned',
+          street: STREET_A,
+        });
+      case 'handOver':
+        return call(alerter, 'POST', `/v1/alerts/${toHandOver.get(role)}/transitions`, token, {
+          to: 'closed',
+          outcome: 'not-resident',
+          district: '310115',
+          note: role,
+        });
+      case 'cityDeskShow':
+        return call(alerter, 'GET', `/v1/alerts/${cityDesk}`, token);
+      case 'districtList':
+        return call(alerter, 'GET', '/v1/districts/310113/alerts', token);
+      case 'districtCsv':
+        return call(alerter, 'GET', '/v1/districts/310113/alerts.csv', token);
+      case 'cityList':
+        return call(alerter, 'GET', '/v1/city/alerts', token);
+      case 'cityCsv':
+        return call(alerter, 'GET', '/v1/city/alerts.csv', token);
       case 'board':
         return call(alerter, 'GET', '/admin/queues', token);
       case 'metrics':
@@ -100,9 +201,12 @@ describe('alerter: access matrix', () => {
   });
 
   it('leaves alerts untouched by denied transitions and records who made the allowed ones', async () => {
+    const stateOf = async (id: string | undefined) =>
+      (await call<{ state: string }>(alerter, 'GET', `/v1/alerts/${id}`, TOKENS.admin.token)).body.state;
     for (const role of ROLES) {
-      const alert = await call<{ state: string }>(alerter, 'GET', `/v1/alerts/${own.get(role)}`, TOKENS.admin.token);
-      expect(alert.body.state).toBe(MATRIX.transition[role] === 200 ? 'acknowledged' : 'new');
+      expect(await stateOf(own.get(role))).toBe(MATRIX.transition[role] === 200 ? 'acknowledged' : 'new');
+      expect(await stateOf(toAssign.get(role))).toBe(MATRIX.assign[role] === 200 ? 'assigned' : 'triage');
+      expect(await stateOf(toHandOver.get(role))).toBe(MATRIX.handOver[role] === 200 ? 'closed' : 'triage');
     }
     const history = await call<{ history: { action: string; actor: { name: string; role: string } }[] }>(
       alerter,
@@ -127,6 +231,13 @@ describe('alerter: access matrix', () => {
     expect((await call(alerter, 'GET', `/v1/alerts/${STREET_C}-999999`, t)).status).toBe(403);
     expect((await call(alerter, 'GET', '/v1/alerts/garbage', t)).status).toBe(403);
     expect((await call(alerter, 'GET', `/v1/alerts/${foreign}`, TOKENS.otherDistrict.token)).status).toBe(200);
+    // Nor does it reach its district's triage desk, its listing or the city's.
+    expect((await call(alerter, 'GET', '/v1/streets/310113000/alerts?state=triage', t)).status).toBe(403);
+    expect((await call(alerter, 'GET', `/v1/alerts/310113000-000001`, t)).status).toBe(403);
+    expect((await call(alerter, 'GET', '/v1/districts/310113/alerts?state=triage', t)).status).toBe(403);
+    // A malformed district is refused before it is described, outside the token's scope.
+    expect((await call(alerter, 'GET', '/v1/districts/31011x/alerts', TOKENS.district.token)).status).toBe(403);
+    expect((await call(alerter, 'GET', '/v1/districts/31011x/alerts', TOKENS.city.token)).status).toBe(400);
   });
 
   it("takes a street's district from the street code, never from the data of a job", async () => {
