@@ -1,9 +1,20 @@
 // Registry changes, alerts and the month roll-over: a member leaving and joining changes the household's
-// burden to the fen, an alert is raised once and only once, a household of one alerts into alerts.unrouted,
+// burden to the fen, an alert is raised once and only once, a household of one alerts into the triage queue
+// of its insured area's district (else the city's) and is linked when the person joins a registry household,
 // and the roll-over lowers a level (published, never alerted).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, type Job } from 'bullmq';
-import { alertJobId, streetQueueName, UNROUTED_ALERT_QUEUE, type AlertJobData } from '@warnline/contracts';
+import {
+  alertJobId,
+  AlertLinkJobDataSchema,
+  CITY_TRIAGE_QUEUE,
+  LINK_QUEUE,
+  streetDirectoryKey,
+  streetQueueName,
+  triageQueueName,
+  UNROUTED_ALERT_QUEUE,
+  type AlertJobData,
+} from '@warnline/contracts';
 import { waitFor } from '@warnline/test';
 import { ROLLOVER_QUEUE } from '../../src/rollover.ts';
 import type { StatusMessage } from '../../src/evaluator.ts';
@@ -122,13 +133,19 @@ describe('accumulator: households, alerts and the month roll-over', () => {
     expect(await h.redis.hget(h.keys.household(id), 'ver')).toBe('3');
   });
 
-  it('sends the alert of a household of one to alerts.unrouted', async () => {
+  it('sends the alert of a household of one without an insured district to the city triage queue', async () => {
     const person = pseudonymFor();
-    // 90000 is above 100% of last year's city per-capita income (84,834): HIGH_BURDEN, level watch.
-    await h.sendClaims([settlement({ person, serviceDate: '2024-01-15', cash: '90000.00', visitType: 'inpatient' })]);
+    // 90000 is above 100% of last year's city per-capita income (84,834): HIGH_BURDEN, level watch. The
+    // insured area 310000 is the city itself, not a district.
+    await h.sendClaims([
+      {
+        ...settlement({ person, serviceDate: '2024-01-15', cash: '90000.00', visitType: 'inpatient' }),
+        insuredAreaCode: '310000',
+      },
+    ]);
     await h.drained();
-    const jobs = await waitFor('the unrouted alert', async () => {
-      const found = await jobsOf(UNROUTED_ALERT_QUEUE, person);
+    const jobs = await waitFor('the city triage alert', async () => {
+      const found = await jobsOf(CITY_TRIAGE_QUEUE, person);
       return found.length > 0 ? found : undefined;
     });
     expect(jobs).toHaveLength(1);
@@ -138,6 +155,48 @@ describe('accumulator: households, alerts and the month roll-over', () => {
       districtCode: null,
       level: 'watch',
       burden12m: '90000.00',
+    });
+    expect(await jobsOf(UNROUTED_ALERT_QUEUE, person)).toEqual([]);
+    expect(await h.redis.sismember(streetDirectoryKey(h.queuePrefix), '000000000')).toBe(1);
+  });
+
+  it("sends it to the triage queue of the insured area's district, and links it when the person joins a household", async () => {
+    const person = pseudonymFor();
+    // The latest claim naming an insured area decides: 310115 after 310113.
+    await h.sendClaims([
+      {
+        ...settlement({ person, serviceDate: '2024-01-15', cash: '50000.00', visitType: 'inpatient' }),
+        insuredAreaCode: '310113',
+      },
+      {
+        ...settlement({ person, serviceDate: '2024-02-15', cash: '40000.00', visitType: 'inpatient' }),
+        insuredAreaCode: '310115',
+      },
+    ]);
+    await h.drained();
+    const jobs = await waitFor('the district triage alert', async () => {
+      const found = await jobsOf(triageQueueName('310115'), person);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(jobs.map((j) => j.data)).toMatchObject([
+      { householdId: person, streetCode: '', districtCode: '310115', level: 'watch' },
+    ]);
+    expect(await h.redis.hget(h.keys.person(person), 'a')).toBe('310115');
+    expect(await h.redis.sismember(streetDirectoryKey(h.queuePrefix), '310115000')).toBe(1);
+
+    // The person joins a registry household: the household of one ends, and the alerter is told to link.
+    const id = `HH-J-${person.slice(2, 10)}`;
+    await h.sendHouseholds([registryHousehold({ householdId: id, members: [person], streetCode: STREET })]);
+    await stored(id, 1);
+    const link = await waitFor(
+      'the link job',
+      async () => (await queue(LINK_QUEUE).getJob(`${person}|${id}`)) ?? undefined,
+    );
+    expect(AlertLinkJobDataSchema.parse(link.data)).toMatchObject({
+      personId: person,
+      householdId: id,
+      streetCode: STREET,
+      districtCode: '310115',
     });
   });
 

@@ -7,7 +7,7 @@ import { deriveClaim } from '@warnline/rules';
 import { decodeClaim, fastClaim } from '../../src/claim-decode.ts';
 import { claimDelta, fingerprint } from '../../src/claim-delta.ts';
 import { claimAmountsFromFen } from '@warnline/test';
-import { reversalOf } from '../support.ts';
+import { reversalOf, settlement } from '../support.ts';
 
 const fen = fc.integer({ min: 0, max: 5_000_000 });
 const yuanText = fen.map(fenToYuan);
@@ -148,6 +148,16 @@ describe('fast claim decoder', () => {
     expect(decodeClaim(Buffer.from('[1,2]'))).toMatchObject({ ok: false, rejections: [{ code: 'NOT_AN_OBJECT' }] });
     const bad = decodeClaim(Buffer.from(JSON.stringify({ claimId: 'x', type: 'settlement' })));
     expect(bad.ok).toBe(false);
+  });
+
+  it('keeps the insured area on the fast path, and leaves a malformed one to the schema', () => {
+    const claim = { ...settlement({ person: 'p_0123456789abcdef0123456789abcdef', serviceDate: '2024-03-15' }) };
+    const withArea = { ...claim, insuredAreaCode: '310113' };
+    expect(fastClaim(JSON.parse(JSON.stringify(withArea)))).toEqual(ClaimEventSchema.parse(withArea));
+    expect(fastClaim({ ...claim, insuredAreaCode: '31011X' })).toBeNull();
+    expect(fastClaim({ ...claim, insuredAreaCode: 310113 })).toBeNull();
+    const decoded = decodeClaim(Buffer.from(JSON.stringify({ ...claim, insuredAreaCode: '31011X' })));
+    expect(decoded).toMatchObject({ ok: false, rejections: [{ code: 'INVALID_ID' }] });
   });
 });
 
