@@ -83,6 +83,8 @@ describe('coded errors', () => {
         'INVALID_TRANSITION',
         'OUTCOME_REQUIRED',
         'OUTCOME_NOT_ALLOWED',
+        'TARGET_REQUIRED',
+        'TARGET_NOT_ALLOWED',
         'INTERNAL',
       ].sort(),
     );
