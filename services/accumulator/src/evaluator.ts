@@ -261,11 +261,11 @@ export class Evaluator {
     const records = (await read.exec()) ?? [];
     const linkedAt = new Date().toISOString();
     await Promise.all(
-      joined.map((j, i) => {
+      joined.flatMap((j, i) => {
         const json = reply<string | null>(records[i]);
-        if (!json) return undefined;
+        if (!json) return [];
         const { streetCode, districtCode } = JSON.parse(json) as HouseholdEvent;
-        return this.deps.alerts.link({ ...j, streetCode, districtCode, linkedAt });
+        return [this.deps.alerts.link({ ...j, streetCode, districtCode, linkedAt })];
       }),
     );
   }

@@ -32,7 +32,7 @@ export function passes(alert: AlertView, filter: ListingFilter): boolean {
 /** Every alert of the filter, oldest first (then by id). */
 export async function findAlerts(store: AlertStore, filter: ListingFilter): Promise<AlertView[]> {
   const streets = [...(await store.knownStreets())]
-    .filter(([street, district]) => filter.districtCode === null || district === filter.districtCode)
+    .filter(([, district]) => filter.districtCode === null || district === filter.districtCode)
     .map(([street]) => street)
     .filter((street) => filter.street === undefined || street === filter.street);
   const ids = await store.idsIn(streets, filter.state === undefined ? ALERT_STATES : [filter.state]);

@@ -27,7 +27,7 @@ interface Page {
   alerts: AlertView[];
 }
 
-const list = (path: string, token = TOKENS.district.token) => call<Page>(stack.alerter, 'GET', path, token);
+const list = (path: string, token: string = TOKENS.district.token) => call<Page>(stack.alerter, 'GET', path, token);
 
 /** A minimal RFC 4180 reader: quoted fields with doubled quotes, CRLF rows. */
 function parseCsv(text: string): string[][] {
@@ -38,19 +38,27 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(field), (field = ''));
-    else if (c === '\r' && text[i + 1] === '\n') {
-      (row.push(field), rows.push(row), (row = []), (field = ''), i++);
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
     } else field += c;
   }
   return rows;
 }
 
-async function csv(path: string, token = TOKENS.district.token): Promise<{ headers: Headers; raw: Buffer }> {
+async function csv(path: string, token: string = TOKENS.district.token): Promise<{ headers: Headers; raw: Buffer }> {
   const res = await fetch(`${stack.alerter.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
   return { headers: res.headers, raw: Buffer.from(await res.arrayBuffer()) };

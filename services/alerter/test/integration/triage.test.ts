@@ -30,7 +30,7 @@ const district = TOKENS.district.token;
 
 const stack = auditedAlerterForFile();
 
-const show = async (alertId: string, token = TOKENS.admin.token) =>
+const show = async (alertId: string, token: string = TOKENS.admin.token) =>
   (await call<AlertView>(stack.alerter, 'GET', `/v1/alerts/${alertId}`, token)).body;
 const historyOf = async (alertId: string) =>
   (
