@@ -4,7 +4,9 @@
 // who joins a registry household has their alert folded into the household's. Real Redis, BullMQ and Kafka.
 import { describe, expect, it } from 'vitest';
 import {
+  alertJobId,
   CITY_ESCALATION_QUEUE,
+  UNROUTED_ALERT_QUEUE,
   EscalationJobDataSchema,
   type AlertAuditEvent,
   type AlertJobData,
@@ -159,6 +161,15 @@ describe('alerter: triage of households of one', () => {
     expect(desk.startsWith(`${DESK}-`)).toBe(true);
     expect((await show(desk, district)).state).toBe('triage');
     expect((await historyOf(cityId))[1]!.actor).toEqual({ name: 'shi-31', role: 'city' });
+  });
+
+  it('drains what households of one left in alerts.unrouted into the city desk', async () => {
+    const data = triageData(null);
+    await stack.producer
+      .queue(UNROUTED_ALERT_QUEUE)
+      .add(data.level, data, { jobId: alertJobId(data.householdId, data.level, data.window.to) });
+    const cityId = await alertIdOf(stack.alerter, CITY_DESK, data.householdId, 'triage');
+    expect((await show(cityId, TOKENS.city.token)).state).toBe('triage');
   });
 
   it('marks a triage alert not assigned in time overdue and escalates it to the city', async () => {
