@@ -32,7 +32,8 @@ export type Breach = (typeof BREACHES)[number];
 
 /**
  * What happened to an alert. `opened`, `level-raised`, `re-raised` and `overdue` are the system's;
- * `acknowledged`, `investigating` and `closed` are a caseworker's transitions.
+ * `acknowledged`, `investigating` and `closed` are a caseworker's transitions; `reveal-requested` is a
+ * caseworker asking for the identity numbers behind the alert (who, when, why; never the numbers).
  */
 export const ALERT_ACTIONS = [
   'opened',
@@ -42,6 +43,7 @@ export const ALERT_ACTIONS = [
   'investigating',
   'closed',
   'overdue',
+  'reveal-requested',
 ] as const;
 export type AlertAction = (typeof ALERT_ACTIONS)[number];
 
@@ -73,6 +75,8 @@ export const AlertAuditEventSchema = z.object({
   breach: z.enum(BREACHES).nullable(),
   /** For `opened`, `level-raised`, `re-raised`: the street-queue job that caused it. */
   jobId: z.string().nullable(),
+  /** For `reveal-requested`: the purpose the caseworker stated. Absent on other events. */
+  purpose: z.string().optional(),
   householdId: z.string(),
   streetCode: z.string(),
   districtCode: z.string(),

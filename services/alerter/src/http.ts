@@ -31,6 +31,7 @@ import { checkRequest, nextStates, TRANSITIONS } from './lifecycle.ts';
 import type { Metrics } from './metrics.ts';
 import { registerBoard } from './board.ts';
 import type { QueueSet } from './queues.ts';
+import { revealRoutes, type RevealDeps } from './reveal.ts';
 
 // Who made a request, set by the onRequest hook. A WeakMap rather than a FastifyRequest augmentation: the
 // augmentation is global, and ingest declares its own `principal`.
@@ -44,6 +45,8 @@ export interface HttpDeps {
   effects: Effects;
   metrics: Metrics;
   queues: QueueSet;
+  /** POST /v1/alerts/{alertId}/reveal (everything but the principal lookup, which lives here). */
+  reveal: Omit<RevealDeps, 'principalOf'>;
 }
 
 const StreetParams = z.object({ streetCode: z.string().regex(STREET_CODE) });
@@ -190,6 +193,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       if (body.to === 'closed') deps.metrics.closed(level, seconds);
       return store.get(alertId);
     });
+
+    void api.register(revealRoutes({ ...deps.reveal, principalOf }));
   });
 
   registerBoard(app, deps.queues, requireAdmin);
