@@ -2,7 +2,7 @@
 // token the streets of its district, admin everything (bull-board included); no or an unknown token → 401,
 // out of scope → 403. Denied changes leave the alert untouched, and no token ever reaches the log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningService } from '@warnline/test';
+import { residentId, type RunningService } from '@warnline/test';
 import type { Producer } from './support.ts';
 import {
   STREET_A,
@@ -22,7 +22,7 @@ type Role = (typeof ROLES)[number];
 const tokenOf = (role: Role): string | undefined =>
   role === 'none' ? undefined : role === 'unknown' ? 'not-a-configured-token-0123456789' : TOKENS[role].token;
 
-type Route = 'list' | 'show' | 'history' | 'transition' | 'board' | 'metrics' | 'healthz';
+type Route = 'list' | 'show' | 'history' | 'transition' | 'reveal' | 'board' | 'metrics' | 'healthz';
 
 // Expected status per route and role. Alerts are street 310113103 (district 310113); streetB is 310113104,
 // a neighbour in the same district; otherDistrict is 310115.
@@ -31,6 +31,8 @@ const MATRIX: Record<Route, Record<Role, number>> = {
   show: { none: 401, unknown: 401, streetA: 200, streetB: 403, district: 200, otherDistrict: 403, admin: 200 },
   history: { none: 401, unknown: 401, streetA: 200, streetB: 403, district: 200, otherDistrict: 403, admin: 200 },
   transition: { none: 401, unknown: 401, streetA: 200, streetB: 403, district: 200, otherDistrict: 403, admin: 200 },
+  // Identities: the street and its district only; operations (admin) never.
+  reveal: { none: 401, unknown: 401, streetA: 200, streetB: 403, district: 200, otherDistrict: 403, admin: 403 },
   board: { none: 401, unknown: 401, streetA: 403, streetB: 403, district: 403, otherDistrict: 403, admin: 200 },
   metrics: { none: 200, unknown: 200, streetA: 200, streetB: 200, district: 200, otherDistrict: 200, admin: 200 },
   healthz: { none: 200, unknown: 200, streetA: 200, streetB: 200, district: 200, otherDistrict: 200, admin: 200 },
@@ -46,9 +48,9 @@ describe('alerter: access matrix', () => {
   const own = new Map<Role, string>();
 
   beforeAll(async () => {
-    stack = await openAlerterStack();
+    stack = await openAlerterStack({ reveal: true });
     ({ producer, alerter } = stack);
-    const sharedData = alertData();
+    const sharedData = alertData({ members: await stack.ingest!.keep([residentId(701)]) });
     await producer.raise(sharedData);
     shared = await alertIdOf(alerter, STREET_A, sharedData.householdId);
     const foreignData = alertData({ streetCode: STREET_C });
@@ -79,6 +81,8 @@ describe('alerter: access matrix', () => {
           to: 'acknowledged',
           note: role,
         });
+      case 'reveal':
+        return call(alerter, 'POST', `/v1/alerts/${shared}/reveal`, token, { purpose: '入户核查医疗负担' });
       case 'board':
         return call(alerter, 'GET', '/admin/queues', token);
       case 'metrics':
@@ -171,7 +175,19 @@ describe('alerter: access matrix', () => {
     }
   });
 
-  it('never writes a token to its log', () => {
+  it('records every allowed reveal in the history, and no refused one', async () => {
+    const history = await call<{ history: { action: string; actor: { name: string } }[] }>(
+      alerter,
+      'GET',
+      `/v1/alerts/${shared}/history`,
+      TOKENS.admin.token,
+    );
+    const revealedBy = history.body.history.filter((e) => e.action === 'reveal-requested').map((e) => e.actor.name);
+    expect(revealedBy.sort()).toEqual([TOKENS.district.name, TOKENS.streetA.name].sort());
+  });
+
+  it('never writes a token or a revealed identity number to its log', () => {
     for (const t of Object.values(TOKENS)) expect(alerter.output()).not.toContain(t.token);
+    expect(alerter.output()).not.toContain(residentId(701));
   });
 });
