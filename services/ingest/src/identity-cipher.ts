@@ -2,7 +2,7 @@
 // named by its id. A record carries the id of the key that sealed it, so keys can be rotated: new records
 // use the current key, older ones stay readable as long as their key is still configured. The pseudonym is
 // the additional authenticated data: a record copied under another pseudonym's key fails to open.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 import { serviceError } from '@warnline/contracts';
 import type { PersonIdType } from './pseudonym.ts';
 
@@ -24,6 +24,24 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const TYPES: ReadonlySet<string> = new Set<PersonIdType>(['resident', 'passport', 'other']);
 
+/**
+ * Random IVs from a pool filled 4096 IVs at a time: one randomBytes call per record costs more than the
+ * encryption itself. Every IV is still fresh random bytes, used once (the pool is refilled, never reread).
+ */
+function ivSource(): () => Buffer {
+  const pool = Buffer.alloc(IV_BYTES * 4096);
+  let next = pool.length;
+  return () => {
+    if (next === pool.length) {
+      randomFillSync(pool);
+      next = 0;
+    }
+    const iv = Buffer.from(pool.subarray(next, next + IV_BYTES));
+    next += IV_BYTES;
+    return iv;
+  };
+}
+
 /** `keys`: key id → 32-byte key; `currentKeyId` seals new records and must be one of them. */
 export function createIdentityCipher(keys: ReadonlyMap<string, Buffer>, currentKeyId: string): IdentityCipher {
   const current = keys.get(currentKeyId);
@@ -33,17 +51,17 @@ export function createIdentityCipher(keys: ReadonlyMap<string, Buffer>, currentK
     if (key.length !== 32) throw new Error(`identity key ${id} is not 32 bytes`);
   }
   const unreadable = (message: string) => serviceError('IDENTITY_UNREADABLE', { message });
+  const freshIv = ivSource();
 
   return {
     seal(pseudonym, identity) {
-      const iv = randomBytes(IV_BYTES);
+      const iv = freshIv();
       const cipher = createCipheriv('aes-256-gcm', current, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(Buffer.from(pseudonym, 'utf8'));
       const plain = JSON.stringify({ t: identity.personIdType, id: identity.personId });
       const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return [currentKeyId, iv, cipher.getAuthTag(), ciphertext]
-        .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
-        .join('.');
+      const tag = cipher.getAuthTag();
+      return `${currentKeyId}.${iv.toString('base64url')}.${tag.toString('base64url')}.${ciphertext.toString('base64url')}`;
     },
 
     open(pseudonym, sealed) {
