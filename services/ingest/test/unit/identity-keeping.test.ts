@@ -1,7 +1,10 @@
 // Keeping identities with the pseudonyms the intake issues: an accepted claim or household brings its
 // persons' identities into the delivery, a refused item none; the bounded set of recently stored
 // pseudonyms evicts the oldest.
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { REDACT_PATHS } from '@warnline/runtime';
 import { claim, household, residentId } from '@warnline/test';
 import { createIdentityKeeper } from '../../src/identity-keeping.ts';
 import type { IdentityStore, PersonIdentity } from '../../src/identity-store.ts';
@@ -80,5 +83,25 @@ describe('recent set', () => {
     const none = new RecentSet(0);
     none.add('a');
     expect(none.has('a')).toBe(false);
+  });
+});
+
+describe('log redaction of revealed identities', () => {
+  it('censors an identities list wherever a careless log call puts it', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const log = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
+    const id = residentId(29);
+    const identities = [{ pseudonym: 'p_x', personIdType: 'resident', personId: id }];
+    log.info({ identities }, 'a');
+    log.info({ answer: { identities } }, 'b');
+    log.info({ reply: { body: { identities } } }, 'c');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).not.toContain(id);
   });
 });
