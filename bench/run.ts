@@ -46,6 +46,7 @@ const { values: args } = parseArgs({
     'acc-env': { type: 'string', multiple: true, default: [] },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'without-identities': { type: 'boolean', default: false },
   },
 });
 
@@ -156,7 +157,8 @@ const kafka = benchKafka(infra);
 const redis = new Redis(infra.redisUrl);
 // The probe's own client logs nothing: it retries on purpose after a phase's cleanup deletes topics it knew.
 const probe = await createLagProbe(benchKafka(infra, logLevel.NOTHING));
-const secrets = secretsFor(runId);
+// --without-identities: ingest keeps no identities, to measure what keeping them costs.
+const secrets = secretsFor(runId, { identities: !args['without-identities'] });
 const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?';
 result.machine.kafka = `Apache Kafka ${infra.brokerVersion} (${infra.kafkaSource})`;
 result.machine.redis = `Redis ${redisVersion} (${infra.redisSource})`;

@@ -1,6 +1,7 @@
 // Names, service environments and cleanup of one benchmark run. Every phase gets its own topic namespace,
 // consumer groups, Redis key prefix and BullMQ prefix (the broker and Redis are shared with tests and other
 // workloads), and everything the run created is deleted at the end, kept only with --keep.
+import { createHash } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { topicNames, type TopicNames } from '@warnline/runtime';
@@ -30,13 +31,16 @@ export interface Secrets {
   pseudonymKey: string;
   hospitalToken: string;
   registryToken: string;
+  /** The identity store's key (base64, 32 bytes); null runs ingest without keeping identities (--without-identities). */
+  identityKey: string | null;
 }
 
-export function secretsFor(runId: string): Secrets {
+export function secretsFor(runId: string, options: { identities: boolean } = { identities: true }): Secrets {
   return {
     pseudonymKey: `bench-pseudonym-key-${runId}-not-for-production`,
     hospitalToken: `bench-hospital-${runId}-0123456789`,
     registryToken: `bench-registry-${runId}-0123456789`,
+    identityKey: options.identities ? createHash('sha256').update(`bench-identity-${runId}`).digest('base64') : null,
   };
 }
 
@@ -62,6 +66,15 @@ export function serviceEnv(
     ]),
     // The HTTP path only: the Kafka raw input would be one more consumer competing for the two cores.
     INGEST_KAFKA_INPUT: 'false',
+    // Identities kept as in production, under the phase's prefix (deleted with its keys).
+    ...(secrets.identityKey === null
+      ? {}
+      : {
+          IDENTITY_KEYS: `bench:${secrets.identityKey}`,
+          IDENTITY_KEY_ID: 'bench',
+          IDENTITY_REDIS_URL: infra.redisUrl,
+          IDENTITY_PREFIX: `${names.redisPrefix}:ids`,
+        }),
     LOG_LEVEL: 'warn',
   };
 }

@@ -2,6 +2,7 @@
 // synthetic HIS feed through ingest over HTTP, then what each street office's queue received.
 //
 //   bash scripts/demo.sh [--households N] [--seed S]
+import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
@@ -36,6 +37,13 @@ const env = {
     { name: 'demo-registry', token: registryToken, role: 'registry' },
   ]),
   ALERTER_TOKENS: JSON.stringify([{ name: 'demo-supervisor', token: `demo-admin-${runId}-0123456789`, role: 'admin' }]),
+  // Identities kept sealed under the demo's prefix (deleted with its keys), revealable by the alerter.
+  IDENTITY_KEYS: `demo:${randomBytes(32).toString('base64')}`,
+  IDENTITY_KEY_ID: 'demo',
+  IDENTITY_REDIS_URL: infra.redisUrl,
+  IDENTITY_PREFIX: runId,
+  INTERNAL_TOKENS: JSON.stringify([{ name: 'demo-alerter', token: `demo-internal-${runId}-0123456789` }]),
+  INGEST_INTERNAL_TOKEN: `demo-internal-${runId}-0123456789`,
   LOG_LEVEL: 'warn',
 };
 const adminToken = `demo-admin-${runId}-0123456789`;
@@ -106,7 +114,12 @@ try {
   );
   const alerter = await startService(
     'alerter',
-    { ...env, ALERTER_PORT: String(ports.alerter), ALERTER_DISCOVERY_INTERVAL_MS: '500' },
+    {
+      ...env,
+      ALERTER_PORT: String(ports.alerter),
+      ALERTER_DISCOVERY_INTERVAL_MS: '500',
+      INGEST_INTERNAL_URL: ingest.url,
+    },
     ports.alerter,
   );
   services.push(alerter);

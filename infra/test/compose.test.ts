@@ -60,14 +60,20 @@ describe('docker-compose.yml', () => {
     'gives %s its tokens whenever its config takes any, and refuses to start without them',
     (name, schema) => {
       const shape: object = 'shape' in schema ? schema.shape : schema.in.shape;
-      const tokenSettings = Object.keys(shape).filter((k) => /_TOKENS(_FILE)?$/.test(k));
+      // Each token list (`X_TOKENS`, or its file `X_TOKENS_FILE`) once.
+      const lists = new Set(
+        Object.keys(shape)
+          .filter((k) => /_TOKENS(_FILE)?$/.test(k))
+          .map((k) => k.replace(/_FILE$/, '')),
+      );
       const env = compose.services[name]?.environment ?? {};
-      if (tokenSettings.length === 0) return;
-      const given = tokenSettings.filter((k) => env[k] !== undefined);
-      expect(given, `${name} sets none of ${tokenSettings.join(', ')}`).toHaveLength(1);
-      // `${VAR:?message}`: compose stops with the message when VAR is unset, instead of a service that
-      // answers 401 to every call.
-      expect(env[given[0]!]).toMatch(/^\$\{[A-Z_]+:\?[^}]+\}$/);
+      for (const list of lists) {
+        const given = [list, `${list}_FILE`].filter((k) => env[k] !== undefined);
+        expect(given, `${name} sets neither ${list} nor ${list}_FILE`).toHaveLength(1);
+        // `${VAR:?message}`: compose stops with the message when VAR is unset, instead of a service that
+        // answers 401 to every call.
+        expect(env[given[0]!]).toMatch(/^\$\{[A-Z_]+:\?[^}]+\}$/);
+      }
     },
   );
 

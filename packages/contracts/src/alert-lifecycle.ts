@@ -43,7 +43,8 @@ export type Breach = (typeof BREACHES)[number];
 
 /**
  * What happened to an alert. `opened`, `level-raised`, `re-raised` and `overdue` are the system's;
- * `acknowledged`, `investigating` and `closed` are a caseworker's transitions.
+ * `acknowledged`, `investigating` and `closed` are a caseworker's transitions; `reveal-requested` is a
+ * caseworker asking for the identity numbers behind the alert (who, when, why; never the numbers).
  */
 export const ALERT_ACTIONS = [
   'opened',
@@ -57,6 +58,7 @@ export const ALERT_ACTIONS = [
   'assigned',
   /** Another alert took over from this one or came from it (assignment, hand-over, a person joining a household). */
   'linked',
+  'reveal-requested',
 ] as const;
 export type AlertAction = (typeof ALERT_ACTIONS)[number];
 
@@ -88,6 +90,8 @@ export const AlertAuditEventSchema = z.object({
   breach: z.enum(BREACHES).nullable(),
   /** For `opened`, `level-raised`, `re-raised`: the street-queue job that caused it. */
   jobId: z.string().nullable(),
+  /** For `reveal-requested`: the purpose the caseworker stated. Absent on other events. */
+  purpose: z.string().optional(),
   householdId: z.string(),
   streetCode: z.string(),
   districtCode: z.string(),

@@ -66,6 +66,11 @@ export const AlertJobDataSchema = z.object({
   raisedAt: z.string(),
   /** The decision's warnings (stale or unconfirmed figures it used); absent on jobs raised before the field. */
   warnings: z.array(DecisionWarningSchema).optional(),
+  /**
+   * Pseudonyms of the household's members the decision counted: what an audited re-identification asks
+   * ingest about. Absent on jobs raised before the field.
+   */
+  members: z.array(z.string()).optional(),
 });
 export type AlertJobData = z.infer<typeof AlertJobDataSchema>;
 

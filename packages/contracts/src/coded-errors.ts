@@ -44,6 +44,13 @@ export const REQUEST_ERRORS = {
       'no claim with that id for that person and your institutions has been processed (yet); a claim accepted moments ago may still be on its way',
   },
   STATUS_UNAVAILABLE: { status: 503, retriable: true, message: 'claim status cannot be read right now; retry later' },
+  IDENTITY_STORE_UNAVAILABLE: {
+    status: 503,
+    retriable: true,
+    message:
+      'the identity store cannot be written or read right now (unreachable, or not configured); nothing was published, resend the whole request',
+  },
+  IDENTITY_NOT_FOUND: { status: 404, retriable: false, message: 'no identity is kept for any of these pseudonyms' },
   KAFKA_UNAVAILABLE: {
     status: 503,
     retriable: true,
@@ -85,6 +92,31 @@ export const ALERT_API_ERRORS = {
     retriable: false,
     message: 'the street or district named is not allowed here (outside the desk, or on another transition)',
   },
+  PURPOSE_REQUIRED: {
+    status: 400,
+    retriable: false,
+    message: 'a reveal needs a purpose: why the identity is needed (at least 5 characters)',
+  },
+  REVEAL_CLOSED_TOO_LONG: {
+    status: 403,
+    retriable: false,
+    message: 'the alert was closed longer ago than identities may be revealed for',
+  },
+  REVEAL_RATE_LIMITED: {
+    status: 429,
+    retriable: true,
+    message: 'too many reveals by this token in the current hour; retry after the Retry-After seconds',
+  },
+  REVEAL_NO_IDENTITY: {
+    status: 404,
+    retriable: false,
+    message: 'no identity is known for the members of this alert',
+  },
+  REVEAL_UNAVAILABLE: {
+    status: 503,
+    retriable: true,
+    message: 'the identity service cannot be reached right now; the request is recorded, retry later',
+  },
   INTERNAL: {
     status: 500,
     retriable: true,
@@ -120,6 +152,10 @@ export const SERVICE_ERRORS = {
   EVALUATION_CONTENDED: {
     retriable: true,
     message: 'households kept being re-evaluated concurrently by other instances; the batch is retried',
+  },
+  IDENTITY_UNREADABLE: {
+    retriable: false,
+    message: 'a kept identity failed its authentication or names a key id that is not configured',
   },
   PUBLISH_FAILED: {
     retriable: true,

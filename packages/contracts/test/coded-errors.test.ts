@@ -46,8 +46,10 @@ describe('coded errors', () => {
     for (const entry of [...Object.values(REQUEST_ERRORS), ...Object.values(ALERT_API_ERRORS)]) {
       expect(entry.status).toBeGreaterThanOrEqual(400);
       expect(entry.status).toBeLessThan(600);
-      // A client error repeated unchanged fails again, except a claim that is still on its way.
-      if (entry.status < 500 && entry !== REQUEST_ERRORS.CLAIM_NOT_FOUND) expect(entry.retriable).toBe(false);
+      // A client error repeated unchanged fails again, except a claim that is still on its way and a rate
+      // limit, which lifts after Retry-After.
+      if (entry.status < 500 && entry !== REQUEST_ERRORS.CLAIM_NOT_FOUND && entry.status !== 429)
+        expect(entry.retriable).toBe(false);
     }
     for (const entry of [...Object.values(SERVICE_ERRORS), ...Object.values(PARK_ERRORS)]) {
       expect(entry).not.toHaveProperty('status');
@@ -70,6 +72,8 @@ describe('coded errors', () => {
         'PERSON_ID_REQUIRED',
         'CLAIM_NOT_FOUND',
         'STATUS_UNAVAILABLE',
+        'IDENTITY_STORE_UNAVAILABLE',
+        'IDENTITY_NOT_FOUND',
         'KAFKA_UNAVAILABLE',
         'INTERNAL',
       ].sort(),
@@ -85,6 +89,11 @@ describe('coded errors', () => {
         'OUTCOME_NOT_ALLOWED',
         'TARGET_REQUIRED',
         'TARGET_NOT_ALLOWED',
+        'PURPOSE_REQUIRED',
+        'REVEAL_CLOSED_TOO_LONG',
+        'REVEAL_RATE_LIMITED',
+        'REVEAL_NO_IDENTITY',
+        'REVEAL_UNAVAILABLE',
         'INTERNAL',
       ].sort(),
     );

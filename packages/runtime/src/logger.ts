@@ -26,6 +26,12 @@ export const REDACT_PATHS = [
   '*.pseudonymKey',
   'tokens',
   '*.tokens',
+  // A revealed identity (ingest's reveal answer, the alerter's): never a log line, whoever logs it.
+  'identities',
+  '*.identities',
+  '*.*.identities',
+  'identityKeys',
+  '*.identityKeys',
 ];
 
 export function createLogger(service: string, level = 'info'): Logger {

@@ -214,6 +214,7 @@ export class Evaluator {
           ruleSet: d.decision!.ruleSet,
           raisedAt,
           warnings: alertWarnings(d.decision!.warnings),
+          members: [...d.members],
         }),
       ),
     );

@@ -23,6 +23,8 @@ import {
   type BreachResult,
   type IngestResult,
   type LinkResult,
+  recordReveal,
+  type RecordRevealResult,
   type TransitionResult,
 } from './scripts.ts';
 import { addWorkingDays } from './working-days.ts';
@@ -208,6 +210,39 @@ export class AlertStore {
     const replies = (await pipeline.exec()) ?? [];
     for (const [, id] of replies) if (typeof id === 'string') return id;
     return null;
+  }
+
+  /** Records that a caseworker asked for the alert's identities, and why (masked like a note). */
+  async recordReveal(alertId: string, purpose: string, actor: Actor, now: Date): Promise<RecordRevealResult> {
+    const street = streetOfAlert(alertId);
+    if (street === null) return { kind: 'not-found' };
+    return recordReveal(this.redis, {
+      street: this.keys.street(street),
+      alert: this.keys.alert(alertId),
+      alertId,
+      actorName: actor.name,
+      actorRole: actor.role,
+      now,
+      purpose: maskIdentityNumbersIn(purpose.trim()),
+    });
+  }
+
+  /**
+   * Counts one reveal by `user` in the current fixed window of `windowMs`; how many it made in the window
+   * (this one included) and the milliseconds until the window ends.
+   */
+  async countReveal(user: string, now: Date, windowMs: number): Promise<{ count: number; resetsInMs: number }> {
+    const window = Math.floor(now.getTime() / windowMs);
+    const key = this.keys.revealRate(user, window);
+    const replies =
+      (await this.redis
+        .multi()
+        .incr(key)
+        .pexpire(key, windowMs * 2)
+        .exec()) ?? [];
+    const [err, count] = replies[0] ?? [null, 0];
+    if (err) throw err;
+    return { count: Number(count), resetsInMs: (window + 1) * windowMs - now.getTime() };
   }
 
   async breach(alertId: string, which: Breach, now: Date): Promise<BreachResult> {

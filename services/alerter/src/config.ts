@@ -96,6 +96,19 @@ export const ConfigSchema = z
      * interrupted, and how old an outbox entry must be before the relay takes it. Default 5000 ms.
      */
     ALERTER_OUTBOX_INTERVAL_MS: positiveInt.default(5_000),
+    /**
+     * Base URL of ingest for the audited reveal (`POST /internal/v1/identities/reveal`), e.g.
+     * `http://127.0.0.1:8080`. Default: none, and then a reveal answers 503 REVEAL_UNAVAILABLE.
+     */
+    INGEST_INTERNAL_URL: z.string().url().optional(),
+    /** The alerter's token in ingest's INTERNAL_TOKENS. Required with INGEST_INTERNAL_URL. */
+    INGEST_INTERNAL_TOKEN: tokenSecret.optional(),
+    /** Longest wait for ingest's answer to a reveal; then 503 REVEAL_UNAVAILABLE. Default 5000 ms. */
+    REVEAL_TIMEOUT_MS: positiveInt.default(5_000),
+    /** Reveals one token may make per clock hour (a fixed window); more answer 429. Default 20. */
+    REVEAL_RATE_LIMIT: positiveInt.default(20),
+    /** Days after its closing during which a closed alert's identities may still be revealed. Default 90. */
+    REVEAL_CLOSED_MAX_DAYS: z.coerce.number().int().min(0).default(90),
     LOG_LEVEL: logLevelSchema.default('info'),
   })
   .transform((env, ctx) => {
@@ -105,6 +118,9 @@ export const ConfigSchema = z
       ctx,
     );
     const { ALERTER_TOKENS: _inline, ALERTER_TOKENS_FILE: _file, ...rest } = env;
+    if (rest.INGEST_INTERNAL_URL !== undefined && rest.INGEST_INTERNAL_TOKEN === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['INGEST_INTERNAL_TOKEN'], message: 'required with INGEST_INTERNAL_URL' });
+    }
     if (rest.ALERT_CLOSE_WITHIN_SECONDS < rest.ALERT_ACK_WITHIN_SECONDS) {
       ctx.addIssue({
         code: 'custom',

@@ -34,6 +34,7 @@ import { parse } from './request-parse.ts';
 import type { Metrics } from './metrics.ts';
 import { registerBoard } from './board.ts';
 import type { QueueSet } from './queues.ts';
+import { revealRoutes, type RevealDeps } from './reveal.ts';
 
 // Who made a request, set by the onRequest hook. A WeakMap rather than a FastifyRequest augmentation: the
 // augmentation is global, and ingest declares its own `principal`.
@@ -47,6 +48,8 @@ export interface HttpDeps {
   effects: Effects;
   metrics: Metrics;
   queues: QueueSet;
+  /** POST /v1/alerts/{alertId}/reveal (everything but the principal lookup, which lives here). */
+  reveal: Omit<RevealDeps, 'principalOf'>;
 }
 
 const StreetParams = z.object({ streetCode: z.string().regex(STREET_CODE) });
@@ -190,6 +193,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     });
 
     registerListingRoutes(api, { store, principalOf });
+    void api.register(revealRoutes({ ...deps.reveal, principalOf }));
   });
 
   registerBoard(app, deps.queues, requireAdmin);

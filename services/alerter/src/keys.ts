@@ -41,6 +41,8 @@ export interface Keys {
   alert(alertId: string): AlertKeys;
   /** Hash: streetCode → districtCode of every street (and triage desk) that ever had an alert (worker and relay registry). */
   streets: string;
+  /** String counter: reveals a token name made in one fixed window (window number = ms since epoch / window). */
+  revealRate(user: string, window: number): string;
 }
 
 /** `310113103-000042` → `310113103`: an alert id names its street, so its keys can be found from the id. */
@@ -79,5 +81,6 @@ export function createKeys(prefix: string): Keys {
       return { alert: b, history: `${b}:history` };
     },
     streets: `${prefix}:alerter:streets`,
+    revealRate: (user, window) => `${prefix}:alerter:reveal-rate:${user}:${window}`,
   };
 }

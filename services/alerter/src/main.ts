@@ -8,6 +8,7 @@ import { createAuthenticator } from './auth.ts';
 import { loadConfig } from './config.ts';
 import { Effects, OutboxRelay } from './effects.ts';
 import { buildHttp } from './http.ts';
+import { createIdentityClient } from './identity-client.ts';
 import { createKeys } from './keys.ts';
 import { startLinkWorker } from './links.ts';
 import { createMetrics } from './metrics.ts';
@@ -80,7 +81,30 @@ const streets = new StreetConsumers({
 });
 await streets.start();
 
-const app = buildHttp({ logger, auth: createAuthenticator(config.tokens), store, effects, metrics, queues });
+const identities = createIdentityClient({
+  url: config.INGEST_INTERNAL_URL,
+  token: config.INGEST_INTERNAL_TOKEN,
+  timeoutMs: config.REVEAL_TIMEOUT_MS,
+  logger,
+});
+if (config.INGEST_INTERNAL_URL === undefined)
+  logger.warn('no INGEST_INTERNAL_URL configured: every reveal answers 503 REVEAL_UNAVAILABLE');
+const app = buildHttp({
+  logger,
+  auth: createAuthenticator(config.tokens),
+  store,
+  effects,
+  metrics,
+  queues,
+  reveal: {
+    store,
+    effects,
+    identities,
+    logger,
+    rateLimit: config.REVEAL_RATE_LIMIT,
+    closedMaxDays: config.REVEAL_CLOSED_MAX_DAYS,
+  },
+});
 await app.listen({ port: config.ALERTER_PORT, host: config.ALERTER_HOST });
 logger.info({ port: config.ALERTER_PORT, queues: streets.queueNames().length }, 'alerter listening');
 

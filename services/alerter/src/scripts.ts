@@ -16,6 +16,7 @@ interface ScriptCommands {
   alerterTransition(...keysAndArgs: string[]): Promise<Reply>;
   alerterBreach(...keysAndArgs: string[]): Promise<Reply>;
   alerterLink(...keysAndArgs: string[]): Promise<Reply>;
+  alerterRecordReveal(...keysAndArgs: string[]): Promise<Reply>;
 }
 const commands = (redis: Redis) => redis as unknown as ScriptCommands;
 
@@ -24,6 +25,7 @@ export function registerScripts(redis: Redis): void {
   redis.defineCommand('alerterTransition', { numberOfKeys: 14, lua: source('transition-14') });
   redis.defineCommand('alerterBreach', { numberOfKeys: 4, lua: source('breach-4') });
   redis.defineCommand('alerterLink', { numberOfKeys: 3, lua: source('link-3') });
+  redis.defineCommand('alerterRecordReveal', { numberOfKeys: 3, lua: source('record-reveal-3') });
 }
 
 /** The open-alert sets by level, lowest first: the scripts take them in that order. */
@@ -189,6 +191,47 @@ export function linkCall(c: LinkCall): ScriptCall {
 export async function link(redis: Redis, call: LinkCall): Promise<LinkResult> {
   const { keys, argv } = linkCall(call);
   return linkResult(await commands(redis).alerterLink(...keys, ...argv));
+}
+
+/** What record-reveal-3.lua needs to record a reveal request. */
+export interface RecordRevealCall {
+  street: Pick<StreetKeys, 'outbox'>;
+  alert: AlertKeys;
+  alertId: string;
+  actorName: string;
+  actorRole: string;
+  now: Date;
+  /** Already masked. */
+  purpose: string;
+}
+
+export function recordRevealCall(c: RecordRevealCall): ScriptCall {
+  return {
+    keys: [c.alert.alert, c.alert.history, c.street.outbox],
+    argv: [c.alertId, c.actorName, c.actorRole, c.now.toISOString(), c.purpose],
+  };
+}
+
+export async function recordReveal(redis: Redis, call: RecordRevealCall): Promise<RecordRevealResult> {
+  const { keys, argv } = recordRevealCall(call);
+  return recordRevealResult(await commands(redis).alerterRecordReveal(...keys, ...argv));
+}
+
+/** Statuses of record-reveal-3.lua. */
+export const RECORD_REVEAL = { notFound: -2, recorded: 1 } as const;
+
+export type RecordRevealResult = { kind: 'not-found' } | { kind: 'recorded'; event: string };
+
+export function recordRevealResult(reply: Reply): RecordRevealResult {
+  const [code, event] = reply;
+  switch (Number(code)) {
+    case RECORD_REVEAL.notFound:
+      return { kind: 'not-found' };
+    case RECORD_REVEAL.recorded:
+      return { kind: 'recorded', event: String(event) };
+    default:
+      throw scriptStatusError('record-reveal-3', code);
+  }
 }
 
 /** Statuses of ingest-job-9.lua. */

@@ -1,7 +1,9 @@
 // The only place ingest reads the environment.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_RETENTION_MONTHS } from '@warnline/contracts';
 import { brokerList, logLevelSchema, parseEnv, port, readTokenList, tokenName, tokenSecret } from '@warnline/runtime';
+import { parseIdentityKeys } from './identity-cipher.ts';
 
 /**
  * One bearer token of INGEST_TOKENS. A hospital token names the institution codes it may submit claims
@@ -33,6 +35,24 @@ export const TokenEntrySchema = z
     }
   });
 export type TokenEntry = z.infer<typeof TokenEntrySchema>;
+
+/** One token of INTERNAL_TOKENS: a warnline service allowed to ask for identities (the alerter). */
+export const InternalTokenSchema = z.object({
+  /** Shown in ingest's log instead of the token. */
+  name: tokenName,
+  /** The secret. At least 16 characters, so it cannot be guessed online. */
+  token: tokenSecret,
+});
+export type InternalToken = z.infer<typeof InternalTokenSchema>;
+
+/** The identity store's settings, when IDENTITY_KEYS is set. */
+export interface IdentitySettings {
+  keys: Map<string, Buffer>;
+  currentKeyId: string;
+  redisUrl: string;
+  prefix: string;
+  recentMax: number;
+}
 
 const booleanFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -102,17 +122,94 @@ export const ConfigSchema = z
       .string()
       .default('{}')
       .transform((text, ctx) => parseLevels(text, ctx)),
+    /**
+     * Keys that seal identity numbers at rest (AES-256-GCM), comma-separated `keyId:base64key` (32-byte keys,
+     * ids of [A-Za-z0-9_-]). Keep a retired key listed while records sealed with it should stay readable.
+     * Default: none, and then no identity is kept and the reveal route answers 503. Or IDENTITY_KEYS_FILE.
+     */
+    IDENTITY_KEYS: z.string().optional(),
+    /** Path of a file holding the IDENTITY_KEYS list (a mounted secret). Set one of the two, not both. Default: none. */
+    IDENTITY_KEYS_FILE: z.string().optional(),
+    /** The key id that seals new identity records; one of IDENTITY_KEYS. Required with IDENTITY_KEYS. */
+    IDENTITY_KEY_ID: z.string().optional(),
+    /** Redis that keeps the sealed identities (written by ingest only). Required with IDENTITY_KEYS. */
+    IDENTITY_REDIS_URL: z.string().url().optional(),
+    /** Prefix of the identity keys: `<IDENTITY_PREFIX>:identity:<pseudonym>`. Default "wl". */
+    IDENTITY_PREFIX: z.string().min(1).default('wl'),
+    /** Most pseudonyms remembered as stored, so a busy person's identity is not written again. Default 200000. */
+    IDENTITY_RECENT_MAX: z.coerce.number().int().min(0).default(200_000),
+    /**
+     * Tokens of the services that may call POST /internal/v1/identities/reveal, as JSON
+     * `[{"name":"alerter","token":"…"}]`. Default: none, and then that route answers 401. Or INTERNAL_TOKENS_FILE.
+     */
+    INTERNAL_TOKENS: z.string().optional(),
+    /** Path of a file holding JSON like INTERNAL_TOKENS (a mounted secret). Set one of the two, not both. Default: none. */
+    INTERNAL_TOKENS_FILE: z.string().optional(),
     LOG_LEVEL: logLevelSchema.default('info'),
   })
   .transform((env, ctx) => {
-    const { INGEST_TOKENS, INGEST_TOKENS_FILE, ...rest } = env;
+    const {
+      INGEST_TOKENS,
+      INGEST_TOKENS_FILE,
+      INTERNAL_TOKENS,
+      INTERNAL_TOKENS_FILE,
+      IDENTITY_KEYS,
+      IDENTITY_KEYS_FILE,
+      IDENTITY_KEY_ID,
+      IDENTITY_REDIS_URL,
+      IDENTITY_PREFIX,
+      IDENTITY_RECENT_MAX,
+      ...rest
+    } = env;
     const tokens = readTokenList(
       TokenEntrySchema,
       { variable: 'INGEST_TOKENS', inline: INGEST_TOKENS, file: INGEST_TOKENS_FILE },
       ctx,
     );
-    return { ...rest, tokens };
+    const internalTokens = readTokenList(
+      InternalTokenSchema,
+      { variable: 'INTERNAL_TOKENS', inline: INTERNAL_TOKENS, file: INTERNAL_TOKENS_FILE },
+      ctx,
+    );
+    const keysText = readSecret('IDENTITY_KEYS', IDENTITY_KEYS, IDENTITY_KEYS_FILE, ctx);
+    let identity: IdentitySettings | null = null;
+    if (keysText !== undefined && keysText.trim() !== '') {
+      const { keys, problems } = parseIdentityKeys(keysText);
+      for (const message of problems) ctx.addIssue({ code: 'custom', path: ['IDENTITY_KEYS'], message });
+      if (IDENTITY_KEY_ID === undefined || !keys.has(IDENTITY_KEY_ID))
+        ctx.addIssue({ code: 'custom', path: ['IDENTITY_KEY_ID'], message: 'must name one of IDENTITY_KEYS' });
+      if (IDENTITY_REDIS_URL === undefined)
+        ctx.addIssue({ code: 'custom', path: ['IDENTITY_REDIS_URL'], message: 'required with IDENTITY_KEYS' });
+      identity = {
+        keys,
+        currentKeyId: IDENTITY_KEY_ID ?? '',
+        redisUrl: IDENTITY_REDIS_URL ?? '',
+        prefix: IDENTITY_PREFIX,
+        recentMax: IDENTITY_RECENT_MAX,
+      };
+    }
+    return { ...rest, tokens, internalTokens, identity };
   });
+
+/** A secret given inline or as a file path (`<name>_FILE`), never both; messages never quote it. */
+function readSecret(
+  name: string,
+  inline: string | undefined,
+  file: string | undefined,
+  ctx: z.RefinementCtx,
+): string | undefined {
+  if (inline !== undefined && file !== undefined) {
+    ctx.addIssue({ code: 'custom', path: [name], message: `set ${name} or ${name}_FILE, not both` });
+    return undefined;
+  }
+  if (file === undefined) return inline;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    ctx.addIssue({ code: 'custom', path: [`${name}_FILE`], message: 'the file cannot be read' });
+    return undefined;
+  }
+}
 
 const LevelsSchema = z.record(z.string().min(1), z.union([z.literal(1), z.literal(2), z.literal(3)]));
 

@@ -19,6 +19,8 @@ import {
 import { mayClaimFor, type Authenticator, type Principal, type Role } from './auth.ts';
 import { registerClaimStatusRoute, type ClaimStatusDeps } from './claim-status.ts';
 import type { RefusedInput } from './dead-letter.ts';
+import { isIdentityStoreUnavailable } from './identity-keeping.ts';
+import { registerIdentityRevealRoute, type IdentityRevealDeps } from './identity-reveal.ts';
 import { countWritten, emptyOutbound, type Intake, type Outbound, type Outcome } from './intake.ts';
 import type { Metrics } from './metrics.ts';
 import { exchangeSetlId, type ExchangeIntake } from './nhsa-exchange.ts';
@@ -37,6 +39,8 @@ export interface HttpDeps {
   claimStatus?: ClaimStatusDeps;
   /** POST /v1/nhsa/exchanges; without it the route is not served. */
   exchanges?: ExchangeIntake;
+  /** POST /internal/v1/identities/reveal; without it the route is not served. */
+  identityReveal?: IdentityRevealDeps;
   now?: () => Date;
 }
 
@@ -189,6 +193,10 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       try {
         await deps.publisher.write(out);
       } catch (err) {
+        if (isIdentityStoreUnavailable(err)) {
+          request.log.error({ items: items.length }, 'identity store write failed: answering 503');
+          return sendError(reply, 'IDENTITY_STORE_UNAVAILABLE', metrics);
+        }
         request.log.error(
           { err: { name: (err as Error).name, message: (err as Error).message }, items: items.length },
           'kafka write failed: answering 503',
@@ -231,5 +239,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   batchRoute('/v1/households', 'registry', 'householdId', (refused, ctx, principal, out) =>
     intake.household(refused, ctx, { source: 'http', principal: principal.name, receivedAt: ctx.receivedAt }, out),
   );
+  if (deps.identityReveal) {
+    registerIdentityRevealRoute(app, deps.identityReveal, (reply, code) => sendError(reply, code, metrics));
+  }
   return app;
 }

@@ -10,6 +10,8 @@ import {
   type Rejection,
 } from '@warnline/contracts';
 import { deadLetter, type Origin, type RefusedInput } from './dead-letter.ts';
+import type { PersonIdentity } from './identity-cipher.ts';
+import { keepingPseudonymiser } from './identity-keeping.ts';
 import { levelLabel, type Metrics, type Source } from './metrics.ts';
 import type { Pseudonymise } from './pseudonym.ts';
 import { MAX_RECORD_BYTES, recordBytes } from './record-size.ts';
@@ -21,6 +23,8 @@ export interface Outbound {
   households: HouseholdEvent[];
   claimDeadLetters: DeadLetter[];
   householdDeadLetters: DeadLetter[];
+  /** Pseudonym → identity of every person the accepted events name: kept before the events are published. */
+  identities: Map<string, PersonIdentity>;
 }
 
 export const emptyOutbound = (): Outbound => ({
@@ -28,7 +32,18 @@ export const emptyOutbound = (): Outbound => ({
   households: [],
   claimDeadLetters: [],
   householdDeadLetters: [],
+  identities: new Map(),
 });
+
+/** The item's own validation context: its pseudonyms' identities are noted in `kept`. */
+function keeping(ctx: ValidationContext, kept: Map<string, PersonIdentity>): ValidationContext {
+  return { ...ctx, pseudonymise: keepingPseudonymiser(ctx.pseudonymise, kept) };
+}
+
+/** An accepted item's identities join the delivery's; a refused item's are dropped with it. */
+function keepAll(out: Outbound, kept: ReadonlyMap<string, PersonIdentity>): void {
+  for (const [pseudonym, identity] of kept) out.identities.set(pseudonym, identity);
+}
 
 export type Outcome = { ok: true } | { ok: false; rejections: Rejection[] };
 
@@ -122,6 +137,7 @@ export function createIntake(deps: {
       return guarded('claim', refused, origin, out, () => {
         const input = 'json' in refused ? refused.json : undefined;
         const code = institutionCode(input);
+        const kept = new Map<string, PersonIdentity>();
         const result: ReturnType<typeof validateClaim> = !('json' in refused)
           ? {
               ok: false,
@@ -140,9 +156,10 @@ export function createIntake(deps: {
                   },
                 ],
               }
-            : validateClaim(input, ctx);
+            : validateClaim(input, keeping(ctx, kept));
         if (result.ok && fits(result.event.personId, result.event)) {
           out.claims.push(result.event);
+          keepAll(out, kept);
           return { ok: true };
         }
         const rejections = result.ok ? tooLarge() : result.rejections;
@@ -168,9 +185,10 @@ export function createIntake(deps: {
 
     household(refused, ctx, origin, out) {
       return guarded('household', refused, origin, out, () => {
+        const kept = new Map<string, PersonIdentity>();
         const result: ReturnType<typeof validateHousehold> =
           'json' in refused
-            ? validateHousehold(refused.json, ctx)
+            ? validateHousehold(refused.json, keeping(ctx, kept))
             : {
                 ok: false,
                 rejections: [
@@ -179,6 +197,7 @@ export function createIntake(deps: {
               };
         if (result.ok && fits(result.event.householdId, result.event)) {
           out.households.push(result.event);
+          keepAll(out, kept);
           return { ok: true };
         }
         const rejections = result.ok ? tooLarge() : result.rejections;

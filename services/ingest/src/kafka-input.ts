@@ -11,6 +11,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { runPartitionBatches, type PartitionBatchHandler } from '@warnline/runtime';
 import type { Logger } from 'pino';
 import type { Origin, RefusedInput } from './dead-letter.ts';
+import { isIdentityStoreUnavailable } from './identity-keeping.ts';
 import { countWritten, emptyOutbound, type Intake, type Outbound } from './intake.ts';
 import type { Metrics } from './metrics.ts';
 import type { ExchangeIntake } from './nhsa-exchange.ts';
@@ -53,6 +54,7 @@ function merged(outs: readonly Outbound[]): Outbound {
     all.households.push(...o.households);
     all.claimDeadLetters.push(...o.claimDeadLetters);
     all.householdDeadLetters.push(...o.householdDeadLetters);
+    for (const [pseudonym, identity] of o.identities) all.identities.set(pseudonym, identity);
   }
   return all;
 }
@@ -106,6 +108,8 @@ export function createBatchHandler(
         try {
           await publisher.write(out);
         } catch (err) {
+          // The identity store is away: parking would publish nothing revealable either; retry from here.
+          if (isIdentityStoreUnavailable(err)) throw err;
           // Throws when even the dead letter is refused (Kafka down): the batch is retried from here.
           out = intake.parked(kind, item.refused, item.origin, errorName(err));
           await publisher.write(out);

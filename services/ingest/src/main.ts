@@ -13,6 +13,9 @@ import { Redis } from 'ioredis';
 import { createAuthenticator } from './auth.ts';
 import { loadConfig } from './config.ts';
 import { buildHttp } from './http.ts';
+import { createIdentityCipher } from './identity-cipher.ts';
+import { identityKeepingPublisher } from './identity-keeping.ts';
+import { createIdentityStore, type IdentityStore } from './identity-store.ts';
 import { createIntake } from './intake.ts';
 import { createKafkaInput } from './kafka-input.ts';
 import { createMetrics } from './metrics.ts';
@@ -43,7 +46,27 @@ const statusRedis =
     : new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
 statusRedis?.on('error', (err: Error) => logger.warn({ err: { name: err.name } }, 'status redis unavailable'));
 
-const publisher = createPublisher(producer, topics);
+// The identity store: written before every publish, so a write must fail fast (a 503, a retried batch)
+// rather than queue while Redis is away.
+const identityRedis =
+  config.identity === null
+    ? null
+    : new Redis(config.identity.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+identityRedis?.on('error', (err: Error) => logger.warn({ err: { name: err.name } }, 'identity redis unavailable'));
+await identityRedis?.connect();
+const identityStore: IdentityStore | null =
+  config.identity === null || identityRedis === null
+    ? null
+    : createIdentityStore({
+        redis: identityRedis,
+        prefix: config.identity.prefix,
+        cipher: createIdentityCipher(config.identity.keys, config.identity.currentKeyId),
+        recentCapacity: config.identity.recentMax,
+      });
+if (identityStore === null) logger.warn('no IDENTITY_KEYS configured: identities are not kept and cannot be revealed');
+
+const kafkaPublisher = createPublisher(producer, topics);
+const publisher = identityStore === null ? kafkaPublisher : identityKeepingPublisher(kafkaPublisher, identityStore);
 const pseudonymise = createPseudonymiser(config.PSEUDONYM_KEY);
 const intake = createIntake({
   pseudonymise,
@@ -73,6 +96,7 @@ const app = buildHttp({
   bodyLimit: config.INGEST_BODY_LIMIT,
   claimStatus: { redis: statusRedis, prefix: config.REDIS_PREFIX, pseudonymise },
   exchanges,
+  identityReveal: { tokens: config.internalTokens, store: identityStore },
 });
 closers.push({ name: 'http', close: () => app.close() });
 if (statusRedis) closers.push({ name: 'status redis', close: () => statusRedis.quit() });
@@ -92,6 +116,7 @@ if (config.INGEST_KAFKA_INPUT) {
   closers.push({ name: 'kafka input', close: () => input.stop() });
 }
 closers.push({ name: 'kafka producer', close: () => producer.disconnect() });
+if (identityRedis) closers.push({ name: 'identity redis', close: () => identityRedis.quit() });
 
 await app.listen({ port: config.INGEST_PORT, host: config.INGEST_HOST });
 logger.info(
@@ -101,6 +126,7 @@ logger.info(
     tokenCount: authenticator.size,
     kafkaInput: config.INGEST_KAFKA_INPUT,
     retentionMonths: config.RETENTION_MONTHS,
+    identityStore: identityStore !== null,
   },
   'ingest listening',
 );

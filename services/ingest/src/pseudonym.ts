@@ -7,10 +7,15 @@ import { normaliseResidentId } from '@warnline/contracts';
 export type PersonIdType = 'resident' | 'passport' | 'other';
 export type Pseudonymise = (personId: string, type?: PersonIdType) => string;
 
+/** The one spelling of an identity number: resident numbers normalised (upper-case X), others as sent. */
+export function canonicalPersonId(personId: string, type: PersonIdType): string {
+  return type === 'resident' ? normaliseResidentId(personId) : personId;
+}
+
 export function createPseudonymiser(key: string): Pseudonymise {
   return (personId, type = 'resident') => {
     // The type is part of the input so a passport number can never collide with a resident number.
-    const canonical = type === 'resident' ? normaliseResidentId(personId) : personId;
+    const canonical = canonicalPersonId(personId, type);
     const mac = createHmac('sha256', key).update(`${type}\u0000${canonical}`).digest('hex');
     return `p_${mac.slice(0, 32)}`;
   };

@@ -95,6 +95,8 @@ describe('accumulator: households, alerts and the month roll-over', () => {
       income: '60000.00',
       burdenRatio: '0.5000',
       window: { from: '2023-07', to: '2024-06' },
+      // The members' pseudonyms: what an audited reveal asks ingest about.
+      members: [person],
     });
     expect(jobs[0]!.data.findings.map((f) => f.code)).toContain('EXPENDITURE_POVERTY_2');
   });

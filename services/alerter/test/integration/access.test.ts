@@ -2,7 +2,7 @@
 // token the streets and the triage desk of its district, a city token every alert and listing (not
 // bull-board), admin everything (bull-board included); no or an unknown token → 401, out of scope → 403. Denied changes leave the alert untouched, and no token ever reaches the log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningService } from '@warnline/test';
+import { residentId, type RunningService } from '@warnline/test';
 import type { Producer } from './support.ts';
 import {
   STREET_A,
@@ -28,6 +28,7 @@ type Route =
   | 'show'
   | 'history'
   | 'transition'
+  | 'reveal'
   | 'triageShow'
   | 'triageHistory'
   | 'assign'
@@ -81,6 +82,8 @@ const MATRIX: Record<Route, Record<Role, number>> = {
   show: street(200, 200, 200),
   history: street(200, 200, 200),
   transition: street(200, 200, 200),
+  // Identities: the street and its district only; oversight (city) and operations (admin) never.
+  reveal: { ...street(200, 200, 403), admin: 403 },
   triageShow: districtOnly,
   triageHistory: districtOnly,
   assign: districtOnly,
@@ -110,9 +113,9 @@ describe('alerter: access matrix', () => {
   const toHandOver = new Map<Role, string>();
 
   beforeAll(async () => {
-    stack = await openAlerterStack();
+    stack = await openAlerterStack({ reveal: true });
     ({ producer, alerter } = stack);
-    const sharedData = alertData();
+    const sharedData = alertData({ members: await stack.ingest!.keep([residentId(701)]) });
     await producer.raise(sharedData);
     shared = await alertIdOf(alerter, STREET_A, sharedData.householdId);
     const foreignData = alertData({ streetCode: STREET_C });
@@ -180,6 +183,8 @@ describe('alerter: access matrix', () => {
         return call(alerter, 'GET', '/v1/city/alerts', token);
       case 'cityCsv':
         return call(alerter, 'GET', '/v1/city/alerts.csv', token);
+      case 'reveal':
+        return call(alerter, 'POST', `/v1/alerts/${shared}/reveal`, token, { purpose: '入户核查医疗负担' });
       case 'board':
         return call(alerter, 'GET', '/admin/queues', token);
       case 'metrics':
@@ -282,7 +287,19 @@ describe('alerter: access matrix', () => {
     }
   });
 
-  it('never writes a token to its log', () => {
+  it('records every allowed reveal in the history, and no refused one', async () => {
+    const history = await call<{ history: { action: string; actor: { name: string } }[] }>(
+      alerter,
+      'GET',
+      `/v1/alerts/${shared}/history`,
+      TOKENS.admin.token,
+    );
+    const revealedBy = history.body.history.filter((e) => e.action === 'reveal-requested').map((e) => e.actor.name);
+    expect(revealedBy.sort()).toEqual([TOKENS.district.name, TOKENS.streetA.name].sort());
+  });
+
+  it('never writes a token or a revealed identity number to its log', () => {
     for (const t of Object.values(TOKENS)) expect(alerter.output()).not.toContain(t.token);
+    expect(alerter.output()).not.toContain(residentId(701));
   });
 });

@@ -16,8 +16,10 @@ import {
   type AlertLinkJobData,
 } from '@warnline/contracts';
 import { QueueSet } from '@warnline/runtime';
+import { createPseudonymiser } from '../../../ingest/src/pseudonym.ts';
 import {
   alertJobData,
+  claim,
   uniqueId,
   uniqueNamespace,
   startService,
@@ -79,6 +81,73 @@ export async function startAlerter(env: TestEnv, extra: Record<string, string> =
   );
 }
 
+/** Pseudonym key of the ingest a reveal test runs: the test computes the pseudonyms it expects with it. */
+export const REVEAL_PSEUDONYM_KEY = 'reveal-pseudonym-key-0123456789abcdef0123';
+export const pseudonymOf = createPseudonymiser(REVEAL_PSEUDONYM_KEY);
+/** Two identity keys: `k1` sealed the records of a rotation test before `k2` took over. */
+export const IDENTITY_KEYS = {
+  k1: Buffer.alloc(32, 7).toString('base64'),
+  k2: Buffer.alloc(32, 9).toString('base64'),
+};
+
+/** Ingest as the identity service of the reveal: identity keys, a Redis prefix of its own, the alerter's token. */
+export interface IdentityIngest {
+  service: RunningService;
+  /** IDENTITY_PREFIX: the identity records are `<prefix>:identity:<pseudonym>`. */
+  identityPrefix: string;
+  internalToken: string;
+  /** Sends one claim per identity number (which keeps the identities); their pseudonyms. */
+  keep(personIds: readonly string[]): Promise<string[]>;
+}
+
+export async function startIdentityIngest(
+  env: TestEnv,
+  options: { identityPrefix?: string; keyId?: 'k1' | 'k2'; extra?: Record<string, string> } = {},
+): Promise<IdentityIngest> {
+  const port = await freePort();
+  const identityPrefix = options.identityPrefix ?? uniqueId('wli');
+  const hospitalToken = uniqueId('hospital-secret-0123456789-');
+  const internalToken = uniqueId('internal-secret-0123456789-');
+  const service = await startService(
+    'ingest',
+    {
+      KAFKA_BROKERS: env.kafkaBrokers.join(','),
+      TOPIC_NAMESPACE: env.namespace,
+      TOPIC_PARTITIONS: '1',
+      PSEUDONYM_KEY: REVEAL_PSEUDONYM_KEY,
+      INGEST_PORT: String(port),
+      INGEST_KAFKA_INPUT: 'false',
+      INGEST_TOKENS: JSON.stringify([
+        { name: 'ruijin', token: hospitalToken, role: 'hospital', institutions: ['H31011000012'] },
+      ]),
+      INTERNAL_TOKENS: JSON.stringify([{ name: 'alerter', token: internalToken }]),
+      IDENTITY_KEYS: `k1:${IDENTITY_KEYS.k1},k2:${IDENTITY_KEYS.k2}`,
+      IDENTITY_KEY_ID: options.keyId ?? 'k2',
+      IDENTITY_REDIS_URL: env.redisUrl,
+      IDENTITY_PREFIX: identityPrefix,
+      LOG_LEVEL: 'info',
+      ...options.extra,
+    },
+    port,
+  );
+  return {
+    service,
+    identityPrefix,
+    internalToken,
+    async keep(personIds) {
+      const res = await fetch(`${service.url}/v1/claims`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${hospitalToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(personIds.map((personId) => claim({ personId }))),
+      });
+      const answer = (await res.json()) as { accepted: number };
+      expect(res.status).toBe(202);
+      expect(answer.accepted).toBe(personIds.length);
+      return personIds.map((id) => pseudonymOf(id));
+    },
+  };
+}
+
 /** An alert job for STREET_A unless the overrides name another street. */
 export function alertData(overrides: Partial<AlertJobData> = {}): AlertJobData {
   return alertJobData({ streetCode: STREET_A, ...overrides });
@@ -136,18 +205,27 @@ export interface AlerterStack {
   alerter: RunningService;
   /** The audit-topic reader, when asked for. */
   audit: AuditReader | undefined;
+  /** The ingest that answers reveals, when asked for. */
+  ingest: IdentityIngest | undefined;
   /** Stops the reader, the alerter and the producer, deletes the test's keys; the alerter's exit code. */
   close(): Promise<number | null>;
 }
 
-/** Unique names, a Redis connection, the producer, a running alerter (with `extra` settings), and the audit reader if asked. */
+/**
+ * Unique names, a Redis connection, the producer, a running alerter (with `extra` settings), the audit
+ * reader if asked, and the ingest that answers reveals if asked.
+ */
 export async function openAlerterStack(
-  options: { extra?: Record<string, string>; audit?: boolean } = {},
+  options: { extra?: Record<string, string>; audit?: boolean; reveal?: boolean } = {},
 ): Promise<AlerterStack> {
   const env = testEnv(inject('redisUrl'), inject('kafkaBrokers'));
   const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
   const producer = new Producer(redis, env.queuePrefix);
-  const alerter = await startAlerter(env, options.extra);
+  const ingest = options.reveal ? await startIdentityIngest(env) : undefined;
+  const alerter = await startAlerter(env, {
+    ...(ingest ? { INGEST_INTERNAL_URL: ingest.service.url, INGEST_INTERNAL_TOKEN: ingest.internalToken } : {}),
+    ...options.extra,
+  });
   const audit = options.audit ? new AuditReader(env) : undefined;
   await audit?.start();
   return {
@@ -156,11 +234,15 @@ export async function openAlerterStack(
     producer,
     alerter,
     audit,
+    ingest,
     async close() {
       await audit?.stop();
       const code = await alerter.stop();
+      const ingestCode = await ingest?.service.stop();
       await producer.close();
       await cleanup(redis, env);
+      if (ingest) await deleteKeysUnder(redis, [ingest.identityPrefix]);
+      if (ingestCode !== undefined && ingestCode !== 0) return ingestCode;
       await redis.quit();
       return code;
     },
