@@ -76,7 +76,10 @@ export type AlertJobData = z.infer<typeof AlertJobDataSchema>;
 
 /** Deterministic per (household, level, window month): a redelivery or re-evaluation never adds a job. */
 export function alertJobId(householdId: string, level: Level, windowTo: string): string {
-  // BullMQ refuses custom job ids containing ':' (it separates key parts): escape it, join with '|'.
-  const safe = householdId.replaceAll('%', '%25').replaceAll(':', '%3A');
-  return `${safe}|${level}|${windowTo}`;
+  return `${jobIdPart(householdId)}|${level}|${windowTo}`;
+}
+
+/** BullMQ refuses custom job ids containing ':' (it separates key parts): escape it (and '%'), join with '|'. */
+export function jobIdPart(id: string): string {
+  return id.replaceAll('%', '%25').replaceAll(':', '%3A');
 }

@@ -7,6 +7,7 @@ import {
   alertJobId,
   alertPriority,
   CITY_TRIAGE_QUEUE,
+  jobIdPart,
   LINK_QUEUE,
   streetDirectoryKey,
   streetQueueName,
@@ -59,7 +60,7 @@ export class AlertPublisher {
   /** Tells the alerter that a person joined a registry household (once per person and household). */
   async link(data: AlertLinkJobData): Promise<void> {
     await this.queues.get(LINK_QUEUE).add('link', data, {
-      jobId: `${data.personId}|${data.householdId}`.replaceAll('%', '%25').replaceAll(':', '%3A'),
+      jobId: `${jobIdPart(data.personId)}|${jobIdPart(data.householdId)}`,
       removeOnComplete: false,
       removeOnFail: false,
     });

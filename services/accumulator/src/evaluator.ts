@@ -33,6 +33,7 @@ import type { Keys } from './keys.ts';
 import type { Metrics } from './metrics.ts';
 import { RECORD, reply } from './scripts.ts';
 import { INSURED_AREA_FIELD } from './claim-batch.ts';
+import { REGISTRY_DISTRICT_FIELD } from './household-store.ts';
 import { decisionDigest } from './decision-digest.ts';
 import { evaluationHousehold, hasBuckets, householdUsage, soloHousehold, usageOf } from './usage.ts';
 
@@ -82,6 +83,15 @@ export class EvaluationContendedError extends CodedError<'EVALUATION_CONTENDED'>
     });
     this.name = 'EvaluationContendedError';
   }
+}
+
+/**
+ * The district whose triage desk gets a household of one's alert: the district of the person's insured area
+ * when a claim named one, else the district of the registry household that listed them last; null (the
+ * city's desk) when neither is known.
+ */
+export function soloDistrict(person: Record<string, string> | undefined): string | null {
+  return districtOfInsuredArea(person?.[INSURED_AREA_FIELD]) ?? person?.[REGISTRY_DISTRICT_FIELD] ?? null;
 }
 
 const targetKey = (t: Target) => (t.kind === 'household' ? `h:${t.id}` : `s:${t.person}`);
@@ -201,9 +211,7 @@ export class Evaluator {
         this.deps.alerts.raise({
           householdId: d.decision!.householdId,
           streetCode: d.record?.streetCode ?? '',
-          // A household of one is triaged in the district of the person's insured area, when it names one.
-          districtCode:
-            d.record?.districtCode ?? districtOfInsuredArea(hashes.get(d.decision!.householdId)?.[INSURED_AREA_FIELD]),
+          districtCode: d.record?.districtCode ?? soloDistrict(hashes.get(d.decision!.householdId)),
           level: d.decision!.level,
           findings: d.decision!.findings.map((f) => ({ ...f })),
           burden12m: d.decision!.burden12m,

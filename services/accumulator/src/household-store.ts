@@ -7,6 +7,9 @@ import type { Keys } from './keys.ts';
 import { PUT, reply } from './scripts.ts';
 import type { Target } from './evaluator.ts';
 
+/** Field of the person hash: the district of the registry household that listed the person last. */
+export const REGISTRY_DISTRICT_FIELD = 'd';
+
 export type DecodedHousehold =
   { ok: true; household: HouseholdEvent } | { ok: false; rejections: Rejection[]; input: unknown };
 
@@ -54,6 +57,10 @@ export async function putHouseholds(
         if (before && before !== h.householdId) targets.set(`h:${before}`, { kind: 'household', id: before });
         if (soloStatus === 1) targets.set(`s:${person}`, { kind: 'solo', person });
       });
+      // Kept after the person leaves: should they become a household of one, this is where civil affairs
+      // last knew them, the district whose triage desk gets their alert when no claim names one.
+      links.hset(keys.person(person), REGISTRY_DISTRICT_FIELD, h.districtCode);
+      onReply.push((entry) => reply<number>(entry));
     }
     for (const person of JSON.parse(prevJson ?? '[]') as string[]) {
       if (now.has(person)) continue;

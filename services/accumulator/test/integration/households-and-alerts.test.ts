@@ -202,6 +202,23 @@ describe('accumulator: households, alerts and the month roll-over', () => {
     });
   });
 
+  it('triages a person who leaves a registry household to nobody in the district that listed them last', async () => {
+    const [person, stays] = [pseudonymFor(), pseudonymFor()];
+    const id = `HH-L-${person.slice(2, 10)}`;
+    await h.sendHouseholds([registryHousehold({ householdId: id, members: [person, stays], streetCode: STREET })]);
+    await stored(id, 1);
+    // No claim names an insured area.
+    await h.sendClaims([settlement({ person, serviceDate: '2024-03-15', cash: '90000.00', visitType: 'inpatient' })]);
+    await h.drained();
+    await h.sendHouseholds([registryHousehold({ householdId: id, members: [stays], streetCode: STREET, version: 2 })]);
+    await stored(id, 2);
+    const jobs = await waitFor('the triage alert of the leaver', async () => {
+      const found = await jobsOf(triageQueueName('310115'), person);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(jobs.map((j) => j.data)).toMatchObject([{ householdId: person, streetCode: '', districtCode: '310115' }]);
+  });
+
   it('lowers a level at the month roll-over, publishes the fall and raises no alert', async () => {
     const [e, gone] = [pseudonymFor(), pseudonymFor()];
     const id = `HH-O-${e.slice(2, 10)}`;
