@@ -96,7 +96,7 @@ export async function startProcess({
   return running;
 }
 
-export type ServiceName = 'ingest' | 'accumulator' | 'alerter';
+export type ServiceName = 'ingest' | 'accumulator' | 'alerter' | 'console';
 
 export interface RunningService extends RunningProcess {
   name: ServiceName;
