@@ -42,18 +42,20 @@
         { size: 70 },
       ],
       series: [
-        {},
+        { label: labels.month },
         {
           label: labels.inpatient,
           fill: 'rgba(179,38,30,0.75)',
           stroke: '#b3261e',
           paths: bars({ size: [0.35, 40], align: -1 }),
+          points: { show: false },
         },
         {
           label: labels.outpatient,
           fill: 'rgba(11,92,173,0.75)',
           stroke: '#0b5cad',
           paths: bars({ size: [0.35, 40], align: 1 }),
+          points: { show: false },
         },
       ],
     },

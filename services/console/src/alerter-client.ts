@@ -24,19 +24,16 @@ export interface Alert {
   next: string[];
   decision: Pick<
     AlertJobData,
-    'findings' | 'burden12m' | 'income' | 'burdenRatio' | 'window' | 'assistance' | 'ruleSet' | 'raisedAt'
-  > & {
-    warnings: NonNullable<AlertJobData['warnings']>;
-    selfPaid12m?: string;
-    burdenByMonth?: MonthBurden[];
-  };
-}
-
-/** One month of the window: the household's personal burden, inpatient and outpatient apart. */
-export interface MonthBurden {
-  month: string;
-  inpatient: string;
-  outpatient: string;
+    | 'findings'
+    | 'burden12m'
+    | 'burdenByMonth'
+    | 'income'
+    | 'burdenRatio'
+    | 'window'
+    | 'assistance'
+    | 'ruleSet'
+    | 'raisedAt'
+  > & { warnings: NonNullable<AlertJobData['warnings']> };
 }
 
 /** Who a token is (`GET /v1/me`). */

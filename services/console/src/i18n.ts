@@ -53,7 +53,6 @@ const MESSAGES = {
   noFindings: ['没有发现。', 'No findings.'],
   figures: ['关键数字', 'Key figures'],
   burden12m: ['12 个月个人负担', 'Personal burden, 12 months'],
-  selfPaid: ['自负医疗费用', 'In-scope self-pay'],
   income: ['家庭年可支配收入', 'Household annual disposable income'],
   unknown: ['未知', 'unknown'],
   ratio: ['负担占收入比例', 'Burden as a share of income'],

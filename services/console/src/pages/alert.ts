@@ -37,7 +37,7 @@ function findings(t: Translate, lang: Lang, alert: Alert): SafeHtml {
 function burdenChart(t: Translate, alert: Alert): SafeHtml {
   const months = alert.decision.burdenByMonth;
   if (!months) return html`<p class="muted">${t('burdenChartMissing')}</p>`;
-  const labels = { inpatient: t('inpatient'), outpatient: t('outpatient') };
+  const labels = { month: t('month'), inpatient: t('inpatient'), outpatient: t('outpatient') };
   return html`<figure class="chart">
       <div id="burden-chart" class="chart-area" role="img" aria-label="${t('burdenChart')}"></div>
       <script type="application/json" id="burden-data">
@@ -75,12 +75,6 @@ function figures(t: Translate, alert: Alert): SafeHtml {
   return html`<dl class="figures">
     <dt>${t('burden12m')}</dt>
     <dd data-testid="burden12m">${yuan(d.burden12m)} 元</dd>
-    ${
-      d.selfPaid12m === undefined
-        ? ''
-        : html`<dt>${t('selfPaid')}</dt>
-            <dd>${yuan(d.selfPaid12m)} 元</dd>`
-    }
     <dt>${t('income')}</dt>
     <dd>${d.income === null ? t('unknown') : html`${yuan(d.income)} 元`}</dd>
     <dt>${t('ratio')}</dt>

@@ -25,6 +25,26 @@ const consolePrefix = uniqueId('wlc');
 const households = { action: uniqueId('HHA'), watch: uniqueId('HHW'), neighbour: uniqueId('HHB') };
 const alertIds = { action: '', watch: '', neighbour: '' };
 
+/** The 12 months of the fixture's window (2023-07..2024-06): 21,000 inpatient in November, 5,000 in March. */
+const BURDEN_BY_MONTH = [
+  '2023-07',
+  '2023-08',
+  '2023-09',
+  '2023-10',
+  '2023-11',
+  '2023-12',
+  '2024-01',
+  '2024-02',
+  '2024-03',
+  '2024-04',
+  '2024-05',
+  '2024-06',
+].map((month) => ({
+  month,
+  inpatient: month === '2023-11' ? '21000.00' : month === '2024-03' ? '4200.00' : '0.00',
+  outpatient: month === '2024-03' ? '800.00' : '0.00',
+}));
+
 beforeAll(async () => {
   stack = await openAlerterStack();
   await stack.producer.raise(alertData({ householdId: households.watch, level: 'watch' }));
@@ -32,6 +52,7 @@ beforeAll(async () => {
     alertData({
       householdId: households.action,
       level: 'action',
+      burdenByMonth: BURDEN_BY_MONTH,
       findings: [
         {
           code: 'EXPENDITURE_POVERTY_2',
@@ -173,6 +194,10 @@ describe('the alert page', () => {
     expect(await page.locator('.findings').textContent()).toContain('沪府办规〔2022〕19号 四');
     expect(await page.getByTestId('burden12m').textContent()).toContain('26,000.00');
     expect(await page.getByTestId('ratio').textContent()).toContain('43.33%');
+    // The chart is drawn (uPlot from the console's own assets) and the table beside it has the API's months.
+    await expect.poll(() => page.locator('#burden-chart canvas').count()).toBeGreaterThan(0);
+    const march = await page.locator('table.months tr', { hasText: '2024-03' }).allTextContents();
+    expect(march[0]).toMatch(/2024-03\s*4,200\.00\s*800\.00/);
     expect(await unlabelledControls(page)).toEqual([]);
     await screenshot(page, 'alert-new');
 
@@ -203,6 +228,26 @@ describe('the alert page', () => {
       })
     ).json()) as { state: string; outcome: string };
     expect(api).toMatchObject({ state: 'closed', outcome: 'assistance-granted' });
+    await context.close();
+  });
+
+  it('an alert raised without monthly figures says so instead of drawing an empty chart', async () => {
+    const { context, page } = await signIn(TOKENS.streetA.token);
+    await page.goto(`/alerts/${alertIds.watch}`);
+    expect(await page.locator('#burden-chart').count()).toBe(0);
+    expect(await page.locator('main').textContent()).toContain('本预警未携带按月数据');
+    await context.close();
+  });
+
+  it('keyboard order on the alert page: the transition form is reached field by field, in reading order', async () => {
+    const { context, page } = await signIn(TOKENS.streetA.token);
+    await page.goto(`/alerts/${alertIds.watch}`);
+    const order = await focusableInDomOrder(page);
+    const pressed = await tabOrder(page, order.length);
+    expect(pressed).toEqual(order);
+    const note = pressed.findIndex((p) => p.startsWith('textarea#t-acknowledged-note'));
+    expect(note).toBeGreaterThan(0);
+    expect(pressed[note + 1]).toMatch(/^button:接收预警/);
     await context.close();
   });
 
