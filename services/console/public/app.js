@@ -42,7 +42,12 @@
         { size: 70 },
       ],
       series: [
-        { label: labels.month },
+        {
+          label: labels.month,
+          value: function (_u, i) {
+            return i === null || !months[i] ? '--' : months[i].month;
+          },
+        },
         {
           label: labels.inpatient,
           fill: 'rgba(179,38,30,0.75)',

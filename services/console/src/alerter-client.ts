@@ -40,6 +40,7 @@ export interface Alert {
 export type Principal =
   | { name: string; role: 'street'; street: string }
   | { name: string; role: 'district'; district: string }
+  | { name: string; role: 'city' }
   | { name: string; role: 'admin' };
 
 export interface AlertPage {

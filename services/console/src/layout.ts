@@ -23,6 +23,7 @@ function roleLabel(t: Translate, session: Session): string {
   const p = session.principal;
   if (p.role === 'street') return `${t('roleStreet')} ${p.street}`;
   if (p.role === 'district') return `${t('roleDistrict')} ${p.district}`;
+  if (p.role === 'city') return t('roleCity');
   return t('roleAdmin');
 }
 

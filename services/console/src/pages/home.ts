@@ -4,7 +4,7 @@ import { STREET_CODE } from '@warnline/contracts';
 import { html } from '../html.ts';
 import { ALL_ROLES, redirect, type NavItem, type Page } from './page.ts';
 
-export const homeNav: NavItem = { label: 'navHome', roles: ['district', 'admin'], href: () => '/' };
+export const homeNav: NavItem = { label: 'navHome', roles: ['district', 'city', 'admin'], href: () => '/' };
 
 export const homePage: Page = {
   method: 'GET',

@@ -13,7 +13,7 @@ import type { Lang, MessageKey, Translate } from '../i18n.ts';
 import type { Session } from '../sessions.ts';
 
 export type Role = Principal['role'];
-export const ALL_ROLES: readonly Role[] = ['street', 'district', 'admin'];
+export const ALL_ROLES: readonly Role[] = ['street', 'district', 'city', 'admin'];
 
 export interface PageContext {
   request: FastifyRequest;
