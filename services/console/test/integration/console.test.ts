@@ -93,6 +93,18 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** The console's session keys, a SCAN page at a time (the Redis is shared). */
+async function sessionKeys(redis: Redis): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, page] = await redis.scan(cursor, 'MATCH', `${consolePrefix}:console:session:*`, 'COUNT', 1000);
+    cursor = next;
+    keys.push(...page);
+  } while (cursor !== '0');
+  return keys;
+}
+
 /** A browser context of its own (its own cookies), signed in with the token. */
 async function signIn(token: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: consoleService.url, locale: 'zh-CN' });
@@ -133,6 +145,8 @@ describe('signing in', () => {
     for (const token of [TOKENS.district.token, TOKENS.admin.token]) {
       const { context, page } = await signIn(token);
       expect(new URL(page.url()).pathname).toBe('/');
+      expect(await unlabelledControls(page)).toEqual([]);
+      if (token === TOKENS.district.token) await screenshot(page, 'home-district');
       await page.getByLabel('街道代码（9 位）').fill(STREET_A);
       await page.getByRole('button', { name: '打开' }).click();
       await page.waitForURL(`**/streets/${STREET_A}`);
@@ -144,6 +158,34 @@ describe('signing in', () => {
       expect(new URL(page.url()).pathname).toBe('/login');
       await context.close();
     }
+  });
+});
+
+describe('sessions', () => {
+  it('live in Redis for the idle time; when one expires, the next page asks to sign in again', async () => {
+    const { context, page } = await signIn(TOKENS.streetA.token);
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      const keys = await sessionKeys(redis);
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) {
+        const ttl = await redis.ttl(key);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(30 * 60);
+        // Redis keeps the token under a hash of the cookie, never the cookie itself.
+        const cookie = (await context.cookies()).find((c) => c.name === 'wl_session')!.value;
+        expect(key).not.toContain(cookie);
+      }
+      // The idle time running out is the key expiring: expire them all now.
+      for (const key of keys) await redis.pexpire(key, 1);
+      await expect.poll(async () => (await sessionKeys(redis)).length).toBe(0);
+    } finally {
+      await redis.quit();
+    }
+    await page.reload();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('会话已过期');
+    await context.close();
   });
 });
 
