@@ -244,15 +244,16 @@ export function evaluateValidatedHousehold(ruleSet: RuleSet, input: EvaluationIn
     },
     members: n,
     parameters: {
-      cityPerCapitaIncome: { ...used(incomeEntry), year: incomeEntry.year },
-      subsistenceLineMonthly: lineEntry === null ? null : used(lineEntry),
+      cityPerCapitaIncome: { ...usedParameter(incomeEntry), year: incomeEntry.year },
+      subsistenceLineMonthly: lineEntry === null ? null : usedParameter(lineEntry),
       highBurdenLine: yuanString(line),
     },
     warnings,
   };
 }
 
-function used(entry: {
+/** A dated figure as a decision names it: value, citation and, for a setting, why and where from. */
+export function usedParameter(entry: {
   value: string;
   citation: string;
   setting?: { why: string; source?: string | undefined } | undefined;
