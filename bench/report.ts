@@ -10,6 +10,13 @@ import type { LatencyResult } from './latency-phase.ts';
 
 export interface BenchResult {
   mode: 'full' | 'smoke';
+  /** Prefix of every topic, group and key of the run (`npm run bench -- cleanup RUN_ID` after --keep). */
+  runId: string;
+  /** As-of date of the feed and of every evaluation (--end-date; default today in Shanghai). */
+  asOf: string;
+  /** Seed of the synthetic feed (--seed) and the order it was delivered in (--order). */
+  seed: number;
+  order: 'interleaved' | 'by-person';
   startedAt: string;
   finishedAt: string;
   command: string;
@@ -100,7 +107,7 @@ export function table(r: BenchResult): string {
       }, ${n1(r.accumulator.seconds)} s (wall ${n0(r.accumulator.wallClaimsPerSec)}/s)`,
     ],
     [
-      'naive (eachMessage, 1 call)',
+      'naive (apply + evaluate, per message)',
       `${n0(r.naive.claimsPerSec)} claims/s`,
       '',
       '',
