@@ -1,19 +1,20 @@
 // The household evaluation from integer fen, for a caller that keeps its totals in fen (the accumulator's
-// Redis buckets). Most households are far from every line: no finding can fire, no assistance class applies,
-// and their decision is a handful of sums, a ratio and the rule set's figures. Those are decided here in
-// integer arithmetic, without Decimal; every other household (near a line, an assistance class, income
-// unknown or zero, amounts too large for exact doubles) goes to the Decimal path, evaluateValidatedHousehold.
+// Redis buckets). Most households are far from every line: no burden test can hold, no assistance class
+// applies, and their decision is a handful of sums, a ratio and the rule set's figures (with income unknown,
+// the fixed notes that the poverty tests cannot be decided). Those are decided here in integer arithmetic,
+// without Decimal; every other household (near a line, an assistance class, income zero, amounts too large
+// for exact doubles) goes to the Decimal path, evaluateValidatedHousehold.
 // Both give the same decision, field for field (property test: test/fen-path.test.ts).
 import { fenToYuan, parseFen, yuanToFen } from '@warnline/contracts';
-import type { Decision, EvaluationHousehold, Usage } from './decision.ts';
+import type { Decision, EvaluationHousehold, Finding, Usage } from './decision.ts';
 import type { VisitClass } from './claim.ts';
-import { evaluateValidatedHousehold, usedParameter } from './evaluate.ts';
+import { evaluateValidatedHousehold, unverifiedFinding, usedParameter } from './evaluate.ts';
 import { pickClass } from './assistance.ts';
 import { entryAt, ruleSetRef } from './registry.ts';
 import { inWindow, windowOf, type Window } from './calendar.ts';
 import { dec, yuanString } from './money.ts';
 import { parameterWarnings } from './parameter-warnings.ts';
-import type { DatedEntry, IncomeEntry, RuleSet } from './rule-set-schema.ts';
+import type { DatedEntry, FindingCode, IncomeEntry, RuleSet } from './rule-set-schema.ts';
 
 /** Net usage of one person in one month and visit class, in integer fen as decimal text (exact at any size). */
 export interface FenUsage {
@@ -69,6 +70,8 @@ interface Figures {
   highBurden: Record<'targets' | 'others', { fen: number; text: string }>;
   /** Lowest share of income at which a poverty test can fire; null without expenditure poverty. */
   lowestShare: number | null;
+  /** The poverty tests of the rule set, in the order the Decimal path runs them. */
+  povertyTests: FindingCode[];
   subsistenceFen: number;
 }
 
@@ -114,6 +117,14 @@ function computeFigures(ruleSet: RuleSet, asOf: string): Figures | null {
           ? null
           : Math.min(Number(ep.kind2Share.value), approaching === null ? Infinity : Number(approaching.value)),
       subsistenceFen: lineEntry === null ? 0 : Number(lineEntry.value) * 100,
+      povertyTests:
+        ep === null
+          ? []
+          : [
+              'EXPENDITURE_POVERTY_1',
+              'EXPENDITURE_POVERTY_2',
+              ...(approaching === null ? [] : ['APPROACHING_EXPENDITURE_POVERTY' as const]),
+            ],
     };
   } catch {
     return null;
@@ -126,11 +137,11 @@ function computeFigures(ruleSet: RuleSet, asOf: string): Figures | null {
  */
 export function decideFarHousehold(ruleSet: RuleSet, input: FenEvaluationInput): Decision | null {
   const { household, usage, asOf } = input;
-  if (household.annualDisposableIncome === null || pickClass(ruleSet, household.categories) !== null) return null;
+  if (pickClass(ruleSet, household.categories) !== null) return null;
   const figures = figuresOf(ruleSet, asOf);
   if (figures === null) return null;
-  const incomeFen = yuanToFen(household.annualDisposableIncome);
-  if (incomeFen <= 0) return null;
+  const incomeFen = household.annualDisposableIncome === null ? null : yuanToFen(household.annualDisposableIncome);
+  if (incomeFen !== null && incomeFen <= 0) return null;
   const { window } = figures;
 
   // Net buckets per person, month and visit class (rows for one bucket add up), nothing after the window.
@@ -169,13 +180,25 @@ export function decideFarHousehold(ruleSet: RuleSet, input: FenEvaluationInput):
   // Far from the monitoring line of every member (HIGH_BURDEN, CHARITY_REFERRAL without assistance).
   const highBurden = household.categories.length > 0 ? figures.highBurden.targets : figures.highBurden.others;
   for (const b of burdenByPerson.values()) if (b > 0 && b >= highBurden.fen * MARGIN) return null;
-  // Far from every expenditure-poverty test: the burden part of each is known to fail.
-  if (figures.lowestShare !== null && burden > 0) {
-    if (burden >= incomeFen * figures.lowestShare * MARGIN) return null;
-    const months = 12 * memberIds.length;
-    const belowBefore = incomeFen / months <= figures.subsistenceFen * MARGIN;
-    const aboveAfter = (incomeFen - burden) / months >= figures.subsistenceFen / MARGIN;
-    if (!belowBefore && !aboveAfter) return null;
+  // Far from every expenditure-poverty test: the burden part of each is known to fail. With income unknown
+  // the tests are undecided unless the assets test failed: one note per unknown input, at level none (the
+  // burden part is not known to hold either).
+  const findings: Finding[] = [];
+  const ep = ruleSet.expenditurePoverty;
+  if (ep !== null && burden > 0) {
+    if (incomeFen === null) {
+      if (household.assetTestPassed !== false) {
+        findings.push(unverifiedFinding(ep, 'annualDisposableIncome', figures.povertyTests, 'none'));
+        if (household.assetTestPassed === null)
+          findings.push(unverifiedFinding(ep, 'assetTestPassed', figures.povertyTests, 'none'));
+      }
+    } else {
+      if (burden >= incomeFen * figures.lowestShare! * MARGIN) return null;
+      const months = 12 * memberIds.length;
+      const belowBefore = incomeFen / months <= figures.subsistenceFen * MARGIN;
+      const aboveAfter = (incomeFen - burden) / months >= figures.subsistenceFen / MARGIN;
+      if (!belowBefore && !aboveAfter) return null;
+    }
   }
 
   const { incomeEntry, lineEntry } = figures;
@@ -186,10 +209,10 @@ export function decideFarHousehold(ruleSet: RuleSet, input: FenEvaluationInput):
     window: { from: window.from, to: window.to },
     burden12m: fenToYuan(burden),
     selfPaid12m: fenToYuan(selfPaid),
-    income: fenToYuan(incomeFen),
-    burdenRatio: ratioText(burden, incomeFen),
+    income: incomeFen === null ? null : fenToYuan(incomeFen),
+    burdenRatio: incomeFen === null ? null : ratioText(burden, incomeFen),
     level: 'none',
-    findings: [],
+    findings,
     assistance: {
       total: '0.00',
       capRemaining: '0.00',
