@@ -102,10 +102,11 @@ const settings = {
   seed: Number(args.seed),
   skipNaive: args['skip-naive'],
   order: args.order === 'by-person' ? ('by-person' as const) : ('interleaved' as const),
-  /** Extra accumulator settings (KEY=VALUE), e.g. PARTITIONS_CONSUMED_CONCURRENTLY=3. */
-  // Default: 3 partitions' batches at once per instance, the accumulator README's best setting on this machine.
+  /** Extra accumulator settings (KEY=VALUE), e.g. EVALUATION_DELAY_MS=100. */
+  // Default: every partition's batch at once, so the next batches are decoded and applied while a round
+  // evaluates the households of the previous ones (the accumulator README, Evaluation scheduling).
   accumulatorEnv: {
-    PARTITIONS_CONSUMED_CONCURRENTLY: '3',
+    PARTITIONS_CONSUMED_CONCURRENTLY: String(Number(args.partitions)),
     ...Object.fromEntries(args['acc-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
   },
 };
@@ -226,8 +227,8 @@ try {
           partitions: settings.partitions,
           order: settings.order,
         });
-        const { oracle, householdIds, householdMembers, ...rest } = filled;
-        result.prefill = rest;
+        const { claims, households, persons, seconds, oracle } = filled;
+        result.prefill = { claims, households, persons, seconds };
         result.claims = filled.claims;
         if (args['oracle-out']) {
           writeOracle(args['oracle-out'], filled, { runId, asOf: endDate, seed: settings.seed, order: settings.order });
