@@ -227,7 +227,7 @@ try {
           partitions: settings.partitions,
           order: settings.order,
         });
-        const { claims, households, persons, seconds, oracle } = filled;
+        const { claims, households, persons, seconds, oracle, householdIds } = filled;
         result.prefill = { claims, households, persons, seconds };
         result.claims = filled.claims;
         if (args['oracle-out']) {
