@@ -121,7 +121,9 @@ const jsonPath =
 const profileDir = join(REPO_ROOT, 'bench-results', `profiles-${runId}`);
 const nodeOptions = args.profile ? `--cpu-prof --cpu-prof-dir=${profileDir}` : undefined;
 
-// The as-of date of the feed and of every evaluation: today in Shanghai unless --end-date says otherwise.
+// The as-of date of the accumulator phase's feed and of its evaluations (the accumulator's AS_OF and the
+// naive path's): today in Shanghai unless --end-date says otherwise. The ingest and latency phases go
+// through ingest, which judges claims by its own clock: their feeds end today.
 const endDate = args['end-date'] ?? shanghaiDate(new Date());
 if (!/^\d{4}-\d{2}-\d{2}$/.test(endDate)) throw new Error(`--end-date must be YYYY-MM-DD, not ${endDate}`);
 
@@ -317,7 +319,8 @@ try {
           batchSize: settings.batch,
           concurrency: settings.concurrency,
           seed: settings.seed + 1,
-          endDate,
+          // Ingest refuses claims older than the months kept as of its own clock: its feed ends today.
+          endDate: shanghaiDate(new Date()),
           partitions: settings.partitions,
           order: settings.order,
           ...(nodeOptions ? { nodeOptions } : {}),
