@@ -103,6 +103,14 @@ export interface AccumulatorRun extends DrainResult {
   instances: number;
   partitions: number;
   cpu: CpuShare;
+  /** Household evaluations of all instances (their /metrics): how far coalescing went. */
+  evaluations: number;
+}
+
+/** accumulator_evaluations_total of a running instance. */
+async function evaluationsOf(service: RunningService): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  return Number(/^accumulator_evaluations_total (\S+)$/m.exec(text)?.[1] ?? NaN);
 }
 
 export async function runAccumulator(
@@ -148,7 +156,10 @@ export async function runAccumulator(
       allTopics: [names.topics.claims, names.topics.households],
       total: o.total,
     });
-    return { ...result, instances: o.instances, partitions: o.partitions, cpu: await meter() };
+    const cpu = await meter();
+    let evaluations = 0;
+    for (const s of services) evaluations += await evaluationsOf(s);
+    return { ...result, instances: o.instances, partitions: o.partitions, cpu, evaluations };
   } finally {
     for (const s of services) {
       const code = await s.stop();

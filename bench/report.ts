@@ -45,6 +45,8 @@ export interface BenchResult {
     instances: number;
     completed: boolean;
     cpu?: CpuShare;
+    /** Household evaluations the instances made (coalesced: fewer than claims). */
+    evaluations?: number;
   };
   naive: {
     claimsPerSec: number;
@@ -104,7 +106,7 @@ export function table(r: BenchResult): string {
               .map(([k, v]) => `${k}=${v}`)
               .join(' ')}`
           : ''
-      }, ${n1(r.accumulator.seconds)} s (wall ${n0(r.accumulator.wallClaimsPerSec)}/s)`,
+      }, ${n1(r.accumulator.seconds)} s (wall ${n0(r.accumulator.wallClaimsPerSec)}/s), ${n0(r.accumulator.evaluations ?? NaN)} evaluations`,
     ],
     [
       'naive (apply + evaluate, per message)',

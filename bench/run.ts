@@ -260,6 +260,7 @@ try {
           instances: run.instances,
           completed: run.completed,
           cpu: run.cpu,
+          evaluations: run.evaluations,
         };
         const after = await usedMemory(redis);
         result.redis.usedMemoryDeltaBytes = after - before;
