@@ -78,8 +78,9 @@ describe('npm run bench -- --smoke', () => {
     expect(positive(r.accumulator.claimsPerSec)).toBe(true);
     expect(r.accumulator.completed).toBe(true);
     expect(positive(r.naive.claimsPerSec)).toBe(true);
-    // The baseline is only a fair comparison if it does the same state change: it must reach the same totals.
-    expect(r.naive.totalsMatch).toBe(true);
+    // The baseline is only a fair comparison if it does the same state change: it must reach the same totals
+    // when it got to the end of the topic within its time limit (checked only then: partial totals differ).
+    expect(r.naive.totalsMatch).toBe(r.naive.completed ? true : null);
     expect(positive(r.ratio)).toBe(true);
     expect(positive(r.ingest.claimsPerSec)).toBe(true);
     expect(finite(r.latency.p50Ms)).toBe(true);
