@@ -1,6 +1,7 @@
 // Accumulator throughput: claims.v1 pre-filled with pseudonymised ClaimEvents (kafkajs, large batches),
 // the accumulator started as a process (one or more instances, one consumer group), timed to the end of
-// the topic; then the naive path (bench/naive/consumer.ts) through the same topic with its own group.
+// the topic; then the naive path (bench/naive/consumer.ts: the same job, a message at a time, each claim
+// applied and its household evaluated) through the same topics with its own group.
 import type { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { freePort, startScript, startService, type Infra, type RunningService } from '@warnline/infra';
@@ -29,6 +30,8 @@ export interface PrefillResult {
   seconds: number;
   oracle: NetTotals;
   householdIds: string[];
+  /** Registry household → its members' pseudonyms, as pre-filled on households.v1. */
+  householdMembers: Map<string, string[]>;
 }
 
 /** Messages per send: ~600 bytes each, so ~500 KB per partition's record batch at 6 partitions (< 1 MB). */
@@ -89,6 +92,7 @@ export async function prefill(
       seconds: (performance.now() - started) / 1000,
       oracle,
       householdIds: hh.map((h) => h.householdId),
+      householdMembers: new Map(hh.map((h) => [h.householdId, h.members.map((m) => m.personId)])),
     };
   } finally {
     await producer.disconnect();
@@ -99,6 +103,14 @@ export interface AccumulatorRun extends DrainResult {
   instances: number;
   partitions: number;
   cpu: CpuShare;
+  /** Household evaluations of all instances (their /metrics): how far coalescing went. */
+  evaluations: number;
+}
+
+/** accumulator_evaluations_total of a running instance. */
+async function evaluationsOf(service: RunningService): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  return Number(/^accumulator_evaluations_total (\S+)$/m.exec(text)?.[1] ?? NaN);
 }
 
 export async function runAccumulator(
@@ -144,7 +156,10 @@ export async function runAccumulator(
       allTopics: [names.topics.claims, names.topics.households],
       total: o.total,
     });
-    return { ...result, instances: o.instances, partitions: o.partitions, cpu: await meter() };
+    const cpu = await meter();
+    let evaluations = 0;
+    for (const s of services) evaluations += await evaluationsOf(s);
+    return { ...result, instances: o.instances, partitions: o.partitions, cpu, evaluations };
   } finally {
     for (const s of services) {
       const code = await s.stop();
@@ -159,7 +174,7 @@ export async function runNaive(
   redis: Redis,
   names: PhaseNames,
   probe: LagProbe,
-  o: { total: number; limitMs: number; nodeOptions?: string },
+  o: { total: number; limitMs: number; asOf: string; nodeOptions?: string },
 ): Promise<DrainResult & { group: string; prefix: string; cpu: CpuShare }> {
   const group = `${names.group}-naive`;
   const prefix = `${names.redisPrefix}n`;
@@ -169,6 +184,8 @@ export async function runNaive(
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       REDIS_URL: infra.redisUrl,
       NAIVE_TOPIC: names.topics.claims,
+      NAIVE_HOUSEHOLDS_TOPIC: names.topics.households,
+      NAIVE_AS_OF: o.asOf,
       NAIVE_GROUP: group,
       NAIVE_PREFIX: prefix,
       ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
@@ -178,11 +195,11 @@ export async function runNaive(
   try {
     const meter = await startCpuMeter(redis, { naive: proc.process.pid ?? 0 });
     const result = await measureDrain({
-      label: 'naive (eachMessage)',
+      label: 'naive (per message)',
       probe,
       group,
       topic: names.topics.claims,
-      allTopics: [names.topics.claims],
+      allTopics: [names.topics.claims, names.topics.households],
       total: o.total,
       limitMs: o.limitMs,
     });

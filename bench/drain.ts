@@ -6,7 +6,10 @@ import { progress } from './progress.ts';
 export interface DrainResult {
   /** Claims committed while measuring. */
   consumed: number;
-  /** Seconds from the first committed batch to the end: the sustained rate, without the group join. */
+  /**
+   * Seconds from the last sample before the group could consume (not yet joined, nothing committed) to the
+   * end: work done before the first commit is inside the clock, the group join mostly is not.
+   */
   sustainedSeconds: number;
   /** Claims per second over sustainedSeconds. */
   claimsPerSec: number;
@@ -36,8 +39,10 @@ export async function measureDrain(o: DrainOptions): Promise<DrainResult> {
   const bar = progress(o.label, o.total);
   const started = performance.now();
   const interval = o.intervalMs ?? 500;
-  let firstAt: number | undefined;
-  let firstCount = 0;
+  // The clock starts at the last sample at which the group had not yet joined and committed nothing: before
+  // its first message was consumed. Starting it at the first commit would hand out the first batches free.
+  let clockStart = started;
+  let consuming = false;
   let lastCount = 0;
   let lastMoveAt = started;
   let completed = false;
@@ -45,15 +50,13 @@ export async function measureDrain(o: DrainOptions): Promise<DrainResult> {
     await new Promise((r) => setTimeout(r, interval));
     const now = performance.now();
     const count = await o.probe.committed(o.group, [o.topic]);
+    if (!consuming) {
+      if (count > 0 || (await o.probe.joined(o.group))) consuming = true;
+      else clockStart = now;
+    }
     if (count > lastCount) {
       bar.tick(count - lastCount);
       lastMoveAt = now;
-      if (firstAt === undefined) {
-        // The first commit covers work done since the consumer started fetching: start the clock one
-        // interval earlier so that work is not counted for free.
-        firstAt = now - interval;
-        firstCount = 0;
-      }
       lastCount = count;
     }
     if (count >= o.total && (await o.probe.lag(o.group, o.allTopics)) === 0) {
@@ -66,12 +69,12 @@ export async function measureDrain(o: DrainOptions): Promise<DrainResult> {
   }
   // Completion is seen at the first sample after it: end at the sample where the last claims showed up.
   const end = completed ? lastMoveAt : performance.now();
-  const sustainedSeconds = (end - (firstAt ?? end)) / 1000 || Number.EPSILON;
+  const sustainedSeconds = (end - clockStart) / 1000 || Number.EPSILON;
   bar.done(completed ? 'done' : 'time limit');
   return {
     consumed: lastCount,
     sustainedSeconds,
-    claimsPerSec: (lastCount - firstCount) / sustainedSeconds,
+    claimsPerSec: lastCount / sustainedSeconds,
     wallSeconds: (end - started) / 1000,
     completed,
   };

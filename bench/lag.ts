@@ -11,6 +11,8 @@ export interface LagProbe {
   lag(groupId: string, topics: string[]): Promise<number>;
   /** Messages the group has committed, counted from each partition's low watermark. */
   committed(groupId: string, topics: string[]): Promise<number>;
+  /** Whether the group has members with partitions assigned (Stable): from then on it may consume. */
+  joined(groupId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,16 @@ export async function createLagProbe(kafka: Kafka): Promise<LagProbe> {
   return {
     lag: async (g, t) => (await positions(g, t)).lag,
     committed: async (g, t) => (await positions(g, t)).done,
+    joined: async (g) => {
+      const describe = () => admin.describeGroups([g]);
+      const { groups } = await describe().catch(async () => {
+        await admin.disconnect().catch(() => undefined);
+        admin = kafka.admin();
+        await admin.connect();
+        return describe();
+      });
+      return groups[0]?.state === 'Stable' && groups[0].members.length > 0;
+    },
     close: () => admin.disconnect(),
   };
 }

@@ -10,6 +10,13 @@ import type { LatencyResult } from './latency-phase.ts';
 
 export interface BenchResult {
   mode: 'full' | 'smoke';
+  /** Prefix of every topic, group and key of the run (`npm run bench -- cleanup RUN_ID` after --keep). */
+  runId: string;
+  /** As-of date of the feed and of every evaluation (--end-date; default today in Shanghai). */
+  asOf: string;
+  /** Seed of the synthetic feed (--seed) and the order it was delivered in (--order). */
+  seed: number;
+  order: 'interleaved' | 'by-person';
   startedAt: string;
   finishedAt: string;
   command: string;
@@ -38,6 +45,8 @@ export interface BenchResult {
     instances: number;
     completed: boolean;
     cpu?: CpuShare;
+    /** Household evaluations the instances made (coalesced: fewer than claims). */
+    evaluations?: number;
   };
   naive: {
     claimsPerSec: number;
@@ -97,10 +106,10 @@ export function table(r: BenchResult): string {
               .map(([k, v]) => `${k}=${v}`)
               .join(' ')}`
           : ''
-      }, ${n1(r.accumulator.seconds)} s (wall ${n0(r.accumulator.wallClaimsPerSec)}/s)`,
+      }, ${n1(r.accumulator.seconds)} s (wall ${n0(r.accumulator.wallClaimsPerSec)}/s), ${n0(r.accumulator.evaluations ?? NaN)} evaluations`,
     ],
     [
-      'naive (eachMessage, 1 call)',
+      'naive (apply + evaluate, per message)',
       `${n0(r.naive.claimsPerSec)} claims/s`,
       '',
       '',

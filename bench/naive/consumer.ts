@@ -1,17 +1,26 @@
-// The naive accumulator, the baseline the accumulator's throughput is compared with: what a first
-// version would do. kafkajs eachMessage (one message at a time), the message parsed and checked at the edge
-// with the contract's zod schema, the claim's fen and fingerprint computed, then ONE awaited Redis call per
-// claim (a Lua script that records the claimId and adds to the month bucket). No household evaluation: the
-// naive path does strictly less work per claim than the accumulator, so the measured ratio understates the
-// gain, never overstates it.
+// The naive accumulator, the baseline the accumulator's throughput is compared with: the straightforward
+// implementation of the same job. kafkajs eachMessage (one message at a time); a claim is parsed and checked
+// at the edge with the contract's zod schema, its fen and fingerprint computed, applied with ONE awaited
+// Redis call (a Lua script that records the claimId and adds to the month buckets), and then its household
+// is evaluated with packages/rules (`evaluateHousehold`) from the members' buckets; the offset is committed
+// after that. A household record is stored with its members' pointers to it. No batching, no coalescing.
 //
 // Run as its own process by bench/run.ts, like the accumulator, with:
-//   KAFKA_BROKERS, REDIS_URL, NAIVE_TOPIC, NAIVE_GROUP, NAIVE_PREFIX
+//   KAFKA_BROKERS, REDIS_URL, NAIVE_TOPIC, NAIVE_HOUSEHOLDS_TOPIC, NAIVE_GROUP, NAIVE_PREFIX, NAIVE_AS_OF
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { ClaimEventSchema, monthOf, yuanToFen, type ClaimEvent } from '@warnline/contracts';
+import {
+  ClaimEventSchema,
+  fenToYuan,
+  HouseholdEventSchema,
+  monthOf,
+  yuanToFen,
+  type ClaimEvent,
+  type HouseholdEvent,
+} from '@warnline/contracts';
+import { evaluateHousehold, getRuleSet, type EvaluationHousehold, type Usage } from '@warnline/rules';
 import { naiveKeys } from './keys.ts';
 
 const env = (name: string) => {
@@ -21,6 +30,10 @@ const env = (name: string) => {
 };
 
 const keys = naiveKeys(env('NAIVE_PREFIX'));
+const claimsTopic = env('NAIVE_TOPIC');
+const householdsTopic = env('NAIVE_HOUSEHOLDS_TOPIC');
+const asOf = env('NAIVE_AS_OF');
+const ruleSet = getRuleSet('shanghai', asOf);
 const redis = new Redis(env('REDIS_URL'));
 const script = readFileSync(new URL('./apply-claim-2.lua', import.meta.url), 'utf8');
 redis.defineCommand('applyClaim', { numberOfKeys: 2, lua: script });
@@ -52,6 +65,75 @@ function fingerprint(c: ClaimEvent): string {
   return short(economic) + short([c.type, c.reversedClaimId ?? '', c.personId, c.settledAt].join('|'));
 }
 
+async function applyOne(c: ClaimEvent): Promise<void> {
+  const a = c.amounts;
+  const sign = c.type === 'reversal' ? -1 : 1;
+  const burden = yuanToFen(a.personalAccount) + yuanToFen(a.cash);
+  const selfPay = Math.max(
+    0,
+    yuanToFen(a.policyScope) -
+      yuanToFen(a.basicFund) -
+      yuanToFen(a.criticalIllness) -
+      yuanToFen(a.supplementary) -
+      yuanToFen(a.assistance),
+  );
+  await applyClaim(
+    keys.months(c.personId),
+    keys.claims(c.personId),
+    c.claimId,
+    fingerprint(c),
+    `${monthOf(c.serviceDate)}:${c.visitType === 'inpatient' ? 'i' : 'o'}`,
+    sign * burden,
+    sign * selfPay,
+  );
+}
+
+/** A person's month buckets ("<YYYY-MM>:<i|o>:<b|s>" → fen) as the rules' usage rows. */
+function usageOf(personId: string, hash: Record<string, string>): Usage[] {
+  const rows = new Map<string, Usage>();
+  for (const [field, value] of Object.entries(hash)) {
+    const [month, cls, what] = field.split(':') as [string, string, string];
+    const key = `${month}:${cls}`;
+    const row = rows.get(key) ?? {
+      personId,
+      month,
+      visitClass: cls === 'i' ? ('inpatient' as const) : ('outpatient' as const),
+      personalBurden: '0.00',
+      selfPay: '0.00',
+    };
+    if (what === 'b') row.personalBurden = fenToYuan(Number(value));
+    else row.selfPay = fenToYuan(Number(value));
+    rows.set(key, row);
+  }
+  return [...rows.values()];
+}
+
+/** The claimant's household (registry record, or the person alone), evaluated from its members' buckets. */
+async function evaluateFor(personId: string): Promise<void> {
+  const householdId = await redis.get(keys.householdOf(personId));
+  const json = householdId === null ? null : await redis.get(keys.household(householdId));
+  const record = json === null ? null : (JSON.parse(json) as HouseholdEvent);
+  const household: EvaluationHousehold = record ?? {
+    householdId: personId,
+    streetCode: null,
+    districtCode: null,
+    members: [{ personId }],
+    annualDisposableIncome: null,
+    categories: [],
+    assetTestPassed: null,
+  };
+  const usage: Usage[] = [];
+  for (const { personId: member } of household.members) {
+    usage.push(...usageOf(member, await redis.hgetall(keys.months(member))));
+  }
+  evaluateHousehold(ruleSet, { household, usage, asOf });
+}
+
+async function storeHousehold(h: HouseholdEvent): Promise<void> {
+  await redis.set(keys.household(h.householdId), JSON.stringify(h));
+  for (const m of h.members) await redis.set(keys.householdOf(m.personId), h.householdId);
+}
+
 const kafka = new Kafka({
   clientId: 'bench-naive',
   brokers: env('KAFKA_BROKERS').split(','),
@@ -59,11 +141,11 @@ const kafka = new Kafka({
 });
 const consumer = kafka.consumer({ groupId: env('NAIVE_GROUP') });
 await consumer.connect();
-await consumer.subscribe({ topic: env('NAIVE_TOPIC'), fromBeginning: true });
+await consumer.subscribe({ topics: [householdsTopic, claimsTopic], fromBeginning: true });
 await consumer.run({
   // Offsets are committed twice a second so the parent's lag probe sees progress as it happens.
   autoCommitInterval: 500,
-  eachMessage: async ({ message }) => {
+  eachMessage: async ({ topic, message }) => {
     if (message.value === null) return;
     let json: unknown;
     try {
@@ -71,29 +153,15 @@ await consumer.run({
     } catch {
       return;
     }
+    if (topic === householdsTopic) {
+      const parsed = HouseholdEventSchema.safeParse(json);
+      if (parsed.success) await storeHousehold(parsed.data);
+      return;
+    }
     const parsed = ClaimEventSchema.safeParse(json);
     if (!parsed.success) return;
-    const c = parsed.data;
-    const a = c.amounts;
-    const sign = c.type === 'reversal' ? -1 : 1;
-    const burden = yuanToFen(a.personalAccount) + yuanToFen(a.cash);
-    const selfPay = Math.max(
-      0,
-      yuanToFen(a.policyScope) -
-        yuanToFen(a.basicFund) -
-        yuanToFen(a.criticalIllness) -
-        yuanToFen(a.supplementary) -
-        yuanToFen(a.assistance),
-    );
-    await applyClaim(
-      keys.months(c.personId),
-      keys.claims(c.personId),
-      c.claimId,
-      fingerprint(c),
-      `${monthOf(c.serviceDate)}:${c.visitType === 'inpatient' ? 'i' : 'o'}`,
-      sign * burden,
-      sign * selfPay,
-    );
+    await applyOne(parsed.data);
+    await evaluateFor(parsed.data.personId);
   },
 });
 process.stdout.write('naive consumer running\n');

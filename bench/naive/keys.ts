@@ -3,4 +3,8 @@
 export const naiveKeys = (prefix: string) => ({
   months: (person: string) => `${prefix}:{${person}}:m`,
   claims: (person: string) => `${prefix}:{${person}}:c`,
+  /** The person's registry household id (absent: a household of one). */
+  householdOf: (person: string) => `${prefix}:{${person}}:h`,
+  /** A registry household's record (households.v1 JSON). */
+  household: (householdId: string) => `${prefix}:{h:${householdId}}:r`,
 });

@@ -255,15 +255,16 @@ export function evaluateValidatedHousehold(ruleSet: RuleSet, input: EvaluationIn
     },
     members: n,
     parameters: {
-      cityPerCapitaIncome: { ...used(incomeEntry), year: incomeEntry.year },
-      subsistenceLineMonthly: lineEntry === null ? null : used(lineEntry),
+      cityPerCapitaIncome: { ...usedParameter(incomeEntry), year: incomeEntry.year },
+      subsistenceLineMonthly: lineEntry === null ? null : usedParameter(lineEntry),
       highBurdenLine: yuanString(line),
     },
     warnings,
   };
 }
 
-function used(entry: {
+/** A dated figure as a decision names it: value, citation and, for a setting, why and where from. */
+export function usedParameter(entry: {
   value: string;
   citation: string;
   setting?: { why: string; source?: string | undefined } | undefined;
@@ -396,20 +397,39 @@ function povertyFindings(
     const levels = blocked
       .filter((t) => t.coreHolds)
       .map((t): Level => (t.code === 'APPROACHING_EXPENDITURE_POVERTY' ? 'watch' : 'warning'));
-    const level = maxLevel(levels);
-    const names = blocked.map((t) => TEST_NAMES[t.code]!).join('、');
-    findings.push({
-      code: 'PRECONDITION_UNVERIFIED',
-      level,
-      citation: ep.preconditionsCitation,
-      input,
-      tests: blocked.map((t) => t.code),
-      message:
-        `无法判定 ${names}：${INPUT_TEXT[input]}。` +
-        (level === 'none'
-          ? ''
-          : ' 按已知数据，医疗负担部分已达标准 / the burden part of the test is already met on known data.'),
-    });
+    findings.push(
+      unverifiedFinding(
+        ep,
+        input,
+        blocked.map((t) => t.code),
+        maxLevel(levels),
+      ),
+    );
   }
   return findings;
+}
+
+/**
+ * PRECONDITION_UNVERIFIED for one unknown input: the tests it leaves undecided, and the level that the burden
+ * part of those tests, where known to hold, warrants.
+ */
+export function unverifiedFinding(
+  ep: NonNullable<RuleSet['expenditurePoverty']>,
+  input: HouseholdInput,
+  tests: readonly FindingCode[],
+  level: Level,
+): Finding {
+  const names = tests.map((code) => TEST_NAMES[code]!).join('、');
+  return {
+    code: 'PRECONDITION_UNVERIFIED',
+    level,
+    citation: ep.preconditionsCitation,
+    input,
+    tests: [...tests],
+    message:
+      `无法判定 ${names}：${INPUT_TEXT[input]}。` +
+      (level === 'none'
+        ? ''
+        : ' 按已知数据，医疗负担部分已达标准 / the burden part of the test is already met on known data.'),
+  };
 }

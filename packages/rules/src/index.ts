@@ -35,6 +35,13 @@ export {
   type VisitClass,
 } from './claim.ts';
 export { evaluateHousehold, evaluateValidatedHousehold } from './evaluate.ts';
+export {
+  evaluateFenHousehold,
+  decideFarHousehold,
+  yuanUsage,
+  type FenUsage,
+  type FenEvaluationInput,
+} from './fen-path.ts';
 export { evaluateCase, aggregateClaims, type Case, type Aggregated } from './case.ts';
 export { estimateAssistance, pickClass, type AssistanceEstimate } from './assistance.ts';
 export {

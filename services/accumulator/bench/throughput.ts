@@ -6,7 +6,7 @@
 //     [--shuffle] (time-ordered-like delivery: a person's claims spread over the whole stream)
 //     [--keep] (leave the topics and keys for inspection) [--profile DIR] (node --cpu-prof of the service)
 //     [--node-options "--max-semi-space-size=64"] (passed to the service's node)
-//   BENCH_LOG_LEVEL=debug prints the last batches' step timings (decode, apply, index, evaluate).
+//   BENCH_LOG_LEVEL=debug prints the last batches' step timings (decode, apply, evaluate: the wait for its round).
 import { createHmac } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';

@@ -67,6 +67,12 @@ export const ConfigSchema = z.object({
   /** Households evaluated per round trip group; the consumer heartbeats between groups. Default 2000. */
   EVALUATION_CHUNK: z.coerce.number().int().min(1).default(2000),
   /**
+   * Longest a touched household waits for its evaluation round to start, in milliseconds: households touched by
+   * the batches of that span (all partitions of this instance) are evaluated once together. Part of the
+   * latency from a claim to its alert. Default 50.
+   */
+  EVALUATION_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(50),
+  /**
    * Attempts of a batch that throws an error a restart cannot cure, then of each of its records one by one,
    * before the record that keeps failing is parked on accumulator.parked.v1 and the partition goes on.
    * Errors a restart can cure (Redis or Kafka unavailable) are never counted here: they stall the batch.

@@ -5,19 +5,12 @@
 import { createHash } from 'node:crypto';
 import type { Decision } from '@warnline/rules';
 
-/** JSON with object keys sorted, so that the digest does not depend on the order fields were set in. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** 16 base64url characters of SHA-256 over every field of the decision; never "~" (the retired marker). */
+/**
+ * 16 base64url characters of SHA-256 over every field of the decision; never "~" (the retired marker).
+ * Over the decision's JSON as is (V8 serialises it several times faster than a key-sorting walk): both of
+ * packages/rules' paths build a decision with the same fields in the same order (its fen-path property test
+ * compares the JSON text), so equal decisions give equal digests.
+ */
 export function decisionDigest(decision: Decision): string {
-  return createHash('sha256').update(canonical(decision)).digest('base64url').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify(decision)).digest('base64url').slice(0, 16);
 }

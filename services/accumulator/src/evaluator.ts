@@ -20,13 +20,7 @@ import {
   type HouseholdEvent,
   type Level,
 } from '@warnline/contracts';
-import {
-  evaluateValidatedHousehold,
-  getRuleSet,
-  type Decision,
-  type RuleSet,
-  type RuleSetRegistry,
-} from '@warnline/rules';
+import { evaluateFenHousehold, getRuleSet, type Decision, type RuleSet, type RuleSetRegistry } from '@warnline/rules';
 import { alertWarnings, type AlertPublisher } from './alerts.ts';
 import { sendInOrder } from './kafka-send.ts';
 import type { Keys } from './keys.ts';
@@ -158,7 +152,7 @@ export class Evaluator {
     const decided = work.map((w) => {
       let decision: Decision | null = null;
       if (w.record) {
-        decision = evaluateValidatedHousehold(ruleSet, {
+        decision = evaluateFenHousehold(ruleSet, {
           household: evaluationHousehold(w.record),
           usage: householdUsage(w.record.householdId, w.members, hashes),
           asOf,
@@ -167,7 +161,7 @@ export class Evaluator {
         const hash = hashes.get(w.target.person) ?? {};
         // A person in a registry household, or without burden left, has no household of one (any more).
         if (hash.h === undefined && hasBuckets(hash)) {
-          decision = evaluateValidatedHousehold(ruleSet, {
+          decision = evaluateFenHousehold(ruleSet, {
             household: soloHousehold(w.target.person),
             usage: usageOf(w.target.person, hash),
             asOf,

@@ -15,6 +15,7 @@ import { AlertPublisher } from './alerts.ts';
 import { BatchGuard } from './batch-guard.ts';
 import { loadConfig } from './config.ts';
 import { startConsumerLoop } from './consumer-loop.ts';
+import { EvaluationScheduler } from './evaluation-scheduler.ts';
 import { Evaluator } from './evaluator.ts';
 import { buildHealth } from './health.ts';
 import { createKeys } from './keys.ts';
@@ -75,7 +76,7 @@ const processor = new Processor({
   redis,
   keys,
   producer,
-  evaluator,
+  evaluation: new EvaluationScheduler({ evaluator, delayMs: config.EVALUATION_DELAY_MS }),
   logger,
   metrics,
   topics,

@@ -1,6 +1,6 @@
 // The accumulator's work per Kafka batch: decode, apply to Redis exactly once, dead-letter what cannot
-// count, index the persons with burden, re-evaluate each touched household once, and only then let main.ts
-// commit the offsets. Every step is idempotent, so a batch replayed after a crash changes nothing that was
+// count, index the persons with burden, hand the touched households to the evaluation scheduler and wait for
+// the round that covers them, and only then let main.ts commit the offsets. Every step is idempotent, so a batch replayed after a crash changes nothing that was
 // already done, and completes what was not.
 import type { KafkaMessage } from 'kafkajs';
 import type { KafkaSender } from '@warnline/runtime';
@@ -10,7 +10,8 @@ import { oldestRetainedMonth, type ClaimEvent, type HouseholdEvent } from '@warn
 import { applyClaims } from './claim-batch.ts';
 import { decodeClaim } from './claim-decode.ts';
 import { deadLetter, rejection, type BuiltDeadLetter, type Origin } from './dead-letters.ts';
-import type { Evaluator, EvaluationStats, Target } from './evaluator.ts';
+import type { EvaluationScheduler } from './evaluation-scheduler.ts';
+import type { EvaluationStats, Target } from './evaluator.ts';
 import { decodeHousehold, putHouseholds } from './household-store.ts';
 import { sendInOrder } from './kafka-send.ts';
 import type { Keys } from './keys.ts';
@@ -21,7 +22,8 @@ export interface ProcessorDeps {
   redis: Redis;
   keys: Keys;
   producer: KafkaSender;
-  evaluator: Evaluator;
+  /** Where touched households are handed over for evaluation (coalesced across batches). */
+  evaluation: Pick<EvaluationScheduler, 'scheduleEvaluation'>;
   logger: Logger;
   metrics: Metrics;
   topics: { claimsDlq: string; householdsDlq: string };
@@ -38,7 +40,6 @@ export interface ClaimBatchStats extends EvaluationStats {
   /** Milliseconds per step, for the debug log of each batch. */
   msDecode?: number;
   msApply?: number;
-  msIndex?: number;
   msEvaluate?: number;
 }
 
@@ -114,44 +115,46 @@ export class Processor {
       if (EVALUATE_AFTER.has(code)) touched.add(claim.personId);
     });
 
-    // The index of persons with burden, for the month roll-over (not a SCAN of everything).
-    if (latest.size > 0) {
-      const byShard = new Map<number, (string | number)[]>();
-      for (const [person, month] of latest) {
-        const shard = keys.shardOf(person);
-        const args = byShard.get(shard) ?? [];
-        args.push(month, person);
-        byShard.set(shard, args);
-      }
-      const index = redis.pipeline();
-      for (const [shard, args] of byShard) index.zadd(keys.activeShard(shard), 'GT', ...args);
-      await index.exec().then((r) =>
-        r?.forEach(([err]) => {
-          if (err) throw err;
-        }),
-      );
-    }
-    await heartbeat();
-
     const targets: Target[] = [...touched].map((person) => {
       const householdId = persons.get(person)?.householdId;
       return householdId ? { kind: 'household', id: householdId } : { kind: 'solo', person };
     });
     const t2 = performance.now();
-    const evaluation = await this.deps.evaluator.run(targets, asOf, heartbeat);
+    // Every change of the batch is applied: its households may be evaluated now. The index and the dead
+    // letters do not feed the evaluation, so they are written while it waits for its round.
+    const [evaluation] = await Promise.all([
+      this.deps.evaluation.scheduleEvaluation(targets, asOf, heartbeat),
+      this.indexPersons(latest),
+      this.sendDeadLetters(this.deps.topics.claimsDlq, dead),
+    ]);
     Object.assign(stats, evaluation, {
       claims: messages.length,
       msDecode: Math.round(t0 - started),
       msApply: Math.round(t1 - t0),
-      msIndex: Math.round(t2 - t1),
       msEvaluate: Math.round(performance.now() - t2),
     });
 
-    await this.sendDeadLetters(this.deps.topics.claimsDlq, dead);
     this.deps.metrics.claimsApplied(stats.applied);
     this.deps.metrics.claimsDuplicate(stats.duplicates);
     stats.deadLettered = dead.length;
     return stats;
+  }
+
+  /** The index of persons with burden, for the month roll-over (not a SCAN of everything). */
+  private async indexPersons(latest: ReadonlyMap<string, number>): Promise<void> {
+    if (latest.size === 0) return;
+    const { redis, keys } = this.deps;
+    const byShard = new Map<number, (string | number)[]>();
+    for (const [person, month] of latest) {
+      const shard = keys.shardOf(person);
+      const args = byShard.get(shard) ?? [];
+      args.push(month, person);
+      byShard.set(shard, args);
+    }
+    const index = redis.pipeline();
+    for (const [shard, args] of byShard) index.zadd(keys.activeShard(shard), 'GT', ...args);
+    const replies = (await index.exec()) ?? [];
+    for (const [err] of replies) if (err) throw err;
   }
 
   async households(
@@ -167,8 +170,10 @@ export class Processor {
       else dead.push(deadLetter('household', message, origin, decoded.rejections, decoded.input));
     }
     const targets = await putHouseholds(this.deps.redis, this.deps.keys, records);
-    const stats = await this.deps.evaluator.run(targets, this.deps.asOf(), heartbeat);
-    await this.sendDeadLetters(this.deps.topics.householdsDlq, dead);
+    const [stats] = await Promise.all([
+      this.deps.evaluation.scheduleEvaluation(targets, this.deps.asOf(), heartbeat),
+      this.sendDeadLetters(this.deps.topics.householdsDlq, dead),
+    ]);
     return stats;
   }
 

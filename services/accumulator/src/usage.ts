@@ -1,15 +1,18 @@
 // From the Redis state of a household to the input of packages/rules, and from a decision to what is
 // material about it. Pure: no I/O.
 import { createHash } from 'node:crypto';
-import { fenToYuan, parseFen, type HouseholdEvent } from '@warnline/contracts';
-import type { Decision, EvaluationHousehold, Usage } from '@warnline/rules';
+import type { HouseholdEvent } from '@warnline/contracts';
+import type { Decision, EvaluationHousehold, FenUsage } from '@warnline/rules';
 
 /** A bucket field of a person hash: "<YYYY-MM>:<i|o>". */
 const BUCKET = /^(\d{4}-\d{2}):([io])$/;
 
-/** A person hash (HGETALL) as net usage rows, yuan strings, one per month and visit class. */
-export function usageOf(personId: string, hash: Record<string, string>): Usage[] {
-  const rows: Usage[] = [];
+/**
+ * A person hash (HGETALL) as net usage rows, one per month and visit class, in integer fen as Redis holds them:
+ * the rules decide most households from fen directly (evaluateFenHousehold), and the text is exact at any size.
+ */
+export function usageOf(personId: string, hash: Record<string, string>): FenUsage[] {
+  const rows: FenUsage[] = [];
   for (const [field, value] of Object.entries(hash)) {
     const m = BUCKET.exec(field);
     if (!m) continue;
@@ -18,9 +21,8 @@ export function usageOf(personId: string, hash: Record<string, string>): Usage[]
       personId,
       month: m[1]!,
       visitClass: m[2] === 'i' ? 'inpatient' : 'outpatient',
-      // BigInt: a bucket is exact in Redis at any size, and must stay so on its way to the rules.
-      personalBurden: fenToYuan(parseFen(value.slice(0, colon))),
-      selfPay: fenToYuan(parseFen(value.slice(colon + 1))),
+      burdenFen: value.slice(0, colon),
+      selfPayFen: value.slice(colon + 1),
     });
   }
   return rows;
@@ -38,8 +40,8 @@ export function householdUsage(
   householdId: string,
   members: readonly string[],
   hashes: ReadonlyMap<string, Record<string, string>>,
-): Usage[] {
-  const rows: Usage[] = [];
+): FenUsage[] {
+  const rows: FenUsage[] = [];
   for (const person of members) {
     const hash = hashes.get(person);
     if (hash && hash.h === householdId) rows.push(...usageOf(person, hash));

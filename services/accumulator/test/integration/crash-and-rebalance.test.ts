@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ClaimEvent } from '@warnline/contracts';
 import { consumerLag, waitFor } from '@warnline/test';
 import { pseudonymFor, registryHousehold, reversalOf, settlement, shuffled } from '../support.ts';
-import { evaluateHousehold, getRuleSet } from '@warnline/rules';
+import { evaluateHousehold, getRuleSet, yuanUsage } from '@warnline/rules';
 import { evaluationHousehold, householdUsage, materialDigest } from '../../src/usage.ts';
 import { AS_OF, Harness } from './harness.ts';
 
@@ -97,10 +97,12 @@ describe('accumulator: crashes and rebalances', () => {
       );
       const decision = evaluateHousehold(ruleSet, {
         household: evaluationHousehold(hh),
-        usage: householdUsage(
-          hh.householdId,
-          hh.members.map((m) => m.personId),
-          hashes,
+        usage: yuanUsage(
+          householdUsage(
+            hh.householdId,
+            hh.members.map((m) => m.personId),
+            hashes,
+          ),
         ),
         asOf: AS_OF,
       });

@@ -11,7 +11,7 @@ import {
   type ClaimEvent,
   type Household,
 } from '@warnline/contracts';
-import { evaluateCase, evaluateHousehold, getRuleSet } from '@warnline/rules';
+import { evaluateCase, evaluateHousehold, getRuleSet, yuanUsage } from '@warnline/rules';
 import { soloHousehold, usageOf } from '../../src/usage.ts';
 import { pseudonymFor, reversalOf, settlement } from '../support.ts';
 import { AS_OF, startedHarness } from './harness.ts';
@@ -156,7 +156,7 @@ describe('accumulator: reversals', () => {
     const batch = evaluateCase(ruleSet, AS_OF, { household, claims: raw });
     const streamed = evaluateHousehold(ruleSet, {
       household: soloHousehold(person),
-      usage: usageOf(person, await h.redis.hgetall(h.keys.person(person))),
+      usage: yuanUsage(usageOf(person, await h.redis.hgetall(h.keys.person(person)))),
       asOf: AS_OF,
     });
     expect(streamed.burden12m).toBe(batch.burden12m);
