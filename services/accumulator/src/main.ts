@@ -16,6 +16,7 @@ import { BatchGuard } from './batch-guard.ts';
 import { loadConfig } from './config.ts';
 import { startConsumerLoop } from './consumer-loop.ts';
 import { Evaluator } from './evaluator.ts';
+import { DeferrableEvaluator } from './deferral.ts';
 import { buildHealth } from './health.ts';
 import { createKeys } from './keys.ts';
 import { createMetrics } from './metrics.ts';
@@ -75,7 +76,8 @@ const processor = new Processor({
   redis,
   keys,
   producer,
-  evaluator,
+  // While a go-live load runs (npm run go-live -- defer), batches record the households they touch instead.
+  evaluator: new DeferrableEvaluator(evaluator, redis, keys),
   logger,
   metrics,
   topics,

@@ -21,7 +21,8 @@ export interface ProcessorDeps {
   redis: Redis;
   keys: Keys;
   producer: KafkaSender;
-  evaluator: Evaluator;
+  /** Evaluates the households a batch touched (or records them for later while evaluation is deferred). */
+  evaluator: Pick<Evaluator, 'run'>;
   logger: Logger;
   metrics: Metrics;
   topics: { claimsDlq: string; householdsDlq: string };
