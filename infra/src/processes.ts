@@ -128,3 +128,34 @@ export function startScript(
 ): Promise<RunningProcess> {
   return startProcess({ label: script, script, env, ready: (output) => output.includes(readyLine), timeoutMs });
 }
+
+export interface Finished {
+  /** Exit code, or `null` when a signal ended the process. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command-line script to its end (a CLI: a backfill, a go-live) and returns its exit code and output. */
+export function runScript(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): Promise<Finished> {
+  // tsx by its resolved location: a script run in another directory could not find the package by name.
+  const flags = SERVICE_NODE_FLAGS.map((f) => (f === 'tsx' ? import.meta.resolve('tsx') : f));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...flags, script, ...args], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

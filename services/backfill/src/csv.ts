@@ -138,7 +138,9 @@ const FALSE = new Set(['false', '0', 'n', 'no', '否']);
 /** One cell as the contract wants it; `undefined` leaves the field out. */
 export function convert(raw: string, spec: Spec): unknown {
   const cell = raw.trim();
-  if (cell === '') return spec.empty === 'null' ? null : undefined;
+  if (cell === '' && spec.empty === 'null') return null;
+  // An empty list cell is an empty list (a household without categories); any other empty cell is no value.
+  if (cell === '') return spec.split === undefined ? undefined : [];
   if (spec.split !== undefined) {
     const items = cell
       .split(spec.split)
