@@ -32,6 +32,8 @@ export interface StartOptions {
   label: string;
   /** The TypeScript or JavaScript file to run, absolute or relative to the repository root. */
   script: string;
+  /** Its command-line arguments. Default none. */
+  args?: readonly string[];
   /** The whole environment of the process, besides PATH and HOME. */
   env: Record<string, string>;
   /** Resolves true once the process is ready; probed every 200 ms with its output so far. */
@@ -47,11 +49,12 @@ export interface StartOptions {
 export async function startProcess({
   label,
   script,
+  args = [],
   env,
   ready,
   timeoutMs = 60_000,
 }: StartOptions): Promise<RunningProcess> {
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, script], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, script, ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
