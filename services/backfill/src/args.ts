@@ -7,8 +7,8 @@ export const USAGE = `usage: warnline backfill --kind claims|nhsa|households [op
   PATH               JSON Lines (.jsonl, .ndjson, .json) or CSV (.csv) files, plain or gzip, or directories of them
   --kind KIND        claims (the contract's claims), nhsa (national-platform exchanges), households (the registry)
   --mapping FILE     column mapping of CSV files (JSON; see services/backfill/README.md)
-  --rejects FILE     where refused records go, one JSON line each (default backfill-rejects.jsonl)
-  --checkpoint FILE  where the load's progress is kept for a resume (default backfill-checkpoint.json)
+  --rejects FILE     where refused records go, one JSON line each (default backfill-KIND-rejects.jsonl)
+  --checkpoint FILE  where the load's progress is kept for a resume (default backfill-KIND-checkpoint.json)
   --fresh            ignore an existing checkpoint and load every line again (harmless: duplicates have no effect)
   --dry-run          validate and count, write nothing to Kafka and keep no checkpoint
   --batch N          records per Kafka write and checkpoint (default 5000)
@@ -35,8 +35,8 @@ export function parseBackfillArgs(argv: readonly string[]): BackfillOptions {
       options: {
         kind: { type: 'string' },
         mapping: { type: 'string' },
-        rejects: { type: 'string', default: 'backfill-rejects.jsonl' },
-        checkpoint: { type: 'string', default: 'backfill-checkpoint.json' },
+        rejects: { type: 'string' },
+        checkpoint: { type: 'string' },
         fresh: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         batch: { type: 'string', default: '5000' },
@@ -58,8 +58,9 @@ export function parseBackfillArgs(argv: readonly string[]): BackfillOptions {
     kind,
     paths: positionals,
     mapping: values.mapping ?? null,
-    rejects: values.rejects,
-    checkpoint: values.checkpoint,
+    // One pair per kind, so the registry's load and the claims' load in one directory keep apart.
+    rejects: values.rejects ?? `backfill-${kind}-rejects.jsonl`,
+    checkpoint: values.checkpoint ?? `backfill-${kind}-checkpoint.json`,
     fresh: values.fresh,
     dryRun: values['dry-run'],
     batchSize,

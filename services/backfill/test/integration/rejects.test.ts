@@ -83,7 +83,7 @@ describe('warnline backfill: rejected records', () => {
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.summary).toMatchObject({ read: 6, accepted: 2, rejected: 4 });
-    expect((await readFile(join(dir, 'backfill-rejects.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(4);
+    expect((await readFile(join(dir, 'backfill-claims-rejects.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(4);
     const admin = scratch.kafka.admin();
     await admin.connect();
     try {
@@ -130,7 +130,7 @@ describe('warnline backfill: rejected records', () => {
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.summary).toMatchObject({ read: 3, accepted: 1, rejected: 2, byCode: { UNPARSEABLE_LINE: 2 } });
-    const rejects = (await readFile(join(dir, 'backfill-rejects.jsonl'), 'utf8')).trim().split('\n');
+    const rejects = (await readFile(join(dir, 'backfill-claims-rejects.jsonl'), 'utf8')).trim().split('\n');
     expect(rejects.map((l) => (JSON.parse(l) as { line: number }).line)).toEqual([3, 4]);
     expect(rejects.join('\n')).not.toContain(residentId(10));
   });
