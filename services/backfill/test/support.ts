@@ -4,8 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
+import { afterEach, beforeEach } from 'vitest';
 import { createPseudonymiser } from '@warnline/ingest/pseudonym';
-import { REPO_ROOT, runScript, uniqueId, waitFor, type Finished } from '@warnline/test';
+import { REPO_ROOT, runScript, uniqueId, waitFor, type claim, type Finished } from '@warnline/test';
 import type { Scratch } from '@warnline/test/scratch';
 
 export const PSEUDONYM_KEY = 'backfill-test-key-0123456789abcdef0123';
@@ -51,10 +52,42 @@ export async function backfill(
   return { ...run, summary };
 }
 
-/** A scratch directory, removed by the returned function. */
-export async function scratchDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'warnline-backfill-'));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+/** A fresh scratch directory for each test of the file, removed after it: call at the top of the file. */
+export function scratchDirPerTest(): () => string {
+  let dir = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'warnline-backfill-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+  return () => dir;
+}
+
+export const jsonLines = (items: readonly unknown[]) => items.map((i) => JSON.stringify(i)).join('\n') + '\n';
+
+/** The header of the settlement-table export that examples/settlement-table.mapping.json describes. */
+export const SETTLEMENT_TABLE_HEADER =
+  'SETL_ID,CERTNO,FIXMEDINS_CODE,HOSP_LV,MED_TYPE,BEGNDATE,SETL_TIME,MEDFEE_SUMAMT,INSCP_SCP_AMT,HIFP_PAY,' +
+  'HIFMI_PAY,OTH_FUND_PAY,MAF_PAY,ACCT_PAY,PSN_CASH_PAY';
+
+/** An inpatient claim as a row of that export (service date as YYYYMMDD, settlement as local time). */
+export function settlementRow(c: ReturnType<typeof claim>): string {
+  return [
+    c.claimId,
+    c.personId,
+    c.institution.code,
+    c.institution.level,
+    '21',
+    c.serviceDate.replaceAll('-', ''),
+    `${c.serviceDate} 18:00:00`,
+    c.amounts.total,
+    c.amounts.policyScope,
+    c.amounts.basicFund,
+    c.amounts.criticalIllness,
+    c.amounts.supplementary,
+    c.amounts.assistance,
+    c.amounts.personalAccount,
+    c.amounts.cash,
+  ].join(',');
 }
 
 export interface TopicRecord {

@@ -5,48 +5,30 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { claim, household, nhsaExchange, residentId, REPO_ROOT } from '@warnline/test';
 import { scratchTest as test } from '@warnline/test/scratch';
-import { backfill, backfillEnv, pseudonymise, readTopic, scratchDir } from '../support.ts';
+import {
+  backfill,
+  backfillEnv,
+  jsonLines,
+  pseudonymise,
+  readTopic,
+  scratchDirPerTest,
+  settlementRow,
+  SETTLEMENT_TABLE_HEADER,
+} from '../support.ts';
 
 const EXAMPLES = join(REPO_ROOT, 'services', 'backfill', 'examples');
-let dir = '';
-let remove = async () => {};
-beforeEach(async () => ({ dir, remove } = await scratchDir()));
-afterEach(() => remove());
-
-const jsonLines = (items: readonly unknown[]) => items.map((i) => JSON.stringify(i)).join('\n') + '\n';
+const scratchDir = scratchDirPerTest();
 
 /** Claims as rows of the settlement-table export that examples/settlement-table.mapping.json describes. */
-function settlementTable(claims: ReturnType<typeof claim>[]): string {
-  const header =
-    'SETL_ID,CERTNO,FIXMEDINS_CODE,HOSP_LV,MED_TYPE,BEGNDATE,SETL_TIME,MEDFEE_SUMAMT,INSCP_SCP_AMT,HIFP_PAY,' +
-    'HIFMI_PAY,OTH_FUND_PAY,MAF_PAY,ACCT_PAY,PSN_CASH_PAY';
-  const rows = claims.map((c) =>
-    [
-      c.claimId,
-      c.personId,
-      c.institution.code,
-      c.institution.level,
-      '21',
-      c.serviceDate.replaceAll('-', ''),
-      `${c.serviceDate} 18:00:00`,
-      c.amounts.total,
-      c.amounts.policyScope,
-      c.amounts.basicFund,
-      c.amounts.criticalIllness,
-      c.amounts.supplementary,
-      c.amounts.assistance,
-      c.amounts.personalAccount,
-      c.amounts.cash,
-    ].join(','),
-  );
-  return [header, ...rows].join('\r\n') + '\r\n';
-}
+const settlementTable = (claims: ReturnType<typeof claim>[]) =>
+  [SETTLEMENT_TABLE_HEADER, ...claims.map(settlementRow)].join('\r\n') + '\r\n';
 
 describe('warnline backfill: input formats', () => {
   test('claims as JSON Lines go to claims.v1 keyed by the pseudonym, as ingest writes them', async ({ scratch }) => {
+    const dir = scratchDir();
     const claims = Array.from({ length: 25 }, (_, i) => claim({ personId: residentId(i), cash: '4000.5' }));
     await writeFile(join(dir, 'claims.jsonl'), jsonLines(claims));
 
@@ -65,6 +47,7 @@ describe('warnline backfill: input formats', () => {
   });
 
   test('national-platform exchanges in a gzip file are mapped by the contract mapping', async ({ scratch }) => {
+    const dir = scratchDir();
     const exchanges = Array.from({ length: 12 }, (_, i) => nhsaExchange({ certno: residentId(100 + i) }));
     await writeFile(join(dir, 'exchanges.jsonl.gz'), gzipSync(jsonLines(exchanges)));
 
@@ -83,6 +66,7 @@ describe('warnline backfill: input formats', () => {
   });
 
   test('a CSV settlement table with the example mapping makes the same claims as their JSON', async ({ scratch }) => {
+    const dir = scratchDir();
     const claims = Array.from({ length: 10 }, (_, i) => claim({ personId: residentId(200 + i) }));
     await writeFile(join(dir, 'settlements.csv'), settlementTable(claims));
 
@@ -102,6 +86,7 @@ describe('warnline backfill: input formats', () => {
   });
 
   test('registry households as JSON Lines and CSV, given as a directory, go to households.v1', async ({ scratch }) => {
+    const dir = scratchDir();
     const registry = join(dir, 'registry');
     await mkdir(registry);
     const fromJson = [1, 2, 3].map((n) =>

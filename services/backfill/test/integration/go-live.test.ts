@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { afterEach, beforeEach, describe, expect } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { streetDirectoryKey, streetQueueName } from '@warnline/contracts';
 import { freePort } from '@warnline/infra';
 import { consumerLag, QueueSet } from '@warnline/runtime';
@@ -23,18 +23,15 @@ import {
   type RunningService,
 } from '@warnline/test';
 import { scratchTest as test } from '@warnline/test/scratch';
-import { backfill, backfillEnv, pseudonymise, readTopic, scratchDir } from '../support.ts';
+import { backfill, backfillEnv, jsonLines, pseudonymise, readTopic, scratchDirPerTest } from '../support.ts';
 
 const GO_LIVE_CLI = join(REPO_ROOT, 'services', 'accumulator', 'src', 'cli', 'go-live.ts');
 
-let dir = '';
-let remove = async () => {};
+const scratchDir = scratchDirPerTest();
 let accumulator: RunningService | null = null;
-beforeEach(async () => ({ dir, remove } = await scratchDir()));
 afterEach(async () => {
   await accumulator?.stop();
   accumulator = null;
-  await remove();
 });
 
 /** Households whose loaded history puts them at each level (one member each, claims in the window). */
@@ -47,12 +44,11 @@ const CITY = [
   { id: 'HH310113000106', street: '310113103', income: '60000.00', cash: ['1000.00'] }, // none
 ].map((h, n) => ({ ...h, person: residentId(500 + n) }));
 
-const jsonLines = (items: readonly unknown[]) => items.map((i) => JSON.stringify(i)).join('\n') + '\n';
-
 describe('go-live: deferred evaluation during a backfill', () => {
   test('no alert while loading; then each household evaluated once and alerts raised action first', async ({
     scratch,
   }) => {
+    const dir = scratchDir();
     const namespace = scratch.namespace;
     const accEnv = {
       KAFKA_BROKERS: scratch.kafkaBrokers.join(','),

@@ -2,15 +2,20 @@
 // the summary counts them by code; a dry run validates and counts the same way and writes nothing to Kafka.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { claim, REPO_ROOT, residentId, runScript } from '@warnline/test';
 import { scratchTest as test } from '@warnline/test/scratch';
-import { BACKFILL_CLI, backfill, backfillEnv, readTopic, scratchDir } from '../support.ts';
+import {
+  BACKFILL_CLI,
+  backfill,
+  backfillEnv,
+  readTopic,
+  scratchDirPerTest,
+  settlementRow,
+  SETTLEMENT_TABLE_HEADER,
+} from '../support.ts';
 
-let dir = '';
-let remove = async () => {};
-beforeEach(async () => ({ dir, remove } = await scratchDir()));
-afterEach(() => remove());
+const scratchDir = scratchDirPerTest();
 
 /** A resident number with a wrong check character: invalid, but still an identity number to hide. */
 const badId = (() => {
@@ -39,6 +44,7 @@ describe('warnline backfill: rejected records', () => {
   test('each refused record is in the rejects file with file, line and codes, its identity number masked', async ({
     scratch,
   }) => {
+    const dir = scratchDir();
     const { text, good } = mixedFile();
     const file = join(dir, 'claims.jsonl');
     await writeFile(file, text);
@@ -77,6 +83,7 @@ describe('warnline backfill: rejected records', () => {
   });
 
   test('--dry-run validates and counts the same, and writes nothing to Kafka', async ({ scratch }) => {
+    const dir = scratchDir();
     await writeFile(join(dir, 'claims.jsonl'), mixedFile().text);
 
     const run = await backfill(['--kind', 'claims', '--dry-run', 'claims.jsonl'], backfillEnv(scratch), dir);
@@ -96,29 +103,12 @@ describe('warnline backfill: rejected records', () => {
   test('a CSV row with unbalanced quotes or too few cells is rejected by line, the rest loaded', async ({
     scratch,
   }) => {
+    const dir = scratchDir();
     const c = claim({ personId: residentId(9) });
-    const header =
-      'SETL_ID,CERTNO,FIXMEDINS_CODE,HOSP_LV,MED_TYPE,BEGNDATE,SETL_TIME,MEDFEE_SUMAMT,INSCP_SCP_AMT,HIFP_PAY,HIFMI_PAY,OTH_FUND_PAY,MAF_PAY,ACCT_PAY,PSN_CASH_PAY';
-    const row = [
-      c.claimId,
-      c.personId,
-      'H31011000012',
-      '3',
-      '21',
-      c.serviceDate,
-      `${c.serviceDate} 18:00:00`,
-      c.amounts.total,
-      c.amounts.policyScope,
-      c.amounts.basicFund,
-      c.amounts.criticalIllness,
-      c.amounts.supplementary,
-      c.amounts.assistance,
-      c.amounts.personalAccount,
-      c.amounts.cash,
-    ].join(',');
+    const row = settlementRow(c);
     await writeFile(
       join(dir, 'settlements.csv'),
-      [header, row, `"unclosed,${residentId(10)}`, 'X1,only,three'].join('\n') + '\n',
+      [SETTLEMENT_TABLE_HEADER, row, `"unclosed,${residentId(10)}`, 'X1,only,three'].join('\n') + '\n',
     );
     const mapping = join(REPO_ROOT, 'services', 'backfill', 'examples', 'settlement-table.mapping.json');
 
@@ -136,6 +126,7 @@ describe('warnline backfill: rejected records', () => {
   });
 
   test('a usage error stops the command with exit code 2 and its code', async ({ scratch }) => {
+    const dir = scratchDir();
     const run = await runScript(BACKFILL_CLI, ['--kind', 'visits', 'claims.jsonl'], backfillEnv(scratch), { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^warnline: BACKFILL_USAGE: --kind must be one of claims, nhsa, households\n$/);

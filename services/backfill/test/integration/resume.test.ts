@@ -4,17 +4,14 @@
 // bytes that are not JSON (same length); had the resumed run read one of them, it would be a rejected line.
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { yuanToFen } from '@warnline/contracts';
 import { claim, daysAgo, residentId, startProcess } from '@warnline/test';
 import { scratchTest as test } from '@warnline/test/scratch';
 import type { Checkpoint } from '../../src/checkpoint.ts';
-import { BACKFILL_CLI, backfill, backfillEnv, readTopic, scratchDir } from '../support.ts';
+import { BACKFILL_CLI, backfill, backfillEnv, jsonLines, readTopic, scratchDirPerTest } from '../support.ts';
 
-let dir = '';
-let remove = async () => {};
-beforeEach(async () => ({ dir, remove } = await scratchDir()));
-afterEach(() => remove());
+const scratchDir = scratchDirPerTest();
 
 const COUNT = 30_000;
 const BATCH = '300';
@@ -44,6 +41,7 @@ describe('warnline backfill: crash and resume', () => {
   test('killed mid-load, it resumes from the checkpoint: totals exact, nothing before it read again', async ({
     scratch,
   }) => {
+    const dir = scratchDir();
     const claims = Array.from({ length: COUNT }, (_, i) =>
       claim({
         claimId: `H31011000012-R-${i}`,
@@ -54,7 +52,7 @@ describe('warnline backfill: crash and resume', () => {
     );
     const file = join(dir, 'claims.jsonl');
     const checkpointPath = join(dir, 'load.checkpoint.json');
-    await writeFile(file, claims.map((c) => JSON.stringify(c)).join('\n') + '\n');
+    await writeFile(file, jsonLines(claims));
     const args = [
       '--kind',
       'claims',
