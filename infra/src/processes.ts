@@ -14,6 +14,9 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
  */
 export const SERVICE_NODE_FLAGS = ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx'];
 
+/** The flags with tsx by its resolved location: a script run in another directory could not find it by name. */
+const nodeFlags = () => SERVICE_NODE_FLAGS.map((f) => (f === 'tsx' ? import.meta.resolve('tsx') : f));
+
 /** How much of a process's output an error quotes. */
 const OUTPUT_TAIL = 3000;
 
@@ -40,6 +43,8 @@ export interface StartOptions {
   ready: (output: string) => Promise<boolean> | boolean;
   /** Give up (and kill the process) when it is not ready by then. Default 60000 ms. */
   timeoutMs?: number;
+  /** Working directory. Default the repository root. */
+  cwd?: string;
 }
 
 /**
@@ -53,9 +58,10 @@ export async function startProcess({
   env,
   ready,
   timeoutMs = 60_000,
+  cwd = REPO_ROOT,
 }: StartOptions): Promise<RunningProcess> {
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, script, ...args], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, [...nodeFlags(), script, ...args], {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -146,10 +152,8 @@ export function runScript(
   env: Record<string, string>,
   options: { cwd?: string } = {},
 ): Promise<Finished> {
-  // tsx by its resolved location: a script run in another directory could not find the package by name.
-  const flags = SERVICE_NODE_FLAGS.map((f) => (f === 'tsx' ? import.meta.resolve('tsx') : f));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...flags, script, ...args], {
+    const child = spawn(process.execPath, [...nodeFlags(), script, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

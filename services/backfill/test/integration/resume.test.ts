@@ -104,4 +104,39 @@ describe('warnline backfill: crash and resume', () => {
       [...cs].reduce((sum, c) => sum + yuanToFen((c.amounts as { cash: string }).cash), 0);
     expect(cashFen(byId.values() as Iterable<{ amounts: unknown }>)).toBe(cashFen(claims));
   });
+
+  test('Ctrl-C (SIGINT) stops after the batch in flight with exit code 130; the same command finishes the load', async ({
+    scratch,
+  }) => {
+    const dir = scratchDir();
+    const claims = Array.from({ length: 12_000 }, (_, i) =>
+      claim({ claimId: `H31011000012-S-${i}`, personId: residentId(i % 101) }),
+    );
+    const file = join(dir, 'claims.jsonl');
+    await writeFile(file, jsonLines(claims));
+    const checkpointPath = join(dir, 'backfill-claims-checkpoint.json');
+    const args = ['--no-progress', '--kind', 'claims', '--batch', BATCH, file];
+
+    const first = await startProcess({
+      label: 'backfill',
+      script: BACKFILL_CLI,
+      args,
+      env: backfillEnv(scratch),
+      ready: async () => ((await readCheckpoint(checkpointPath))?.files[0]?.line ?? 0) >= 600,
+      timeoutMs: 120_000,
+      cwd: dir,
+    });
+    first.process.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => first.process.once('exit', resolve));
+
+    expect(code, first.output()).toBe(130);
+    expect(first.output()).toContain('stopped (run the same command to resume)');
+    const saved = (await readCheckpoint(checkpointPath))!;
+    expect(saved.files[0]!.done).toBe(false);
+    expect(saved.counts.read).toBe(saved.files[0]!.line);
+
+    const resumed = await backfill(args, backfillEnv(scratch), dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.summary).toMatchObject({ complete: true, read: 12_000, accepted: 12_000, rejected: 0 });
+  });
 });
