@@ -7,7 +7,9 @@
 //   1. accumulator: pre-fill claims.v1 (kafkajs, big batches), start the accumulator, time it to the end of
 //      the topic; the totals check and Redis memory; then the naive path through the same topic;
 //   2. ingest: POST /v1/claims with batches of 500 and a fixed number of requests in flight;
-//   3. latency: ingest + accumulator at a fixed open-loop load, trigger claims whose alerts are timed.
+//   3. latency: ingest + accumulator at a fixed open-loop load, trigger claims whose alerts are timed;
+//   4. backfill (only with --only backfill): a city sample from files through `warnline backfill`, Kafka and
+//      the accumulator with deferred evaluation to the go-live report (bench/backfill-phase.ts).
 // Each phase has its own topics, groups and key prefixes, and deletes them when done (--keep keeps them).
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ import { provideInfra, REPO_ROOT } from '@warnline/infra';
 import { uniqueId } from '@warnline/test';
 import { benchKafka, prefill, runAccumulator, runNaive, type PrefillResult } from './accumulator-phase.ts';
 import { accumulatorLayout } from './accumulator-layout.ts';
+import { runBackfillPhase } from './backfill-phase.ts';
 import { runIngest } from './ingest-phase.ts';
 import { createLagProbe } from './lag.ts';
 import { runLatency } from './latency-phase.ts';
@@ -35,6 +38,7 @@ const { values: args, positionals } = parseArgs({
     json: { type: 'string' },
     claims: { type: 'string' },
     'ingest-claims': { type: 'string' },
+    'backfill-claims': { type: 'string' },
     concurrency: { type: 'string', default: '4' },
     batch: { type: 'string', default: '500' },
     rate: { type: 'string' },
@@ -89,6 +93,7 @@ const num = (value: string | undefined, full: number, small: number) =>
 const settings = {
   claims: num(args.claims, 2_000_000, 20_000),
   ingestClaims: num(args['ingest-claims'], 200_000, 5_000),
+  backfillClaims: num(args['backfill-claims'], 10_000_000, 20_000),
   concurrency: Number(args.concurrency),
   batch: Number(args.batch),
   rate: num(args.rate, 5_000, 1_000),
@@ -349,6 +354,24 @@ try {
           accumulatorEnv: settings.accumulatorEnv,
           instances: settings.instances,
           ...(nodeOptions ? { nodeOptions } : {}),
+        });
+      });
+    } finally {
+      if (!args.keep) await cleanupPhase(kafka, redis, names);
+    }
+  }
+  if (only.has('backfill')) {
+    const names = phaseNames(runId, 'b');
+    try {
+      await phase('backfill', async () => {
+        result.backfill = await runBackfillPhase(infra, redis, names, secrets, probe, {
+          claims: settings.backfillClaims,
+          seed: settings.seed + 3,
+          endDate,
+          partitions: settings.partitions,
+          instances: settings.instances,
+          env: settings.accumulatorEnv,
+          say,
         });
       });
     } finally {

@@ -90,4 +90,30 @@ describe('npm run bench -- --smoke', () => {
     expect(positive(r.redis.bytesPerPerson)).toBe(true);
     expect(positive(r.redis.bytesPerDedupClaim)).toBe(true);
   }, 300_000);
+
+  it('--only backfill: loads a city sample from files, goes live, totals equal to the fen', async () => {
+    const json = join(dir, 'backfill.json');
+    const { code, output } = await runBench([
+      '--smoke',
+      '--only',
+      'backfill',
+      '--backfill-claims',
+      '5000',
+      '--json',
+      json,
+    ]);
+    expect(code, output.slice(-4000)).toBe(0);
+    expect(output).toContain('go-live from files, end to end');
+    const r = JSON.parse(readFileSync(json, 'utf8')) as {
+      errors: Record<string, string>;
+      backfill: Record<string, unknown> & { alerts: Record<string, number> };
+    };
+    expect(r.errors).toEqual({});
+    expect(r.backfill.totalsMatch).toBe(true);
+    expect(r.backfill.mismatches).toBe(0);
+    expect(r.backfill.claims as number).toBeGreaterThanOrEqual(5000);
+    // Every registry household is evaluated once by the go-live (no claim refused: none is a household of one).
+    expect(r.backfill.evaluated).toBe(r.backfill.households);
+    expect(positive(r.backfill.endToEndClaimsPerSec)).toBe(true);
+  }, 300_000);
 });

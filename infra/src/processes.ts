@@ -14,6 +14,9 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
  */
 export const SERVICE_NODE_FLAGS = ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx'];
 
+/** The flags with tsx by its resolved location: a script run in another directory could not find it by name. */
+const nodeFlags = () => SERVICE_NODE_FLAGS.map((f) => (f === 'tsx' ? import.meta.resolve('tsx') : f));
+
 /** How much of a process's output an error quotes. */
 const OUTPUT_TAIL = 3000;
 
@@ -32,6 +35,8 @@ export interface StartOptions {
   label: string;
   /** The TypeScript or JavaScript file to run, absolute or relative to the repository root. */
   script: string;
+  /** Its command-line arguments. Default none. */
+  args?: readonly string[];
   /** The whole environment of the process, besides PATH and HOME. */
   env: Record<string, string>;
   /** Resolves true once the process is ready; probed every 200 ms with its output so far. */
@@ -44,6 +49,8 @@ export interface StartOptions {
    * false.
    */
   ownProcessGroup?: boolean;
+  /** Working directory. Default the repository root. */
+  cwd?: string;
 }
 
 /**
@@ -53,13 +60,15 @@ export interface StartOptions {
 export async function startProcess({
   label,
   script,
+  args = [],
   env,
   ready,
   timeoutMs = 60_000,
   ownProcessGroup = false,
+  cwd = REPO_ROOT,
 }: StartOptions): Promise<RunningProcess> {
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, script], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, [...nodeFlags(), script, ...args], {
+    cwd,
     detached: ownProcessGroup,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -137,4 +146,33 @@ export function startScript(
   timeoutMs = 60_000,
 ): Promise<RunningProcess> {
   return startProcess({ label: script, script, env, ready: (output) => output.includes(readyLine), timeoutMs });
+}
+
+export interface Finished {
+  /** Exit code, or `null` when a signal ended the process. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command-line script to its end (a CLI: a backfill, a go-live) and returns its exit code and output. */
+export function runScript(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeFlags(), script, ...args], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

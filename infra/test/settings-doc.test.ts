@@ -10,13 +10,19 @@ import {
   ReplayConfigSchema as ReplayConfig,
 } from '../../services/accumulator/src/config.ts';
 import { ConfigSchema as AlerterConfig } from '../../services/alerter/src/config.ts';
+import { ConfigSchema as BackfillConfig } from '../../services/backfill/src/config.ts';
 import { ConfigSchema as ConsoleConfig } from '../../services/console/src/config.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
 /** The variables a config schema reads; a schema with a .transform() is a pipe over the object it starts from. */
 function variablesOf(
-  schema: typeof IngestConfig | typeof AccumulatorConfig | typeof AlerterConfig | typeof ConsoleConfig,
+  schema:
+    | typeof IngestConfig
+    | typeof AccumulatorConfig
+    | typeof AlerterConfig
+    | typeof ConsoleConfig
+    | typeof BackfillConfig,
 ): string[] {
   const shape: object = 'shape' in schema ? schema.shape : schema.in.shape;
   return Object.keys(shape);
@@ -49,6 +55,7 @@ const services = [
   ['accumulator', [...new Set([...variablesOf(AccumulatorConfig), ...Object.keys(ReplayConfig.shape)])]],
   ['alerter', variablesOf(AlerterConfig)],
   ['console', variablesOf(ConsoleConfig)],
+  ['backfill', variablesOf(BackfillConfig)],
 ] as const;
 
 describe('settings tables of the READMEs', () => {

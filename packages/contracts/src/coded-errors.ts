@@ -164,6 +164,26 @@ export const SERVICE_ERRORS = {
 } as const satisfies CodedErrorTable;
 export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;
 
+/**
+ * Errors that stop `warnline backfill` as a whole (exit code 2), printed as `warnline: <CODE>: <message>`. A
+ * refused record never stops it: it goes to the rejects file with its rejection code.
+ */
+export const BACKFILL_ERRORS = {
+  BACKFILL_USAGE: { retriable: false, message: 'the command line is not a valid backfill invocation' },
+  INPUT_UNREADABLE: { retriable: false, message: 'an input file or directory cannot be read' },
+  MAPPING_INVALID: { retriable: false, message: 'the CSV column mapping is not valid JSON of the mapping schema' },
+  CSV_HEADER_INVALID: {
+    retriable: false,
+    message: 'the CSV header lacks a column the mapping names, or names a column twice',
+  },
+  CHECKPOINT_MISMATCH: {
+    retriable: false,
+    message:
+      'the checkpoint belongs to another load (other files, sizes or kind); pass --fresh or another --checkpoint',
+  },
+} as const satisfies CodedErrorTable;
+export type BackfillErrorCode = keyof typeof BACKFILL_ERRORS;
+
 export interface CodedErrorOptions {
   /** Replaces the entry's message (more precise; never echoing input that may hold an identity number). */
   message?: string | undefined;
@@ -198,6 +218,7 @@ export function codedErrors<T extends CodedErrorTable>(table: T) {
 export const requestError = codedErrors(REQUEST_ERRORS);
 export const alertApiError = codedErrors(ALERT_API_ERRORS);
 export const serviceError = codedErrors(SERVICE_ERRORS);
+export const backfillError = codedErrors(BACKFILL_ERRORS);
 
 export function isCodedError(err: unknown): err is CodedError {
   return err instanceof CodedError;

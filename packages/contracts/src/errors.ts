@@ -26,6 +26,8 @@ export const REJECTION_CODES = {
   FORBIDDEN_INSTITUTION: 'this token may not submit claims for that institution',
   CLAIM_CONFLICT: 'the claimId was seen before with different content; the first version is kept',
   UNPARSEABLE_MESSAGE: 'the Kafka message is not JSON',
+  UNPARSEABLE_LINE:
+    'a line of a backfill file is not a JSON object, or not a CSV row with as many cells as the header (quotes unbalanced)',
   UNPROCESSABLE_ITEM: 'ingest failed on this item for a reason of its own; it was dead-lettered for an operator',
   REVERSAL_MISMATCH:
     'the reversal does not repeat the serviceDate, visitType, institution and amounts of the claim it names; it cancels that claim in full all the same (a warning)',

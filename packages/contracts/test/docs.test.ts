@@ -8,6 +8,7 @@ import {
   ALERT_API_ERRORS,
   ALERT_OUTCOMES,
   ALERT_STATES,
+  BACKFILL_ERRORS,
   BREACHES,
   CATEGORIES,
   CHARITY_QUEUE,
@@ -38,6 +39,7 @@ describe('docs/contracts.md', () => {
     expect(missing(Object.keys(REJECTION_CODES))).toEqual([]);
     expect(missing(Object.keys(REQUEST_ERRORS))).toEqual([]);
     expect(missing(Object.keys(ALERT_API_ERRORS))).toEqual([]);
+    expect(missing(Object.keys(BACKFILL_ERRORS))).toEqual([]);
   });
 
   it('gives each HTTP error code the status the code answers with', () => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `warnline` command: registers tsx so the TypeScript sources run as they are (no build step), then
-// hands over to the CLI. Works on Node 20.6+ and 24.
+// hands over to the CLI of the subcommand: `warnline backfill …` to the backfill, everything else to the rules.
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../src/cli/main.ts');
+if (process.argv[2] === 'backfill') await import('@warnline/backfill/cli');
+else await import('../src/cli/main.ts');

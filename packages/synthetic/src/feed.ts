@@ -205,7 +205,9 @@ export function generateHouseholds(options: FeedOptions): RawHouseholdOut[] {
     const members = Array.from({ length: size }, () => ({ personId: uniqueResidentId(district) }));
     const incomeKnown = !r.chance(0.03);
     households.push({
-      householdId: `HH${street}${String(h).padStart(6, '0')}`,
+      // The dash keeps street and number apart: 9 + 6 digits in one run can read as a first-generation
+      // identity number, which ingest (and so the backfill) refuses in an identifier (IDENTITY_NUMBER_IN_ID).
+      householdId: `HH${street}-${String(h).padStart(6, '0')}`,
       streetCode: street,
       districtCode: district,
       members,

@@ -27,6 +27,12 @@ export interface Keys {
   activeShards(): string[];
   /** Shard of a person (by their pseudonym's hex digits: uniform). */
   shardOf(person: string): number;
+  /**
+   * Deferred evaluation (go-live): a string whose presence defers every evaluation of a batch, the set of the
+   * households (`h:<id>`) and persons of households of one (`s:<pseudonym>`) waiting for their evaluation, and
+   * the sorted set of go-live alerts (score = job priority) raised in priority order at the end. One hash tag.
+   */
+  deferral(): { flag: string; targets: string; alerts: string };
 }
 
 export function createKeys(prefix: string, shards = 16): Keys {
@@ -38,6 +44,11 @@ export function createKeys(prefix: string, shards = 16): Keys {
     household: (h) => `${prefix}:{h:${h}}:h`,
     activeShard,
     activeShards: () => Array.from({ length: shards }, (_, i) => activeShard(i)),
+    deferral: () => ({
+      flag: `${prefix}:{deferred}:on`,
+      targets: `${prefix}:{deferred}:targets`,
+      alerts: `${prefix}:{deferred}:alerts`,
+    }),
     shardOf: (p) => {
       // Pseudonyms are "p_" + hex of an HMAC; anything else (tests) still maps somewhere stable.
       const n = Number.parseInt(p.slice(2, 10), 16);

@@ -17,6 +17,7 @@ import { loadConfig } from './config.ts';
 import { startConsumerLoop } from './consumer-loop.ts';
 import { EvaluationScheduler } from './evaluation-scheduler.ts';
 import { Evaluator } from './evaluator.ts';
+import { DeferrableEvaluator } from './deferral.ts';
 import { buildHealth } from './health.ts';
 import { createKeys } from './keys.ts';
 import { createMetrics } from './metrics.ts';
@@ -76,7 +77,11 @@ const processor = new Processor({
   redis,
   keys,
   producer,
-  evaluation: new EvaluationScheduler({ evaluator, delayMs: config.EVALUATION_DELAY_MS }),
+  // While a go-live load runs (npm run go-live -- defer), each round records the households it touched instead.
+  evaluation: new EvaluationScheduler({
+    evaluator: new DeferrableEvaluator(evaluator, redis, keys),
+    delayMs: config.EVALUATION_DELAY_MS,
+  }),
   logger,
   metrics,
   topics,

@@ -43,6 +43,7 @@ declare module 'ioredis' {
     ): Result<[number, string?, string?], Context>;
     confirmPublished(status: string, seq: number): Result<number, Context>;
     prunePerson(person: string, claims: string, floor: string): Result<[string | null, number], Context>;
+    deferTargets(flag: string, targets: string, ...members: string[]): Result<number, Context>;
   }
 }
 
@@ -55,6 +56,7 @@ export function registerScripts(redis: Redis): void {
   redis.defineCommand('recordDecision', { numberOfKeys: 2, lua: source('record-decision-2') });
   redis.defineCommand('confirmPublished', { numberOfKeys: 1, lua: source('confirm-published-1') });
   redis.defineCommand('prunePerson', { numberOfKeys: 2, lua: source('prune-person-2') });
+  redis.defineCommand('deferTargets', { numberOfKeys: 2, lua: source('defer-targets-2') });
 }
 
 /** Unwraps one reply of a pipeline: a command error becomes an exception (the batch is retried, never skipped). */

@@ -213,7 +213,8 @@ function readSecret(
 
 const LevelsSchema = z.record(z.string().min(1), z.union([z.literal(1), z.literal(2), z.literal(3)]));
 
-function parseLevels(text: string, ctx: z.RefinementCtx): Record<string, 1 | 2 | 3> {
+/** INGEST_INSTITUTION_LEVELS as JSON text → the levels, or an issue on `ctx` (shared by the backfill command). */
+export function parseLevels(text: string, ctx: z.RefinementCtx): Record<string, 1 | 2 | 3> {
   let json: unknown;
   try {
     json = JSON.parse(text);
