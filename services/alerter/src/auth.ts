@@ -54,3 +54,33 @@ export function mayAccessStreet(principal: Principal, streetCode: string, distri
       return principal.street === streetCode;
   }
 }
+
+/**
+ * May the principal see a dashboard scope? The city: admin only; a district: its district token or admin;
+ * a street: whoever may reach the street.
+ */
+export function mayViewScope(
+  principal: Principal,
+  scope: { kind: 'city' } | { kind: 'district' | 'street'; code: string },
+): boolean {
+  switch (scope.kind) {
+    case 'city':
+      return principal.role === 'admin';
+    case 'district':
+      return principal.role === 'admin' || (principal.role === 'district' && principal.district === scope.code);
+    case 'street':
+      return mayAccessStreet(principal, scope.code, scope.code.slice(0, 6));
+  }
+}
+
+/** The scope a principal's dashboard shows when the request names none. */
+export function ownScope(principal: Principal): { kind: 'city' } | { kind: 'district' | 'street'; code: string } {
+  switch (principal.role) {
+    case 'admin':
+      return { kind: 'city' };
+    case 'district':
+      return { kind: 'district', code: principal.district };
+    case 'street':
+      return { kind: 'street', code: principal.street };
+  }
+}

@@ -23,7 +23,8 @@ import {
   STREET_CODE,
   type CodedError,
 } from '@warnline/contracts';
-import { mayAccessStreet, type Authenticator, type Principal } from './auth.ts';
+import { mayAccessStreet, mayViewScope, ownScope, type Authenticator, type Principal } from './auth.ts';
+import { MAX_DASHBOARD_DAYS, type DashboardReader, type Scope } from './dashboard.ts';
 import { districtOfStreet, type AlertStore } from './alert-store.ts';
 import type { Effects } from './effects.ts';
 import { streetOfAlert } from './keys.ts';
@@ -44,6 +45,7 @@ export interface HttpDeps {
   effects: Effects;
   metrics: Metrics;
   queues: QueueSet;
+  dashboard: DashboardReader;
 }
 
 const StreetParams = z.object({ streetCode: z.string().regex(STREET_CODE) });
@@ -53,6 +55,16 @@ const ListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+const DashboardQuery = z.object({
+  /** `city`, a district code or a street code; default: the token's own scope. */
+  scope: z
+    .string()
+    .regex(/^(city|\d{6}|\d{9})$/, 'city, a 6-digit district code or a 9-digit street code')
+    .optional(),
+  days: z.coerce.number().int().min(1).max(MAX_DASHBOARD_DAYS).default(30),
+});
+const scopeOf = (name: string): Scope =>
+  name === 'city' ? { kind: 'city' } : { kind: name.length === 6 ? 'district' : 'street', code: name };
 const TransitionBody = z.strictObject({
   to: z.enum(Object.keys(TRANSITIONS) as [keyof typeof TRANSITIONS, ...(keyof typeof TRANSITIONS)[]]),
   outcome: z.enum(ALERT_OUTCOMES).optional(),
@@ -189,6 +201,15 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       if (body.to === 'acknowledged') deps.metrics.acknowledged(level, seconds);
       if (body.to === 'closed') deps.metrics.closed(level, seconds);
       return store.get(alertId);
+    });
+
+    api.get('/v1/dashboard', async (request) => {
+      const principal = principalOf(request);
+      if (principal === null) throw alertApiError('UNAUTHENTICATED');
+      const query = parse(DashboardQuery, request.query);
+      const scope = query.scope === undefined ? ownScope(principal) : scopeOf(query.scope);
+      if (!mayViewScope(principal, scope)) throw alertApiError('FORBIDDEN');
+      return deps.dashboard.read(scope, query.days, new Date());
     });
   });
 

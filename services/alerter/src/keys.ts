@@ -27,6 +27,19 @@ export interface StreetKeys {
   state: Record<AlertState, string>;
   /** Sorted set per level: alertIds of open alerts, scored by when they were opened. */
   openLevel: Record<AlertLevel, string>;
+  /** The dashboard aggregates, kept by lua/library.lua (the layout is described there). */
+  dashboard: DashboardKeys;
+}
+
+export interface DashboardKeys {
+  /** Hash: Monday `YYYY-MM-DD` → alerts opened that week. */
+  opened: string;
+  /** Hash: `YYYY-MM:<outcome>` → alerts closed that month with that outcome. */
+  outcomes: string;
+  /** Hash: `YYYY-MM-DD:<level>` → open alerts at the level after the day's last change. */
+  levels: string;
+  /** Hash of one day: `acknowledge:<bucket>` | `close:<bucket>` → alerts acknowledged or closed that day. */
+  durations(day: string): string;
 }
 
 export interface AlertKeys {
@@ -72,6 +85,12 @@ export function createKeys(prefix: string): Keys {
           closed: `${b}:state:closed`,
         },
         openLevel: { watch: `${b}:open:watch`, warning: `${b}:open:warning`, action: `${b}:open:action` },
+        dashboard: {
+          opened: `${b}:dash:opened`,
+          outcomes: `${b}:dash:outcomes`,
+          levels: `${b}:dash:levels`,
+          durations: (day) => `${b}:dash:durations:${day}`,
+        },
       };
     },
     alert(alertId) {

@@ -8,6 +8,7 @@ import { createAuthenticator } from './auth.ts';
 import { loadConfig } from './config.ts';
 import { Effects, OutboxRelay } from './effects.ts';
 import { buildHttp } from './http.ts';
+import { DashboardReader } from './dashboard.ts';
 import { createKeys } from './keys.ts';
 import { createMetrics } from './metrics.ts';
 import { QueueSet, TIMER_QUEUE } from './queues.ts';
@@ -33,7 +34,8 @@ await ensureTopics(
 const audit = new AuditLog(kafka, topics.alertsAudit);
 await audit.connect();
 
-const store = new AlertStore(redis, createKeys(config.REDIS_PREFIX));
+const keys = createKeys(config.REDIS_PREFIX);
+const store = new AlertStore(redis, keys);
 const queues = new QueueSet(bullConnection, config.QUEUE_PREFIX);
 queues.get(CHARITY_QUEUE);
 queues.get(TIMER_QUEUE);
@@ -76,7 +78,15 @@ const streets = new StreetConsumers({
 });
 await streets.start();
 
-const app = buildHttp({ logger, auth: createAuthenticator(config.tokens), store, effects, metrics, queues });
+const app = buildHttp({
+  logger,
+  auth: createAuthenticator(config.tokens),
+  store,
+  effects,
+  metrics,
+  queues,
+  dashboard: new DashboardReader(redis, keys),
+});
 await app.listen({ port: config.ALERTER_PORT, host: config.ALERTER_HOST });
 logger.info({ port: config.ALERTER_PORT, streets: streets.streets().length }, 'alerter listening');
 

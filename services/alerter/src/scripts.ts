@@ -6,7 +6,9 @@ import type { Redis } from 'ioredis';
 import { ALERT_STATES, serviceError, type AlertState, type Breach, type CodedError } from '@warnline/contracts';
 import { ALERT_LEVELS, type AlertKeys, type AlertLevel, type StreetKeys } from './keys.ts';
 
-const source = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+const file = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+/** A script as Redis runs it: the shared functions of library.lua first, so every script can call them. */
+const source = (name: string) => `${file('library')}\n${file(name)}`;
 
 type Reply = (string | number)[];
 

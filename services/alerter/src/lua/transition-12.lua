@@ -42,6 +42,7 @@ if to == 'closed' then
   redis.call('ZREM', levelKey[level], alertId)
   redis.call('ZREM', KEYS[5], alertId)
 end
+dashboard_transition(KEYS[3], to, openedMs, ARGV[9], outcome)
 
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local json = cjson.encode({

@@ -1,0 +1,119 @@
+// The supervisor dashboard's arithmetic on the aggregates lua/library.lua keeps: quantiles from duration
+// histograms, calendar windows, and a street's daily level figures carried over days without a change.
+// Pure (no I/O), so it is tested without Redis.
+
+/** Every duration bucket spans 5%: must equal DASH_BUCKET_GROWTH of lua/library.lua. */
+export const DURATION_BUCKET_GROWTH = 1.05;
+
+/** The bucket of a duration, as lua/library.lua computes it. */
+export function durationBucket(seconds: number): number {
+  return Math.floor(Math.log(1 + Math.max(0, seconds)) / Math.log(DURATION_BUCKET_GROWTH));
+}
+
+/** The duration a bucket stands for: its geometric middle, so the error is at most 2.5% either way. */
+export function bucketSeconds(bucket: number): number {
+  return DURATION_BUCKET_GROWTH ** (bucket + 0.5) - 1;
+}
+
+export interface DurationSummary {
+  count: number;
+  /** Null when no alert was counted. Whole seconds. */
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+}
+
+/** bucket → count. */
+export type Histogram = Map<number, number>;
+
+/** Adds `from` into `into`. */
+export function mergeHistogram(into: Histogram, from: Histogram): Histogram {
+  for (const [bucket, count] of from) into.set(bucket, (into.get(bucket) ?? 0) + count);
+  return into;
+}
+
+/** Nearest-rank quantile `q` (0 < q ≤ 1) of a histogram, in seconds; null for an empty one. */
+export function quantile(histogram: Histogram, q: number): number | null {
+  const buckets = [...histogram.entries()].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
+  const count = buckets.reduce((sum, [, n]) => sum + n, 0);
+  if (count === 0) return null;
+  const rank = Math.max(1, Math.ceil(q * count));
+  let seen = 0;
+  for (const [bucket, n] of buckets) {
+    seen += n;
+    if (seen >= rank) return Math.round(bucketSeconds(bucket));
+  }
+  return null;
+}
+
+export function summarize(histogram: Histogram): DurationSummary {
+  let count = 0;
+  for (const n of histogram.values()) count += n;
+  return { count, medianSeconds: quantile(histogram, 0.5), p90Seconds: quantile(histogram, 0.9) };
+}
+
+/**
+ * The two histograms of one day's hash (`acknowledge:<bucket>` / `close:<bucket>` → count), added into
+ * `acknowledge` and `close`.
+ */
+export function addDurationFields(fields: Record<string, string>, acknowledge: Histogram, close: Histogram): void {
+  for (const [field, value] of Object.entries(fields)) {
+    const [kind, bucket] = field.split(':');
+    const target = kind === 'acknowledge' ? acknowledge : kind === 'close' ? close : null;
+    if (target === null || bucket === undefined) continue;
+    target.set(Number(bucket), (target.get(Number(bucket)) ?? 0) + Number(value));
+  }
+}
+
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The `days` UTC days ending with the day of `now`, oldest first (`YYYY-MM-DD`). */
+export function lastDays(now: Date, days: number): string[] {
+  const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+  return Array.from({ length: days }, (_, i) => isoDay(today - (days - 1 - i) * DAY_MS));
+}
+
+/** The Mondays of the `weeks` weeks ending with the week of `now`, oldest first (`YYYY-MM-DD`). */
+export function lastWeeks(now: Date, weeks: number): string[] {
+  const day = Math.floor(now.getTime() / DAY_MS);
+  // 1970-01-01 was a Thursday: (day + 3) % 7 is the days since Monday.
+  const monday = day - ((day + 3) % 7);
+  return Array.from({ length: weeks }, (_, i) => isoDay((monday - (weeks - 1 - i) * 7) * DAY_MS));
+}
+
+/** The `months` calendar months ending with the month of `now`, oldest first (`YYYY-MM`). */
+export function lastMonths(now: Date, months: number): string[] {
+  const y = now.getUTCFullYear();
+  const m = now.getUTCMonth();
+  return Array.from({ length: months }, (_, i) => {
+    const d = new Date(Date.UTC(y, m - (months - 1 - i), 1));
+    return d.toISOString().slice(0, 7);
+  });
+}
+
+/**
+ * A street's open alerts per level on each of `days`, from its `YYYY-MM-DD:<level>` figures: a day without
+ * a change keeps the figure of the last day before it that had one (0 before the first).
+ */
+export function levelsOnDays<L extends string>(
+  fields: Record<string, string>,
+  levels: readonly L[],
+  days: readonly string[],
+): Record<L, number>[] {
+  const byDay = new Map<string, Record<L, number>>();
+  for (const [field, value] of Object.entries(fields)) {
+    const day = field.slice(0, 10);
+    const level = field.slice(11) as L;
+    if (!levels.includes(level)) continue;
+    const figures = byDay.get(day) ?? (Object.fromEntries(levels.map((l) => [l, 0])) as Record<L, number>);
+    figures[level] = Number(value);
+    byDay.set(day, figures);
+  }
+  const changed = [...byDay.keys()].sort();
+  let next = 0;
+  let current = Object.fromEntries(levels.map((l) => [l, 0])) as Record<L, number>;
+  return days.map((day) => {
+    while (next < changed.length && changed[next]! <= day) current = byDay.get(changed[next++]!)!;
+    return { ...current };
+  });
+}
