@@ -6,7 +6,9 @@
 //   1. accumulator: pre-fill claims.v1 (kafkajs, big batches), start the accumulator, time it to the end of
 //      the topic; the totals check and Redis memory; then the naive path through the same topic;
 //   2. ingest: POST /v1/claims with batches of 500 and a fixed number of requests in flight;
-//   3. latency: ingest + accumulator at a fixed open-loop load, trigger claims whose alerts are timed.
+//   3. latency: ingest + accumulator at a fixed open-loop load, trigger claims whose alerts are timed;
+//   4. dashboard (only when named in --only): alerts seeded through the alerter's scripts, then
+//      GET /v1/dashboard timed for a district and for the city.
 // Each phase has its own topics, groups and key prefixes, and deletes them when done (--keep keeps them).
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,7 @@ import { provideInfra, REPO_ROOT } from '@warnline/infra';
 import { uniqueId } from '@warnline/test';
 import { benchKafka, prefill, runAccumulator, runNaive, type PrefillResult } from './accumulator-phase.ts';
 import { accumulatorLayout } from './accumulator-layout.ts';
+import { runDashboard } from './dashboard-phase.ts';
 import { runIngest } from './ingest-phase.ts';
 import { createLagProbe } from './lag.ts';
 import { runLatency } from './latency-phase.ts';
@@ -46,6 +49,7 @@ const { values: args } = parseArgs({
     'acc-env': { type: 'string', multiple: true, default: [] },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'dashboard-alerts': { type: 'string' },
   },
 });
 
@@ -67,6 +71,7 @@ const settings = {
   // spare), two use both cores (bench-results of 2026-11-22: 8,300 → 18,100 claims/s). Smoke: one, quicker.
   instances: num(args.instances, 2, 1),
   seed: Number(args.seed),
+  dashboardAlerts: num(args['dashboard-alerts'], 100_000, 5_000),
   order: args.order === 'by-person' ? ('by-person' as const) : ('interleaved' as const),
   /** Extra accumulator settings (KEY=VALUE), e.g. PARTITIONS_CONSUMED_CONCURRENTLY=3. */
   // Default: 3 partitions' batches at once per instance, the accumulator README's best setting on this machine.
@@ -297,6 +302,30 @@ try {
           instances: settings.instances,
           ...(nodeOptions ? { nodeOptions } : {}),
         });
+      });
+    } finally {
+      if (!args.keep) await cleanupPhase(kafka, redis, names);
+    }
+  }
+
+  if (only.has('dashboard')) {
+    const names = phaseNames(runId, 'd');
+    try {
+      await phase('dashboard', async () => {
+        // Shanghai: 16 districts, about 220 streets and towns.
+        result.dashboard = await runDashboard(
+          infra,
+          redis,
+          names,
+          {
+            alerts: settings.dashboardAlerts,
+            districts: 16,
+            streetsPerDistrict: 14,
+            requests: 30,
+            seed: settings.seed,
+          },
+          say,
+        );
       });
     } finally {
       if (!args.keep) await cleanupPhase(kafka, redis, names);

@@ -51,19 +51,6 @@ export function summarize(histogram: Histogram): DurationSummary {
   return { count, medianSeconds: quantile(histogram, 0.5), p90Seconds: quantile(histogram, 0.9) };
 }
 
-/**
- * The two histograms of one day's hash (`acknowledge:<bucket>` / `close:<bucket>` → count), added into
- * `acknowledge` and `close`.
- */
-export function addDurationFields(fields: Record<string, string>, acknowledge: Histogram, close: Histogram): void {
-  for (const [field, value] of Object.entries(fields)) {
-    const [kind, bucket] = field.split(':');
-    const target = kind === 'acknowledge' ? acknowledge : kind === 'close' ? close : null;
-    if (target === null || bucket === undefined) continue;
-    target.set(Number(bucket), (target.get(Number(bucket)) ?? 0) + Number(value));
-  }
-}
-
 const DAY_MS = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -91,29 +78,33 @@ export function lastMonths(now: Date, months: number): string[] {
   });
 }
 
+/** Day number (days since 1970-01-01) of a `YYYY-MM-DD` date. */
+export function dayNumber(day: string): number {
+  return Math.floor(Date.parse(`${day}T00:00:00.000Z`) / DAY_MS);
+}
+
 /**
- * A street's open alerts per level on each of `days`, from its `YYYY-MM-DD:<level>` figures: a day without
- * a change keeps the figure of the last day before it that had one (0 before the first).
+ * A street's open alerts per level on each of `days`, from its daily figures (`YYYY-MM-DD:<n>:<n>:…`, one
+ * number per level, oldest first): a day without a change keeps the figure of the last day before it that
+ * had one (0 before the first).
  */
 export function levelsOnDays<L extends string>(
-  fields: Record<string, string>,
+  members: readonly string[],
   levels: readonly L[],
   days: readonly string[],
 ): Record<L, number>[] {
-  const byDay = new Map<string, Record<L, number>>();
-  for (const [field, value] of Object.entries(fields)) {
-    const day = field.slice(0, 10);
-    const level = field.slice(11) as L;
-    if (!levels.includes(level)) continue;
-    const figures = byDay.get(day) ?? (Object.fromEntries(levels.map((l) => [l, 0])) as Record<L, number>);
-    figures[level] = Number(value);
-    byDay.set(day, figures);
-  }
-  const changed = [...byDay.keys()].sort();
+  const figures = (counts: readonly number[]) =>
+    Object.fromEntries(levels.map((l, i) => [l, counts[i] ?? 0])) as Record<L, number>;
+  const changes = members
+    .map((member) => {
+      const [day = '', ...counts] = member.split(':');
+      return { day, figures: figures(counts.map(Number)) };
+    })
+    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   let next = 0;
-  let current = Object.fromEntries(levels.map((l) => [l, 0])) as Record<L, number>;
+  let current = figures([]);
   return days.map((day) => {
-    while (next < changed.length && changed[next]! <= day) current = byDay.get(changed[next++]!)!;
+    while (next < changes.length && changes[next]!.day <= day) current = changes[next++]!.figures;
     return { ...current };
   });
 }

@@ -6,8 +6,9 @@ import type { Redis } from 'ioredis';
 import { ALERT_STATES, type AlertState } from '@warnline/contracts';
 import { districtOfStreet } from './alert-store.ts';
 import { ALERT_LEVELS, type AlertLevel, type Keys } from './keys.ts';
+import { dashboardReadResult, queueDashboardRead } from './scripts.ts';
 import {
-  addDurationFields,
+  dayNumber,
   lastDays,
   lastMonths,
   lastWeeks,
@@ -146,52 +147,33 @@ export class DashboardReader {
     };
   }
 
+  /** One read script per street, all in one pipeline: a street's figures are summed in Redis. */
   private async readStreets(streets: string[], window: string[]): Promise<StreetRead[]> {
     const pipeline = this.redis.pipeline();
-    for (const street of streets) {
-      const k = this.keys.street(street);
-      for (const level of ALERT_LEVELS) pipeline.zcard(k.openLevel[level]);
-      for (const state of ALERT_STATES) pipeline.zcard(k.state[state]);
-      pipeline.zcard(k.overdue);
-      pipeline.hgetall(k.dashboard.opened);
-      pipeline.hgetall(k.dashboard.outcomes);
-      pipeline.hgetall(k.dashboard.levels);
-      for (const day of window) pipeline.hgetall(k.dashboard.durations(day));
-    }
-    const replies = ((await pipeline.exec()) ?? []).map(([err, value]) => {
+    const firstDay = dayNumber(window[0]!);
+    const lastDay = dayNumber(window[window.length - 1]!);
+    for (const street of streets) queueDashboardRead(pipeline, { street: this.keys.street(street), firstDay, lastDay });
+    const replies = (await pipeline.exec()) ?? [];
+    return streets.map((streetCode, i) => {
+      const [err, reply] = replies[i] ?? [new Error('no reply'), null];
       if (err) throw err;
-      return value;
-    });
-    let at = 0;
-    const next = <T>() => replies[at++] as T;
-    return streets.map((streetCode) => {
-      const open = zeroLevels();
-      for (const level of ALERT_LEVELS) open[level] = next<number>();
-      const byState = zeroStates();
-      for (const state of ALERT_STATES) byState[state] = next<number>();
-      const overdue = next<number>();
-      const opened = next<Record<string, string>>();
-      const outcomes = next<Record<string, string>>();
-      const levelFields = next<Record<string, string>>();
-      const acknowledge: Histogram = new Map();
-      const close: Histogram = new Map();
-      for (let i = 0; i < window.length; i++) addDurationFields(next<Record<string, string>>(), acknowledge, close);
+      const r = dashboardReadResult(reply);
       return {
         figures: {
           streetCode,
           districtCode: districtOfStreet(streetCode),
-          open,
-          openTotal: ALERT_LEVELS.reduce((sum, l) => sum + open[l], 0),
-          byState,
-          overdue,
-          timeToAcknowledge: summarize(acknowledge),
-          timeToClose: summarize(close),
+          open: r.open,
+          openTotal: ALERT_LEVELS.reduce((sum, l) => sum + r.open[l], 0),
+          byState: r.byState,
+          overdue: r.overdue,
+          timeToAcknowledge: summarize(r.acknowledge),
+          timeToClose: summarize(r.close),
         },
-        acknowledge,
-        close,
-        opened,
-        outcomes,
-        levels: levelsOnDays(levelFields, ALERT_LEVELS, window),
+        acknowledge: r.acknowledge,
+        close: r.close,
+        opened: r.opened,
+        outcomes: r.outcomes,
+        levels: levelsOnDays(r.levels, ALERT_LEVELS, window),
       };
     });
   }

@@ -36,10 +36,12 @@ export interface DashboardKeys {
   opened: string;
   /** Hash: `YYYY-MM:<outcome>` → alerts closed that month with that outcome. */
   outcomes: string;
-  /** Hash: `YYYY-MM-DD:<level>` → open alerts at the level after the day's last change. */
+  /** Sorted set by day number: `YYYY-MM-DD:<watch>:<warning>:<action>` after the day's last change. */
   levels: string;
-  /** Hash of one day: `acknowledge:<bucket>` | `close:<bucket>` → alerts acknowledged or closed that day. */
-  durations(day: string): string;
+  /** Hash: `acknowledge:<bucket>` | `close:<bucket>` → alerts ever acknowledged (closed) with that duration. */
+  durations: string;
+  /** Sorted set: day numbers with a duration counted; `<durations>:before:<day>` holds the totals before it. */
+  durationDays: string;
 }
 
 export interface AlertKeys {
@@ -89,7 +91,8 @@ export function createKeys(prefix: string): Keys {
           opened: `${b}:dash:opened`,
           outcomes: `${b}:dash:outcomes`,
           levels: `${b}:dash:levels`,
-          durations: (day) => `${b}:dash:durations:${day}`,
+          durations: `${b}:dash:durations`,
+          durationDays: `${b}:dash:durations:days`,
         },
       };
     },

@@ -9,13 +9,19 @@
 
   <base>:dash:opened                 hash  <Monday YYYY-MM-DD> → alerts opened that week
   <base>:dash:outcomes               hash  <YYYY-MM>:<outcome> → alerts closed that month with that outcome
-  <base>:dash:levels                 hash  <YYYY-MM-DD>:<level> → open alerts at the level at the day's last change
-  <base>:dash:durations:<YYYY-MM-DD> hash  acknowledge:<bucket> | close:<bucket> → alerts acknowledged or
-                                           closed that day whose time since opening falls in the bucket;
-                                           expires after DASH_DURATION_KEEP_SECONDS
+  <base>:dash:levels                 zset  score: day number (days since 1970-01-01); one member per day,
+                                           `<YYYY-MM-DD>:<watch>:<warning>:<action>`: open alerts per level
+                                           after the day's last change
+  <base>:dash:durations              hash  acknowledge:<bucket> | close:<bucket> → alerts ever acknowledged
+                                           (closed) whose time since opening falls in the bucket
+  <base>:dash:durations:days         zset  day numbers on which a duration was counted (score = member)
+  <base>:dash:durations:before:<day> hash  a copy of dash:durations as it was when that day began: taken at
+                                           the day's first count, expires after DASH_DURATION_KEEP_SECONDS
 
+  The durations of a window of days ending today are dash:durations minus the copy taken on the window's
+  first counting day, whatever the window's length: a read costs three keys per street (dashboard-read.lua).
   A duration of s seconds falls in bucket floor(ln(1 + s) / ln(DASH_BUCKET_GROWTH)): every bucket spans 5%,
-  so a quantile read from the buckets is within 2.5% of the exact one (dashboard.ts reads them).
+  so a quantile read from the buckets is within 2.5% of the exact one (dashboard-figures.ts).
   Idempotent like the scripts that call it: a script returns before calling it when nothing changed.
 ]]
 local DASH_LEVELS = { 'watch', 'warning', 'action' }
@@ -58,28 +64,48 @@ local function dash_epoch_ms(iso)
   return ((days * 24 + tonumber(h)) * 60 + tonumber(mi)) * 60000 + tonumber(s) * 1000 + ms
 end
 
---- Records the open alerts per level as the street's figure for the day of `nowIso`.
-local function dash_snapshot_levels(base, nowIso)
-  local day = string.sub(nowIso, 1, 10)
-  for _, level in ipairs(DASH_LEVELS) do
-    redis.call('HSET', base .. ':dash:levels', day .. ':' .. level, redis.call('ZCARD', base .. ':open:' .. level))
-  end
+--- Day number (days since 1970-01-01) of an ISO instant's UTC date.
+local function dash_day_number(iso)
+  return dash_days_from_civil(tonumber(string.sub(iso, 1, 4)), tonumber(string.sub(iso, 6, 7)),
+    tonumber(string.sub(iso, 9, 10)))
 end
 
---- Counts a duration (opened → now) into the day's histogram of `kind` (acknowledge | close).
+--- Records the open alerts per level as the street's figure for the day of `nowIso` (replacing the day's
+--- earlier one).
+local function dash_snapshot_levels(base, nowIso)
+  local member = string.sub(nowIso, 1, 10)
+  for _, level in ipairs(DASH_LEVELS) do
+    member = member .. ':' .. redis.call('ZCARD', base .. ':open:' .. level)
+  end
+  local key = base .. ':dash:levels'
+  local day = dash_day_number(nowIso)
+  redis.call('ZREMRANGEBYSCORE', key, day, day)
+  redis.call('ZADD', key, day, member)
+end
+
+--- Counts a duration (opened → now) of `kind` (acknowledge | close); the day's first count keeps a copy of
+--- the totals as they were before it.
 local function dash_duration(base, kind, openedAtMs, nowIso)
   local seconds = math.max(0, (dash_epoch_ms(nowIso) - tonumber(openedAtMs)) / 1000)
   local bucket = math.floor(math.log(1 + seconds) / math.log(DASH_BUCKET_GROWTH))
-  local key = base .. ':dash:durations:' .. string.sub(nowIso, 1, 10)
-  redis.call('HINCRBY', key, kind .. ':' .. bucket, 1)
-  redis.call('EXPIRE', key, DASH_DURATION_KEEP_SECONDS)
+  local totals = base .. ':dash:durations'
+  local days = totals .. ':days'
+  local day = dash_day_number(nowIso)
+  if not redis.call('ZSCORE', days, day) then
+    local before = totals .. ':before:' .. day
+    if redis.call('COPY', totals, before, 'REPLACE') == 1 then
+      redis.call('EXPIRE', before, DASH_DURATION_KEEP_SECONDS)
+    end
+    redis.call('ZADD', days, day, day)
+    redis.call('ZREMRANGEBYSCORE', days, '-inf', day - DASH_DURATION_KEEP_SECONDS / 86400)
+  end
+  redis.call('HINCRBY', totals, kind .. ':' .. bucket, 1)
 end
 
 --- An alert was opened at `nowIso`: counted in its week, and the level figures of the day updated.
 local function dashboard_opened(outboxKey, nowIso)
   local base = dash_base(outboxKey)
-  local day = dash_days_from_civil(tonumber(string.sub(nowIso, 1, 4)), tonumber(string.sub(nowIso, 6, 7)),
-    tonumber(string.sub(nowIso, 9, 10)))
+  local day = dash_day_number(nowIso)
   local monday = day - ((day + 3) % 7)
   redis.call('HINCRBY', base .. ':dash:opened', dash_civil_from_days(monday), 1)
   dash_snapshot_levels(base, nowIso)

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  addDurationFields,
+  dayNumber,
   durationBucket,
   lastDays,
   lastMonths,
@@ -44,12 +44,9 @@ describe('dashboard figures', () => {
     expect(summarize(new Map())).toEqual({ count: 0, medianSeconds: null, p90Seconds: null });
   });
 
-  it('reads the two histograms of a day hash', () => {
-    const acknowledge: Histogram = new Map([[3, 1]]);
-    const close: Histogram = new Map();
-    addDurationFields({ 'acknowledge:3': '2', 'close:10': '4', stray: '9' }, acknowledge, close);
-    expect([...acknowledge]).toEqual([[3, 3]]);
-    expect([...close]).toEqual([[10, 4]]);
+  it('numbers days from 1970-01-01', () => {
+    expect(dayNumber('1970-01-02')).toBe(1);
+    expect(dayNumber('2026-03-01')).toBe(Date.UTC(2026, 2, 1) / 86_400_000);
   });
 
   it('windows end with the day, week (Monday) and month of now', () => {
@@ -61,14 +58,10 @@ describe('dashboard figures', () => {
   });
 
   it('carries a street level figure over days without a change', () => {
-    const fields = {
-      '2026-03-02:watch': '2',
-      '2026-03-02:warning': '0',
-      '2026-03-04:watch': '1',
-      '2026-03-04:warning': '3',
-    };
+    // Out of order on purpose: the figures are sorted by day.
+    const members = ['2026-03-04:1:3', '2026-03-02:2:0'];
     const days = ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05'];
-    expect(levelsOnDays(fields, ['watch', 'warning'] as const, days)).toEqual([
+    expect(levelsOnDays(members, ['watch', 'warning'] as const, days)).toEqual([
       { watch: 0, warning: 0 },
       { watch: 2, warning: 0 },
       { watch: 2, warning: 0 },
