@@ -12,5 +12,7 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ "$(cat "$stamp")
   npm ci --no-audit --no-fund --loglevel=error >&2
   node --version >"$stamp"
 fi
+# Prometheus and promtool for the alert-rule checks and the Prometheus test.
+bash "$ROOT/infra/prometheus/ensure-installed.sh" || echo "[prometheus] not installed: its tests will fail" >&2
 # kafkajs on Node 24 warns about a negative timer delay it never meant (tulios/kafkajs#1751): silence that one.
 export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"

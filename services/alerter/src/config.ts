@@ -85,6 +85,14 @@ export const ConfigSchema = z
      * interrupted, and how old an outbox entry must be before the relay takes it. Default 5000 ms.
      */
     ALERTER_OUTBOX_INTERVAL_MS: positiveInt.default(5_000),
+    /**
+     * Kafka consumer groups whose lag the alerter reports (`warnline_kafka_consumer_lag`, the admin pipeline
+     * page), comma-separated. Default: the accumulator's and ingest's groups, `warnline-accumulator` and
+     * `<TOPIC_NAMESPACE>warnline-ingest`.
+     */
+    ALERTER_LAG_GROUPS: z.string().optional(),
+    /** The bull-board address the admin pipeline page links to. Default `/admin/queues` (this service's own). */
+    ALERTER_BOARD_URL: z.string().default('/admin/queues'),
     LOG_LEVEL: logLevelSchema.default('info'),
   })
   .transform((env, ctx) => {
@@ -93,7 +101,11 @@ export const ConfigSchema = z
       { variable: 'ALERTER_TOKENS', inline: env.ALERTER_TOKENS, file: env.ALERTER_TOKENS_FILE },
       ctx,
     );
-    const { ALERTER_TOKENS: _inline, ALERTER_TOKENS_FILE: _file, ...rest } = env;
+    const { ALERTER_TOKENS: _inline, ALERTER_TOKENS_FILE: _file, ALERTER_LAG_GROUPS: lagGroups, ...rest } = env;
+    const groups = (lagGroups ?? `warnline-accumulator,${env.TOPIC_NAMESPACE}warnline-ingest`)
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean);
     if (rest.ALERT_CLOSE_WITHIN_SECONDS < rest.ALERT_ACK_WITHIN_SECONDS) {
       ctx.addIssue({
         code: 'custom',
@@ -101,7 +113,7 @@ export const ConfigSchema = z
         message: 'must not be shorter than ALERT_ACK_WITHIN_SECONDS',
       });
     }
-    return { ...rest, tokens };
+    return { ...rest, tokens, ALERTER_LAG_GROUPS: groups };
   });
 
 export type Config = z.infer<typeof ConfigSchema>;

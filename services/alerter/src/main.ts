@@ -11,6 +11,7 @@ import { buildHttp } from './http.ts';
 import { DashboardReader } from './dashboard.ts';
 import { createKeys } from './keys.ts';
 import { createMetrics } from './metrics.ts';
+import { createPipelineProbe } from './pipeline.ts';
 import { QueueSet, TIMER_QUEUE } from './queues.ts';
 import { registerScripts } from './scripts.ts';
 import { StreetConsumers } from './street-consumers.ts';
@@ -44,7 +45,8 @@ const limits = {
   acknowledgeWithinMs: config.ALERT_ACK_WITHIN_SECONDS * 1000,
   closeWithinMs: config.ALERT_CLOSE_WITHIN_SECONDS * 1000,
 };
-const metrics = createMetrics(store, async () => [...(await store.knownStreets()).keys()]);
+const pipeline = createPipelineProbe({ kafka, redis, queues, groups: config.ALERTER_LAG_GROUPS });
+const metrics = createMetrics(store, async () => [...(await store.knownStreets()).keys()], pipeline);
 
 const relay = new OutboxRelay({
   store,
@@ -97,6 +99,7 @@ closeOnSignals(logger, [
   { name: 'outbox relay', close: () => relay.stop() },
   { name: 'queues', close: () => queues.close() },
   { name: 'kafka', close: () => audit.close() },
+  { name: 'kafka admin', close: () => pipeline.close() },
   { name: 'redis (bullmq)', close: () => bullConnection.quit() },
   { name: 'redis', close: () => redis.quit() },
 ]);
