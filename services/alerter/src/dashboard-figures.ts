@@ -31,24 +31,31 @@ export function mergeHistogram(into: Histogram, from: Histogram): Histogram {
   return into;
 }
 
-/** Nearest-rank quantile `q` (0 < q ≤ 1) of a histogram, in seconds; null for an empty one. */
-export function quantile(histogram: Histogram, q: number): number | null {
+/** Nearest-rank quantiles (0 < q ≤ 1) of a histogram, in whole seconds; null for an empty one. */
+export function quantiles(histogram: Histogram, qs: readonly number[]): (number | null)[] {
   const buckets = [...histogram.entries()].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
   const count = buckets.reduce((sum, [, n]) => sum + n, 0);
-  if (count === 0) return null;
-  const rank = Math.max(1, Math.ceil(q * count));
-  let seen = 0;
-  for (const [bucket, n] of buckets) {
-    seen += n;
-    if (seen >= rank) return Math.round(bucketSeconds(bucket));
-  }
-  return null;
+  return qs.map((q) => {
+    if (count === 0) return null;
+    const rank = Math.max(1, Math.ceil(q * count));
+    let seen = 0;
+    for (const [bucket, n] of buckets) {
+      seen += n;
+      if (seen >= rank) return Math.round(bucketSeconds(bucket));
+    }
+    return null;
+  });
+}
+
+export function quantile(histogram: Histogram, q: number): number | null {
+  return quantiles(histogram, [q])[0] ?? null;
 }
 
 export function summarize(histogram: Histogram): DurationSummary {
   let count = 0;
   for (const n of histogram.values()) count += n;
-  return { count, medianSeconds: quantile(histogram, 0.5), p90Seconds: quantile(histogram, 0.9) };
+  const [medianSeconds = null, p90Seconds = null] = quantiles(histogram, [0.5, 0.9]);
+  return { count, medianSeconds, p90Seconds };
 }
 
 const DAY_MS = 86_400_000;

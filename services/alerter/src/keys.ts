@@ -38,9 +38,11 @@ export interface DashboardKeys {
   outcomes: string;
   /** Sorted set by day number: `YYYY-MM-DD:<watch>:<warning>:<action>` after the day's last change. */
   levels: string;
-  /** Hash: `acknowledge:<bucket>` | `close:<bucket>` → alerts ever acknowledged (closed) with that duration. */
-  durations: string;
-  /** Sorted set: day numbers with a duration counted; `<durations>:before:<day>` holds the totals before it. */
+  /** Hash: duration bucket → alerts ever acknowledged with that time from opening. */
+  acknowledgeDurations: string;
+  /** Hash: duration bucket → alerts ever closed with that time from opening. */
+  closeDurations: string;
+  /** Sorted set: day numbers with a duration counted; `<…Durations>:before:<day>` hold the totals before it. */
   durationDays: string;
 }
 
@@ -91,7 +93,8 @@ export function createKeys(prefix: string): Keys {
           opened: `${b}:dash:opened`,
           outcomes: `${b}:dash:outcomes`,
           levels: `${b}:dash:levels`,
-          durations: `${b}:dash:durations`,
+          acknowledgeDurations: `${b}:dash:acknowledge`,
+          closeDurations: `${b}:dash:close`,
           durationDays: `${b}:dash:durations:days`,
         },
       };

@@ -12,13 +12,14 @@
   <base>:dash:levels                 zset  score: day number (days since 1970-01-01); one member per day,
                                            `<YYYY-MM-DD>:<watch>:<warning>:<action>`: open alerts per level
                                            after the day's last change
-  <base>:dash:durations              hash  acknowledge:<bucket> | close:<bucket> → alerts ever acknowledged
-                                           (closed) whose time since opening falls in the bucket
+  <base>:dash:acknowledge            hash  <bucket> → alerts ever acknowledged whose time since opening
+                                           falls in the bucket
+  <base>:dash:close                  hash  <bucket> → the same for closing
   <base>:dash:durations:days         zset  day numbers on which a duration was counted (score = member)
-  <base>:dash:durations:before:<day> hash  a copy of dash:durations as it was when that day began: taken at
-                                           the day's first count, expires after DASH_DURATION_KEEP_SECONDS
+  <base>:dash:<kind>:before:<day>    hash  a copy of dash:<kind> as it was when that day began: taken at the
+                                           day's first count, expires after DASH_DURATION_KEEP_SECONDS
 
-  The durations of a window of days ending today are dash:durations minus the copy taken on the window's
+  The durations of a window of days ending today are dash:<kind> minus the copy taken on the window's
   first counting day, whatever the window's length: a read costs three keys per street (dashboard-read.lua).
   A duration of s seconds falls in bucket floor(ln(1 + s) / ln(DASH_BUCKET_GROWTH)): every bucket spans 5%,
   so a quantile read from the buckets is within 2.5% of the exact one (dashboard-figures.ts).
@@ -84,22 +85,24 @@ local function dash_snapshot_levels(base, nowIso)
 end
 
 --- Counts a duration (opened → now) of `kind` (acknowledge | close); the day's first count keeps a copy of
---- the totals as they were before it.
+--- both kinds' totals as they were before it.
 local function dash_duration(base, kind, openedAtMs, nowIso)
   local seconds = math.max(0, (dash_epoch_ms(nowIso) - tonumber(openedAtMs)) / 1000)
   local bucket = math.floor(math.log(1 + seconds) / math.log(DASH_BUCKET_GROWTH))
-  local totals = base .. ':dash:durations'
-  local days = totals .. ':days'
+  local days = base .. ':dash:durations:days'
   local day = dash_day_number(nowIso)
   if not redis.call('ZSCORE', days, day) then
-    local before = totals .. ':before:' .. day
-    if redis.call('COPY', totals, before, 'REPLACE') == 1 then
-      redis.call('EXPIRE', before, DASH_DURATION_KEEP_SECONDS)
+    for _, each in ipairs({ 'acknowledge', 'close' }) do
+      local totals = base .. ':dash:' .. each
+      local before = totals .. ':before:' .. day
+      if redis.call('COPY', totals, before, 'REPLACE') == 1 then
+        redis.call('EXPIRE', before, DASH_DURATION_KEEP_SECONDS)
+      end
     end
     redis.call('ZADD', days, day, day)
     redis.call('ZREMRANGEBYSCORE', days, '-inf', day - DASH_DURATION_KEEP_SECONDS / 86400)
   end
-  redis.call('HINCRBY', totals, kind .. ':' .. bucket, 1)
+  redis.call('HINCRBY', base .. ':dash:' .. kind, bucket, 1)
 end
 
 --- An alert was opened at `nowIso`: counted in its week, and the level figures of the day updated.
