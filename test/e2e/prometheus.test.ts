@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { parse, stringify } from 'yaml';
 import { freePort } from '@warnline/infra';
-import { claim, deleteKeysUnder, REPO_ROOT, residentId, waitFor, type RunningService } from '@warnline/test';
+import { claim, deleteKeysUnder, REPO_ROOT, residentId, uniqueId, waitFor, type RunningService } from '@warnline/test';
 import { stackEnv, stackNames, startStack } from './stack.ts';
 
 const PROMETHEUS_DIR = join(REPO_ROOT, 'infra', 'prometheus');
@@ -33,6 +33,8 @@ describe('Prometheus scrapes the services and evaluates the rules', () => {
   let prometheusOutput = '';
   let url = '';
   let redis: Redis;
+  let alerter: RunningService;
+  const adminToken = uniqueId('admin-token-0123456789');
 
   /** The data of a Prometheus API answer. */
   async function api<T>(path: string): Promise<T> {
@@ -52,11 +54,20 @@ describe('Prometheus scrapes the services and evaluates the rules', () => {
 
   beforeAll(async () => {
     redis = new Redis(inject('redisUrl'));
+    const listen = Number(process.env.WARNLINE_PROMETHEUS_PORT ?? (await freePort()));
+    url = `http://127.0.0.1:${listen}`;
     const stack = await startStack({
-      ...stackEnv({ ...names, streets: '310113103', logLevel: 'warn' }),
+      ...stackEnv({
+        ...names,
+        streets: '310113103',
+        logLevel: 'warn',
+        alerterTokens: [{ name: 'ops', token: adminToken, role: 'admin' }],
+      }),
       ALERTER_LAG_GROUPS: names.group,
+      ALERTER_PROMETHEUS_URL: url,
     });
     services.push(stack.ingest, stack.accumulator, stack.alerter);
+    alerter = stack.alerter;
     const accepted = await fetch(`${stack.ingest.url}/v1/claims`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${names.hospitalToken}` },
@@ -78,8 +89,6 @@ describe('Prometheus scrapes the services and evaluates the rules', () => {
     for (const job of config.scrape_configs) job.static_configs = [{ targets: [targets[job.job_name]!] }];
     writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
 
-    const listen = Number(process.env.WARNLINE_PROMETHEUS_PORT ?? (await freePort()));
-    url = `http://127.0.0.1:${listen}`;
     prometheus = spawn(
       'prometheus',
       [
@@ -159,5 +168,32 @@ describe('Prometheus scrapes the services and evaluates the rules', () => {
     expect(lag.every((s) => s.value >= 0)).toBe(true);
     expect((await query('warnline_redis_used_memory_bytes'))[0]?.value).toBeGreaterThan(0);
     expect((await query('warnline_queue_jobs{state="waiting"}')).length).toBeGreaterThan(0);
+  });
+
+  it("gives admins the pipeline page's data, Prometheus's parts included", async () => {
+    const get = (token?: string) =>
+      fetch(`${alerter.url}/admin/pipeline`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect((await get()).status).toBe(401);
+    const report = await waitFor('the pipeline report with the institution', async () => {
+      const body = (await (await get(adminToken)).json()) as {
+        institutions: { institution: string; silent: boolean; silentHours: number }[] | null;
+        consumerLag: { group: string }[];
+        queues: { queue: string }[];
+        claimsPerSecond: number | null;
+        deadLettersByCode: unknown[] | null;
+        redisUsedMemoryBytes: number;
+        board: string;
+        prometheusError?: string;
+      };
+      return body.institutions?.length ? body : undefined;
+    });
+    expect(report.prometheusError).toBeUndefined();
+    expect(report.institutions).toEqual([expect.objectContaining({ institution: 'H31011000012', silent: false })]);
+    expect(report.consumerLag.map((l) => l.group)).toContain(names.group);
+    expect(report.queues.length).toBeGreaterThan(0);
+    expect(typeof report.claimsPerSecond).toBe('number');
+    expect(report.deadLettersByCode).toEqual([]);
+    expect(report.redisUsedMemoryBytes).toBeGreaterThan(0);
+    expect(report.board).toBe('/admin/queues');
   });
 });

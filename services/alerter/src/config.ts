@@ -93,6 +93,13 @@ export const ConfigSchema = z
     ALERTER_LAG_GROUPS: z.string().optional(),
     /** The bull-board address the admin pipeline page links to. Default `/admin/queues` (this service's own). */
     ALERTER_BOARD_URL: z.string().default('/admin/queues'),
+    /**
+     * Prometheus that scrapes the services (`http://host:9090`), asked by the admin pipeline page for claims
+     * per second, dead letters over time and each institution's last claim. Default: none (those parts are null).
+     */
+    ALERTER_PROMETHEUS_URL: z.string().url().optional(),
+    /** Hours without a claim after which the pipeline page flags an institution's feed as silent. Default 6. */
+    SILENT_FEED_HOURS: z.coerce.number().positive().default(6),
     LOG_LEVEL: logLevelSchema.default('info'),
   })
   .transform((env, ctx) => {

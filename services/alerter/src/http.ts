@@ -25,6 +25,7 @@ import {
 } from '@warnline/contracts';
 import { mayAccessStreet, mayViewScope, ownScope, type Authenticator, type Principal } from './auth.ts';
 import { MAX_DASHBOARD_DAYS, type DashboardReader, type Scope } from './dashboard.ts';
+import type { PipelineReport } from './pipeline-report.ts';
 import { districtOfStreet, type AlertStore } from './alert-store.ts';
 import type { Effects } from './effects.ts';
 import { streetOfAlert } from './keys.ts';
@@ -46,6 +47,8 @@ export interface HttpDeps {
   metrics: Metrics;
   queues: QueueSet;
   dashboard: DashboardReader;
+  /** The admin pipeline page's data. */
+  pipeline: () => Promise<PipelineReport>;
 }
 
 const StreetParams = z.object({ streetCode: z.string().regex(STREET_CODE) });
@@ -211,6 +214,11 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       if (!mayViewScope(principal, scope)) throw alertApiError('FORBIDDEN');
       return deps.dashboard.read(scope, query.days, new Date());
     });
+  });
+
+  void app.register(async (admin) => {
+    admin.addHook('onRequest', requireAdmin);
+    admin.get('/admin/pipeline', async () => deps.pipeline());
   });
 
   registerBoard(app, deps.queues, requireAdmin);

@@ -12,6 +12,7 @@ import { DashboardReader } from './dashboard.ts';
 import { createKeys } from './keys.ts';
 import { createMetrics } from './metrics.ts';
 import { createPipelineProbe } from './pipeline.ts';
+import { pipelineReport } from './pipeline-report.ts';
 import { QueueSet, TIMER_QUEUE } from './queues.ts';
 import { registerScripts } from './scripts.ts';
 import { StreetConsumers } from './street-consumers.ts';
@@ -88,6 +89,14 @@ const app = buildHttp({
   metrics,
   queues,
   dashboard: new DashboardReader(redis, keys),
+  pipeline: () =>
+    pipelineReport({
+      probe: pipeline,
+      board: config.ALERTER_BOARD_URL,
+      prometheusUrl: config.ALERTER_PROMETHEUS_URL,
+      silentFeedHours: config.SILENT_FEED_HOURS,
+      now: new Date(),
+    }),
 });
 await app.listen({ port: config.ALERTER_PORT, host: config.ALERTER_HOST });
 logger.info({ port: config.ALERTER_PORT, streets: streets.streets().length }, 'alerter listening');
