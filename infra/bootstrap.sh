@@ -1,6 +1,7 @@
-# Sourced by scripts/test.sh and scripts/demo.sh: Node 24 on PATH, then dependencies installed when the
-# lockfile changed since the last install. Kafka and Redis are started by the TypeScript side
-# (infra/src/environment.ts), which also knows about KAFKA_BROKERS, REDIS_URL and Docker.
+# Sourced by scripts/test.sh, scripts/demo.sh and scripts/start.sh: Node 24 on PATH, then dependencies
+# installed when the lockfile changed since the last install, and Chromium for the browser tests. Kafka and
+# Redis are started by the TypeScript side (infra/src/environment.ts), which also knows about KAFKA_BROKERS,
+# REDIS_URL and Docker.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -14,5 +15,7 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ "$(cat "$stamp")
 fi
 # Prometheus and promtool for the alert-rule checks and the Prometheus test.
 bash "$ROOT/infra/prometheus/ensure-installed.sh" || echo "[prometheus] not installed: its tests will fail" >&2
+# Debian's Chromium (and a CJK font) for the console's browser tests, when missing.
+bash "$ROOT/infra/chromium.sh"
 # kafkajs on Node 24 warns about a negative timer delay it never meant (tulios/kafkajs#1751): silence that one.
 export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"

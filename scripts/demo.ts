@@ -6,11 +6,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseArgs } from 'node:util';
-import { shanghaiDate, streetQueueName, type AlertAuditEvent, type AlertJobData } from '@warnline/contracts';
+import { streetQueueName, type AlertAuditEvent, type AlertJobData } from '@warnline/contracts';
 import { freePort, provideInfra, startService, waitFor, type RunningService } from '@warnline/infra';
-import { topicNames } from '@warnline/runtime';
-import { generateFeed, generateTriggers } from '@warnline/synthetic';
-import { consumerLag } from '@warnline/test';
+import { demoFeed, sendFeed } from './demo-feed.ts';
 
 const { values: args } = parseArgs({
   options: { households: { type: 'string', default: '60' }, seed: { type: 'string', default: '7' } },
@@ -41,16 +39,6 @@ const env = {
 const adminToken = `demo-admin-${runId}-0123456789`;
 const services: RunningService[] = [];
 const redis = new Redis(infra.redisUrl);
-
-async function post(url: string, token: string, body: unknown): Promise<{ accepted: number; rejected: unknown[] }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  if (res.status !== 202) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as { accepted: number; rejected: unknown[] };
-}
 
 async function call(url: string, token: string, body?: unknown): Promise<unknown> {
   const res = await fetch(
@@ -111,52 +99,24 @@ try {
   );
   services.push(alerter);
 
-  const endDate = shanghaiDate(new Date(Date.now() - 86_400_000));
-  const generated = generateFeed({ seed: Number(args.seed), households: Number(args.households), endDate, streets: 4 });
-  // Two households with one large inpatient bill against a small income, so the demo shows `action` too.
-  const feedStreets = [...new Set(generated.households.map((h) => h.streetCode))].sort();
-  const triggers = [0, 2].map(
-    (i, k) =>
-      generateTriggers({
-        tag: k + 1,
-        count: 1,
-        serviceDate: endDate,
-        streetCode: feedStreets[i % feedStreets.length]!,
-      })[0]!,
-  );
-  const feed = {
-    households: [...generated.households, ...triggers.map((t) => t.household)],
-    claims: [...generated.claims, ...triggers.map((t) => t.claim)],
-  };
+  const feed = demoFeed(Number(args.seed), Number(args.households));
   say(
     `[demo] synthetic feed: ${feed.households.length} households, ${feed.claims.length} claim deliveries (seed ${args.seed}, 2 of the households in acute trouble)`,
   );
-
-  const hh = await post(`${ingest.url}/v1/households`, registryToken, feed.households);
-  say(`[demo] registry → ingest: ${hh.accepted} households accepted, ${hh.rejected.length} rejected`);
-  const kafka = new Kafka({ brokers: infra.kafkaBrokers, clientId: 'demo', logLevel: logLevel.NOTHING });
-  const topics = topicNames(env.TOPIC_NAMESPACE);
-  // Households first, so claims count for their household rather than a household of one.
-  await waitFor(
-    'households processed',
-    async () => (await consumerLag(kafka, env.CONSUMER_GROUP, [topics.households])) === 0,
-    { timeoutMs: 60_000, intervalMs: 250 },
+  await sendFeed(
+    feed,
+    {
+      ingestUrl: ingest.url,
+      registryToken,
+      hospitalToken: ingestToken,
+      kafka: new Kafka({ brokers: infra.kafkaBrokers, clientId: 'demo', logLevel: logLevel.NOTHING }),
+      consumerGroup: env.CONSUMER_GROUP,
+      namespace: env.TOPIC_NAMESPACE,
+    },
+    say,
   );
 
-  let accepted = 0;
-  let rejected = 0;
-  for (let i = 0; i < feed.claims.length; i += 500) {
-    const r = await post(`${ingest.url}/v1/claims`, ingestToken, feed.claims.slice(i, i + 500));
-    accepted += r.accepted;
-    rejected += r.rejected.length;
-  }
-  say(`[demo] HIS → ingest: ${accepted} claims accepted, ${rejected} rejected`);
-  await waitFor('claims processed', async () => (await consumerLag(kafka, env.CONSUMER_GROUP, [topics.claims])) === 0, {
-    timeoutMs: 120_000,
-    intervalMs: 250,
-  });
-
-  const streets = [...new Set(feed.households.map((h) => h.streetCode))].sort();
+  const streets = feed.streets;
   // The figures behind the alerts that a caseworker must verify (stale or unconfirmed), once each.
   const warned = new Map<string, { message: string; alerts: number }>();
   const ours = new Set(feed.households.map((h) => h.householdId));

@@ -38,6 +38,12 @@ export interface StartOptions {
   ready: (output: string) => Promise<boolean> | boolean;
   /** Give up (and kill the process) when it is not ready by then. Default 60000 ms. */
   timeoutMs?: number;
+  /**
+   * Run it in a process group of its own, so a Ctrl-C in the terminal reaches only the parent, which then
+   * stops its children in order (each receiving one signal, not the terminal's and the parent's). Default
+   * false.
+   */
+  ownProcessGroup?: boolean;
 }
 
 /**
@@ -50,9 +56,11 @@ export async function startProcess({
   env,
   ready,
   timeoutMs = 60_000,
+  ownProcessGroup = false,
 }: StartOptions): Promise<RunningProcess> {
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, script], {
     cwd: REPO_ROOT,
+    detached: ownProcessGroup,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -96,7 +104,7 @@ export async function startProcess({
   return running;
 }
 
-export type ServiceName = 'ingest' | 'accumulator' | 'alerter';
+export type ServiceName = 'ingest' | 'accumulator' | 'alerter' | 'console';
 
 export interface RunningService extends RunningProcess {
   name: ServiceName;
@@ -108,9 +116,11 @@ export async function startService(
   name: ServiceName,
   env: Record<string, string>,
   port: number,
+  options: Pick<StartOptions, 'ownProcessGroup'> = {},
 ): Promise<RunningService> {
   const url = `http://127.0.0.1:${port}`;
   const running = await startProcess({
+    ...options,
     label: name,
     script: join(REPO_ROOT, 'services', name, 'src', 'main.ts'),
     env,

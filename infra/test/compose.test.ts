@@ -10,6 +10,7 @@ import { KAFKA_VERSION, kafkaContainerEnv } from '../src/environment.ts';
 import { ConfigSchema as IngestConfig } from '../../services/ingest/src/config.ts';
 import { ConfigSchema as AccumulatorConfig } from '../../services/accumulator/src/config.ts';
 import { ConfigSchema as AlerterConfig } from '../../services/alerter/src/config.ts';
+import { ConfigSchema as ConsoleConfig } from '../../services/console/src/config.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
@@ -41,6 +42,7 @@ describe('docker-compose.yml', () => {
     ['ingest', IngestConfig],
     ['accumulator', AccumulatorConfig],
     ['alerter', AlerterConfig],
+    ['console', ConsoleConfig],
   ] as const)('sets only variables the %s config knows, and starts its main.ts', (name, schema) => {
     const service = compose.services[name];
     expect(service?.command).toContain(`services/${name}/src/main.ts`);

@@ -10,11 +10,14 @@ import {
   ReplayConfigSchema as ReplayConfig,
 } from '../../services/accumulator/src/config.ts';
 import { ConfigSchema as AlerterConfig } from '../../services/alerter/src/config.ts';
+import { ConfigSchema as ConsoleConfig } from '../../services/console/src/config.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
 /** The variables a config schema reads; a schema with a .transform() is a pipe over the object it starts from. */
-function variablesOf(schema: typeof IngestConfig | typeof AccumulatorConfig | typeof AlerterConfig): string[] {
+function variablesOf(
+  schema: typeof IngestConfig | typeof AccumulatorConfig | typeof AlerterConfig | typeof ConsoleConfig,
+): string[] {
   const shape: object = 'shape' in schema ? schema.shape : schema.in.shape;
   return Object.keys(shape);
 }
@@ -45,6 +48,7 @@ const services = [
   ['ingest', variablesOf(IngestConfig)],
   ['accumulator', [...new Set([...variablesOf(AccumulatorConfig), ...Object.keys(ReplayConfig.shape)])]],
   ['alerter', variablesOf(AlerterConfig)],
+  ['console', variablesOf(ConsoleConfig)],
 ] as const;
 
 describe('settings tables of the READMEs', () => {

@@ -51,6 +51,10 @@ export const DecisionWarningSchema = z
   .loose();
 export type DecisionWarning = z.infer<typeof DecisionWarningSchema>;
 
+/** One month of a decision's window: the household's personal burden in yuan, by visit class. */
+export const MonthBurdenSchema = z.object({ month: z.string(), inpatient: z.string(), outpatient: z.string() });
+export type MonthBurden = z.infer<typeof MonthBurdenSchema>;
+
 export const AlertJobDataSchema = z.object({
   householdId: z.string(),
   streetCode: z.string(),
@@ -58,6 +62,11 @@ export const AlertJobDataSchema = z.object({
   level: z.enum(LEVELS),
   findings: z.array(FindingSchema),
   burden12m: z.string(),
+  /**
+   * The decision's burden month by month (the months of `window`, oldest first), inpatient and outpatient
+   * apart; absent on jobs raised before the field existed.
+   */
+  burdenByMonth: z.array(MonthBurdenSchema).optional(),
   income: z.string().nullable(),
   burdenRatio: z.string().nullable(),
   window: z.object({ from: z.string(), to: z.string() }),

@@ -110,6 +110,13 @@ export interface ParameterUsed {
   source?: string;
 }
 
+/** One month of a decision's window: personal burden by visit class, yuan. */
+export interface MonthBurden {
+  month: string;
+  inpatient: string;
+  outpatient: string;
+}
+
 export interface Decision {
   householdId: string;
   /** `shanghai@2023-07-01`. */
@@ -118,6 +125,12 @@ export interface Decision {
   window: { from: string; to: string };
   /** 个人实际负担 of all current members over the window, yuan. */
   burden12m: string;
+  /**
+   * Added: burden12m month by month, oldest first, one entry for each month of the window: the members'
+   * personal burden in that month, inpatient and outpatient (every other visit type) apart. The entries
+   * add up to burden12m exactly.
+   */
+  burdenByMonth: MonthBurden[];
   /** In-scope self-pay (自负医疗费用) of all current members over the window, yuan. */
   selfPaid12m: string;
   /** Annual household disposable income, or null when unknown. */

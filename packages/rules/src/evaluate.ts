@@ -5,7 +5,7 @@ import { levelRank, type Level } from '@warnline/contracts';
 import { FINDING_CODES, type FindingCode, type RuleSet } from './rule-set-schema.ts';
 import { RulesError, RuleSetNotEffectiveError } from './errors.ts';
 import { entryAt, ruleSetRef } from './registry.ts';
-import { inWindow, windowOf, type Window } from './calendar.ts';
+import { addMonths, inWindow, windowOf, type Window } from './calendar.ts';
 import { dec, maxDec, percentString, ratioString, yuanString, ZERO } from './money.ts';
 import { estimateAssistance, type SelfPayByMonth } from './assistance.ts';
 import { parameterWarnings } from './parameter-warnings.ts';
@@ -118,6 +118,9 @@ export function evaluateValidatedHousehold(ruleSet: RuleSet, input: EvaluationIn
   }
 
   // A bucket is net: a transiently negative one (a reversal before its original) counts as zero.
+  const monthly = new Map<string, Record<VisitClass, Decimal>>();
+  for (let i = 0; i < ruleSet.window.months; i++)
+    monthly.set(addMonths(window.from, i), { inpatient: ZERO, outpatient: ZERO });
   const burdenByPerson = new Map<string, Decimal>();
   const selfPayByPerson = new Map<string, SelfPayByMonth>();
   let selfPaid = ZERO;
@@ -130,8 +133,11 @@ export function evaluateValidatedHousehold(ruleSet: RuleSet, input: EvaluationIn
         const sp = maxDec(ZERO, b.selfPay);
         row[visitClass] = sp;
         if (inWindow(month, window)) {
-          burden = burden.plus(maxDec(ZERO, b.burden));
+          const counted = maxDec(ZERO, b.burden);
+          burden = burden.plus(counted);
           selfPaid = selfPaid.plus(sp);
+          const inMonth = monthly.get(month)!;
+          inMonth[visitClass] = inMonth[visitClass].plus(counted);
         }
       }
       selfPayMonths.set(month, row);
@@ -228,6 +234,11 @@ export function evaluateValidatedHousehold(ruleSet: RuleSet, input: EvaluationIn
     asOf,
     window,
     burden12m: yuanString(burden),
+    burdenByMonth: [...monthly].map(([month, b]) => ({
+      month,
+      inpatient: yuanString(b.inpatient),
+      outpatient: yuanString(b.outpatient),
+    })),
     selfPaid12m: yuanString(selfPaid),
     income: income === null ? null : yuanString(income),
     burdenRatio: burdenRatio === null ? null : ratioString(burdenRatio),

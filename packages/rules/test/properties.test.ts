@@ -179,6 +179,19 @@ describe('properties', () => {
     );
   });
 
+  it('the months of burdenByMonth are the window, and add up to burden12m exactly', () => {
+    fc.assert(
+      fc.property(ruleSetArb, asOfArb, householdArb, claimsArb, (name, asOf, h, claims) => {
+        const d = decide(name, asOf, h, claims);
+        expect(d.burdenByMonth).toHaveLength(12);
+        expect(d.burdenByMonth[0]!.month).toBe(d.window.from);
+        expect(d.burdenByMonth.at(-1)!.month).toBe(d.window.to);
+        const sum = d.burdenByMonth.reduce((acc, m) => acc.plus(m.inpatient).plus(m.outpatient), new Dec(0));
+        expect(sum.equals(d.burden12m)).toBe(true);
+      }),
+    );
+  });
+
   it("assistance never exceeds the self-pay, nor a member's cap in a calendar year", () => {
     fc.assert(
       fc.property(

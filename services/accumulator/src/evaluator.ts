@@ -197,6 +197,7 @@ export class Evaluator {
           level: d.decision!.level,
           findings: d.decision!.findings.map((f) => ({ ...f })),
           burden12m: d.decision!.burden12m,
+          burdenByMonth: d.decision!.burdenByMonth,
           income: d.decision!.income,
           burdenRatio: d.decision!.burdenRatio,
           window: d.decision!.window,

@@ -55,7 +55,15 @@ export interface AlertView {
    */
   decision: Pick<
     AlertJobData,
-    'findings' | 'burden12m' | 'income' | 'burdenRatio' | 'window' | 'assistance' | 'ruleSet' | 'raisedAt'
+    | 'findings'
+    | 'burden12m'
+    | 'burdenByMonth'
+    | 'income'
+    | 'burdenRatio'
+    | 'window'
+    | 'assistance'
+    | 'ruleSet'
+    | 'raisedAt'
   > & { warnings: NonNullable<AlertJobData['warnings']> };
 }
 
@@ -235,6 +243,8 @@ function toView(h: Record<string, string>): AlertView {
     decision: {
       findings: data.findings,
       burden12m: data.burden12m,
+      // Absent on jobs raised before the months were carried: the field is then left out, not invented.
+      ...(data.burdenByMonth ? { burdenByMonth: data.burdenByMonth } : {}),
       income: data.income,
       burdenRatio: data.burdenRatio,
       window: data.window,

@@ -150,6 +150,14 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   void app.register(async (api) => {
     api.addHook('onRequest', requireToken);
 
+    // Who the token is, for a client that signs a user in with it (the console): its name and scope, never
+    // the token.
+    api.get('/v1/me', async (request) => {
+      const principal = principalOf(request);
+      if (principal === null) throw alertApiError('UNAUTHENTICATED');
+      return principal;
+    });
+
     api.get('/v1/streets/:streetCode/alerts', async (request) => {
       // Scope first, on the path as routed: a malformed code outside the token's scope is refused, not
       // described (400 would tell a neighbour's caseworker more than 403 does).
