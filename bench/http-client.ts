@@ -60,3 +60,18 @@ export function acceptedOf(result: PostResult): number {
     );
   return parsed.accepted;
 }
+
+/** One GET with a bearer token on a fresh socket: the dashboard phase times single requests. */
+export function get(baseUrl: string, path: string, token: string): Promise<{ status: number; body: string }> {
+  const url = new URL(path, baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatCpu, type CpuShare } from './cpu.ts';
 import type { BackfillBenchResult } from './backfill-phase.ts';
+import type { DashboardResult } from './dashboard-phase.ts';
 import type { IngestResult } from './ingest-phase.ts';
 import type { LatencyResult } from './latency-phase.ts';
 
@@ -77,6 +78,8 @@ export interface BenchResult {
   prefill: { claims: number; households: number; persons: number; seconds: number };
   /** The go-live from files (run with --only backfill). */
   backfill?: BackfillBenchResult;
+  /** The dashboard phase (only with `--only …,dashboard`). */
+  dashboard?: DashboardResult;
   /** Phases that failed, with their error: their numbers are null in the JSON. */
   errors: Record<string, string>;
 }
@@ -89,6 +92,7 @@ export const TARGETS = {
   bytesPerPerson: 1_024,
   bytesPerDedupClaim: 100,
   backfillPerSec: 50_000,
+  dashboardMs: 300,
 };
 
 const n0 = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en') : '—');
@@ -168,6 +172,13 @@ export function table(r: BenchResult): string {
       r.totals.persons === 0 ? '' : mark(r.totalsMatch),
       `${n0(r.totals.persons)} persons, ${r.totals.mismatches} mismatching`,
     ],
+    ...(r.dashboard?.cases ?? []).map((c): [string, string, string, string, string] => [
+      `dashboard ${c.scope}, ${c.days} days, p99`,
+      `${n1(c.p99Ms)} ms`,
+      `< ${TARGETS.dashboardMs}`,
+      meets(c.p99Ms, (v) => v < TARGETS.dashboardMs),
+      `p50 ${n1(c.p50Ms)} ms, max ${n1(c.maxMs)} ms; ${c.streets} streets, ${n0(r.dashboard!.alerts)} alerts in Redis`,
+    ]),
   ];
   const b = r.backfill;
   if (b)

@@ -10,6 +10,8 @@
 //   3. latency: ingest + accumulator at a fixed open-loop load, trigger claims whose alerts are timed;
 //   4. backfill (only with --only backfill): a city sample from files through `warnline backfill`, Kafka and
 //      the accumulator with deferred evaluation to the go-live report (bench/backfill-phase.ts).
+//   4. dashboard (only when named in --only): alerts seeded through the alerter's scripts, then
+//      GET /v1/dashboard timed for a district and for the city.
 // Each phase has its own topics, groups and key prefixes, and deletes them when done (--keep keeps them).
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +24,7 @@ import { uniqueId } from '@warnline/test';
 import { benchKafka, prefill, runAccumulator, runNaive, type PrefillResult } from './accumulator-phase.ts';
 import { accumulatorLayout } from './accumulator-layout.ts';
 import { runBackfillPhase } from './backfill-phase.ts';
+import { runDashboard } from './dashboard-phase.ts';
 import { runIngest } from './ingest-phase.ts';
 import { createLagProbe } from './lag.ts';
 import { runLatency } from './latency-phase.ts';
@@ -57,6 +60,7 @@ const { values: args, positionals } = parseArgs({
     'end-date': { type: 'string' },
     'skip-naive': { type: 'boolean', default: false },
     'oracle-out': { type: 'string' },
+    'dashboard-alerts': { type: 'string' },
   },
 });
 
@@ -107,6 +111,7 @@ const settings = {
   instances: num(args.instances, 2, 1),
   seed: Number(args.seed),
   skipNaive: args['skip-naive'],
+  dashboardAlerts: num(args['dashboard-alerts'], 100_000, 5_000),
   order: args.order === 'by-person' ? ('by-person' as const) : ('interleaved' as const),
   /** Extra accumulator settings (KEY=VALUE), e.g. EVALUATION_DELAY_MS=100. */
   // Default: every partition's batch at once, so the next batches are decoded and applied while a round
@@ -373,6 +378,30 @@ try {
           env: settings.accumulatorEnv,
           say,
         });
+      });
+    } finally {
+      if (!args.keep) await cleanupPhase(kafka, redis, names);
+    }
+  }
+
+  if (only.has('dashboard')) {
+    const names = phaseNames(runId, 'd');
+    try {
+      await phase('dashboard', async () => {
+        // Shanghai: 16 districts, about 220 streets and towns.
+        result.dashboard = await runDashboard(
+          infra,
+          redis,
+          names,
+          {
+            alerts: settings.dashboardAlerts,
+            districts: 16,
+            streetsPerDistrict: 14,
+            requests: 30,
+            seed: settings.seed,
+          },
+          say,
+        );
       });
     } finally {
       if (!args.keep) await cleanupPhase(kafka, redis, names);

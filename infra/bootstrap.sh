@@ -13,6 +13,8 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ "$(cat "$stamp")
   npm ci --no-audit --no-fund --loglevel=error >&2
   node --version >"$stamp"
 fi
+# Prometheus and promtool for the alert-rule checks and the Prometheus test.
+bash "$ROOT/infra/prometheus/ensure-installed.sh" || echo "[prometheus] not installed: its tests will fail" >&2
 # Debian's Chromium (and a CJK font) for the console's browser tests, when missing.
 bash "$ROOT/infra/chromium.sh"
 # kafkajs on Node 24 warns about a negative timer delay it never meant (tulios/kafkajs#1751): silence that one.

@@ -1,5 +1,5 @@
 // docs/contracts.md describes what operators and other systems see of the services beyond the shared
-// contracts: the accumulator's parked topic and its codes, every service's own metric names, the street
+// contracts: the accumulator's parked topic and its codes, every service's own metrics (one table), the street
 // directory and the claim statuses. A name added in the code without its documentation fails here.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,17 +31,25 @@ describe('docs/contracts.md beyond the shared contracts', () => {
     expect(headers).toEqual(expect.arrayContaining(['parked.code', 'parked.error', 'parked.topic', 'parked.at']));
   });
 
-  it('names every metric of every service', () => {
+  it('lists every metric of every service in the one metrics table, with its service', () => {
     // The alerter's gauges read the store only when scraped; listing the metrics does not scrape.
     const alerter = alerterMetrics({} as AlertStore, async () => []);
-    const names = [
-      ...ownMetricNames(ingestMetrics().registry),
-      ...ownMetricNames(accumulatorMetrics().registry),
-      ...ownMetricNames(alerter.registry),
+    const exported = [
+      ...ownMetricNames(ingestMetrics().registry).map((name) => ({ name, service: 'ingest' })),
+      ...ownMetricNames(accumulatorMetrics().registry).map((name) => ({ name, service: 'accumulator' })),
+      ...ownMetricNames(alerter.registry).map((name) => ({ name, service: 'alerter' })),
     ];
-    expect(names.length).toBeGreaterThan(15);
-    const documented = (name: string) => quoted.has(name) || [...quoted].some((q) => q.startsWith(`${name}{`));
-    expect(names.filter((n) => !documented(n))).toEqual([]);
+    expect(exported.length).toBeGreaterThan(20);
+    const section = doc.slice(doc.indexOf('## Metrics (every service)'));
+    const rows = new Map(
+      [...section.slice(0, section.indexOf('\n## ', 5)).matchAll(/^\| `([a-z_]+)` \| ([a-z]+) \|/gm)].map((m) => [
+        m[1]!,
+        m[2]!,
+      ]),
+    );
+    expect(exported.filter(({ name, service }) => rows.get(name) !== service)).toEqual([]);
+    // And no row for a metric that no longer exists.
+    expect([...rows.keys()].filter((name) => !exported.some((e) => e.name === name))).toEqual([]);
   });
 
   it('names the street directory and every claim status', () => {

@@ -95,3 +95,34 @@ export function mayAccessDistrict(principal: Principal, districtCode: string): b
 export function mayAccessCity(principal: Principal): boolean {
   return principal.role === 'admin' || principal.role === 'city';
 }
+
+/**
+ * May the principal see a dashboard scope? The city: city and admin tokens; a district: as its listing;
+ * a street: whoever may reach the street.
+ */
+export function mayViewScope(
+  principal: Principal,
+  scope: { kind: 'city' } | { kind: 'district' | 'street'; code: string },
+): boolean {
+  switch (scope.kind) {
+    case 'city':
+      return mayAccessCity(principal);
+    case 'district':
+      return mayAccessDistrict(principal, scope.code);
+    case 'street':
+      return mayAccessStreet(principal, scope.code, scope.code.slice(0, 6));
+  }
+}
+
+/** The scope a principal's dashboard shows when the request names none. */
+export function ownScope(principal: Principal): { kind: 'city' } | { kind: 'district' | 'street'; code: string } {
+  switch (principal.role) {
+    case 'admin':
+    case 'city':
+      return { kind: 'city' };
+    case 'district':
+      return { kind: 'district', code: principal.district };
+    case 'street':
+      return { kind: 'street', code: principal.street };
+  }
+}

@@ -109,6 +109,21 @@ export const ConfigSchema = z
     REVEAL_RATE_LIMIT: positiveInt.default(20),
     /** Days after its closing during which a closed alert's identities may still be revealed. Default 90. */
     REVEAL_CLOSED_MAX_DAYS: z.coerce.number().int().min(0).default(90),
+    /**
+     * Kafka consumer groups whose lag the alerter reports (`warnline_kafka_consumer_lag`, the admin pipeline
+     * page), comma-separated. Default: the accumulator's and ingest's groups, `warnline-accumulator` and
+     * `<TOPIC_NAMESPACE>warnline-ingest`.
+     */
+    ALERTER_LAG_GROUPS: z.string().optional(),
+    /** The bull-board address the admin pipeline page links to. Default `/admin/queues` (this service's own). */
+    ALERTER_BOARD_URL: z.string().default('/admin/queues'),
+    /**
+     * Prometheus that scrapes the services (`http://host:9090`), asked by the admin pipeline page for claims
+     * per second, dead letters over time and each institution's last claim. Default: none (those parts are null).
+     */
+    ALERTER_PROMETHEUS_URL: z.string().url().optional(),
+    /** Hours without a claim after which the pipeline page flags an institution's feed as silent. Default 6. */
+    SILENT_FEED_HOURS: z.coerce.number().positive().default(6),
     LOG_LEVEL: logLevelSchema.default('info'),
   })
   .transform((env, ctx) => {
@@ -117,10 +132,14 @@ export const ConfigSchema = z
       { variable: 'ALERTER_TOKENS', inline: env.ALERTER_TOKENS, file: env.ALERTER_TOKENS_FILE },
       ctx,
     );
-    const { ALERTER_TOKENS: _inline, ALERTER_TOKENS_FILE: _file, ...rest } = env;
+    const { ALERTER_TOKENS: _inline, ALERTER_TOKENS_FILE: _file, ALERTER_LAG_GROUPS: lagGroups, ...rest } = env;
     if (rest.INGEST_INTERNAL_URL !== undefined && rest.INGEST_INTERNAL_TOKEN === undefined) {
       ctx.addIssue({ code: 'custom', path: ['INGEST_INTERNAL_TOKEN'], message: 'required with INGEST_INTERNAL_URL' });
     }
+    const groups = (lagGroups ?? `warnline-accumulator,${env.TOPIC_NAMESPACE}warnline-ingest`)
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean);
     if (rest.ALERT_CLOSE_WITHIN_SECONDS < rest.ALERT_ACK_WITHIN_SECONDS) {
       ctx.addIssue({
         code: 'custom',
@@ -128,7 +147,7 @@ export const ConfigSchema = z
         message: 'must not be shorter than ALERT_ACK_WITHIN_SECONDS',
       });
     }
-    return { ...rest, tokens };
+    return { ...rest, tokens, ALERTER_LAG_GROUPS: groups };
   });
 
 export type Config = z.infer<typeof ConfigSchema>;

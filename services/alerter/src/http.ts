@@ -24,7 +24,9 @@ import {
   STREET_CODE,
   type CodedError,
 } from '@warnline/contracts';
-import { isAlertInScope, mayAccessStreet, type Authenticator, type Principal } from './auth.ts';
+import { isAlertInScope, mayAccessStreet, mayViewScope, ownScope, type Authenticator, type Principal } from './auth.ts';
+import { MAX_DASHBOARD_DAYS, type DashboardReader, type Scope } from './dashboard.ts';
+import type { PipelineReport } from './pipeline-report.ts';
 import { districtOfStreet, type AlertStore } from './alert-store.ts';
 import type { Effects } from './effects.ts';
 import { streetOfAlert } from './keys.ts';
@@ -50,6 +52,9 @@ export interface HttpDeps {
   queues: QueueSet;
   /** POST /v1/alerts/{alertId}/reveal (everything but the principal lookup, which lives here). */
   reveal: Omit<RevealDeps, 'principalOf'>;
+  dashboard: DashboardReader;
+  /** The admin pipeline page's data. */
+  pipeline: () => Promise<PipelineReport>;
 }
 
 const StreetParams = z.object({ streetCode: z.string().regex(STREET_CODE) });
@@ -59,6 +64,16 @@ const ListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+const DashboardQuery = z.object({
+  /** `city`, a district code or a street code; default: the token's own scope. */
+  scope: z
+    .string()
+    .regex(/^(city|\d{6}|\d{9})$/, 'city, a 6-digit district code or a 9-digit street code')
+    .optional(),
+  days: z.coerce.number().int().min(1).max(MAX_DASHBOARD_DAYS).default(30),
+});
+const scopeOf = (name: string): Scope =>
+  name === 'city' ? { kind: 'city' } : { kind: name.length === 6 ? 'district' : 'street', code: name };
 const TransitionBody = z.strictObject({
   to: z.enum(TRANSITION_TARGETS),
   outcome: z.enum(ALERT_OUTCOMES).optional(),
@@ -202,6 +217,19 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
 
     registerListingRoutes(api, { store, principalOf });
     void api.register(revealRoutes({ ...deps.reveal, principalOf }));
+    api.get('/v1/dashboard', async (request) => {
+      const principal = principalOf(request);
+      if (principal === null) throw alertApiError('UNAUTHENTICATED');
+      const query = parse(DashboardQuery, request.query);
+      const scope = query.scope === undefined ? ownScope(principal) : scopeOf(query.scope);
+      if (!mayViewScope(principal, scope)) throw alertApiError('FORBIDDEN');
+      return deps.dashboard.read(scope, query.days, new Date());
+    });
+  });
+
+  void app.register(async (admin) => {
+    admin.addHook('onRequest', requireAdmin);
+    admin.get('/admin/pipeline', async () => deps.pipeline());
   });
 
   registerBoard(app, deps.queues, requireAdmin);

@@ -27,6 +27,23 @@ export interface StreetKeys {
   state: Record<AlertState, string>;
   /** Sorted set per level: alertIds of open alerts, scored by when they were opened. */
   openLevel: Record<AlertLevel, string>;
+  /** The dashboard aggregates, kept by lua/library.lua (the layout is described there). */
+  dashboard: DashboardKeys;
+}
+
+export interface DashboardKeys {
+  /** Hash: Monday `YYYY-MM-DD` → alerts opened that week. */
+  opened: string;
+  /** Hash: `YYYY-MM:<outcome>` → alerts closed that month with that outcome. */
+  outcomes: string;
+  /** Sorted set by day number: `YYYY-MM-DD:<watch>:<warning>:<action>` after the day's last change. */
+  levels: string;
+  /** Hash: duration bucket → alerts ever acknowledged with that time from opening. */
+  acknowledgeDurations: string;
+  /** Hash: duration bucket → alerts ever closed with that time from opening. */
+  closeDurations: string;
+  /** Sorted set: day numbers with a duration counted; `<…Durations>:before:<day>` hold the totals before it. */
+  durationDays: string;
 }
 
 export interface AlertKeys {
@@ -72,6 +89,14 @@ export function createKeys(prefix: string): Keys {
           string
         >,
         openLevel: { watch: `${b}:open:watch`, warning: `${b}:open:warning`, action: `${b}:open:action` },
+        dashboard: {
+          opened: `${b}:dash:opened`,
+          outcomes: `${b}:dash:outcomes`,
+          levels: `${b}:dash:levels`,
+          acknowledgeDurations: `${b}:dash:acknowledge`,
+          closeDurations: `${b}:dash:close`,
+          durationDays: `${b}:dash:durations:days`,
+        },
       };
     },
     alert(alertId) {

@@ -9,9 +9,12 @@ import { loadConfig } from './config.ts';
 import { Effects, OutboxRelay } from './effects.ts';
 import { buildHttp } from './http.ts';
 import { createIdentityClient } from './identity-client.ts';
+import { DashboardReader } from './dashboard.ts';
 import { createKeys } from './keys.ts';
 import { startLinkWorker } from './links.ts';
 import { createMetrics } from './metrics.ts';
+import { createPipelineProbe } from './pipeline.ts';
+import { pipelineReport } from './pipeline-report.ts';
 import { QueueSet, TIMER_QUEUE } from './queues.ts';
 import { registerScripts } from './scripts.ts';
 import { StreetConsumers } from './street-consumers.ts';
@@ -35,7 +38,8 @@ await ensureTopics(
 const audit = new AuditLog(kafka, topics.alertsAudit);
 await audit.connect();
 
-const store = new AlertStore(redis, createKeys(config.REDIS_PREFIX));
+const keys = createKeys(config.REDIS_PREFIX);
+const store = new AlertStore(redis, keys);
 const queues = new QueueSet(bullConnection, config.QUEUE_PREFIX);
 queues.get(CHARITY_QUEUE);
 queues.get(TIMER_QUEUE);
@@ -46,7 +50,8 @@ const limits = {
   assignWithinWorkingDays: config.TRIAGE_ASSIGN_WORKING_DAYS,
 };
 const effects = new Effects({ store, queues, audit, logger, limits });
-const metrics = createMetrics(store, async () => [...(await store.knownStreets()).keys()]);
+const pipeline = createPipelineProbe({ kafka, redis, queues, groups: config.ALERTER_LAG_GROUPS });
+const metrics = createMetrics(store, async () => [...(await store.knownStreets()).keys()], pipeline);
 
 const relay = new OutboxRelay({
   store,
@@ -104,6 +109,15 @@ const app = buildHttp({
     rateLimit: config.REVEAL_RATE_LIMIT,
     closedMaxDays: config.REVEAL_CLOSED_MAX_DAYS,
   },
+  dashboard: new DashboardReader(redis, keys),
+  pipeline: () =>
+    pipelineReport({
+      probe: pipeline,
+      board: config.ALERTER_BOARD_URL,
+      prometheusUrl: config.ALERTER_PROMETHEUS_URL,
+      silentFeedHours: config.SILENT_FEED_HOURS,
+      now: new Date(),
+    }),
 });
 await app.listen({ port: config.ALERTER_PORT, host: config.ALERTER_HOST });
 logger.info({ port: config.ALERTER_PORT, queues: streets.queueNames().length }, 'alerter listening');
@@ -116,6 +130,7 @@ closeOnSignals(logger, [
   { name: 'outbox relay', close: () => relay.stop() },
   { name: 'queues', close: () => queues.close() },
   { name: 'kafka', close: () => audit.close() },
+  { name: 'kafka admin', close: () => pipeline.close() },
   { name: 'redis (bullmq)', close: () => bullConnection.quit() },
   { name: 'redis', close: () => redis.quit() },
 ]);

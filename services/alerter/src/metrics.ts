@@ -4,6 +4,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AlertStore } from './alert-store.ts';
 import { ALERT_LEVELS } from './keys.ts';
+import { QUEUE_DEPTH_STATES, type PipelineProbe } from './pipeline.ts';
 
 // Seconds: from minutes (tests, same-day handling) to beyond the 48-hour and 15-day limits.
 const DURATION_BUCKETS = [
@@ -29,9 +30,45 @@ export interface Metrics {
   closed(level: string, seconds: number): void;
 }
 
-export function createMetrics(store: AlertStore, streets: () => Promise<string[]>): Metrics {
+export function createMetrics(
+  store: AlertStore,
+  streets: () => Promise<string[]>,
+  /** Pipeline health read at scrape time; without one, its gauges stay empty. */
+  pipeline: PipelineProbe | null = null,
+): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+
+  new Gauge({
+    name: 'warnline_kafka_consumer_lag',
+    help: 'Messages not yet consumed by a watched consumer group (ALERTER_LAG_GROUPS), by topic',
+    labelNames: ['group', 'topic'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { group, topic, lag } of (await pipeline?.consumerLag()) ?? []) this.set({ group, topic }, lag);
+    },
+  });
+  new Gauge({
+    name: 'warnline_queue_jobs',
+    help: 'Jobs in a BullMQ queue the alerter serves (street, district, charity, timers), by state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const depth of (await pipeline?.queueDepths()) ?? [])
+        for (const state of QUEUE_DEPTH_STATES) this.set({ queue: depth.queue, state }, depth[state]);
+    },
+  });
+  new Gauge({
+    name: 'warnline_redis_used_memory_bytes',
+    help: "Redis INFO used_memory of the alerter's Redis (records and queues)",
+    registers: [registry],
+    async collect() {
+      const bytes = (await pipeline?.redisUsedMemoryBytes()) ?? Number.NaN;
+      if (Number.isFinite(bytes)) this.set(bytes);
+    },
+  });
 
   new Gauge({
     name: 'warnline_alerts_open',

@@ -2,11 +2,13 @@
 // key order or the reply shape wrong.
 // The status codes of every script's "Returns" header are mapped here and nowhere else.
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { ALERT_STATES, serviceError, type AlertState, type Breach, type CodedError } from '@warnline/contracts';
 import { ALERT_LEVELS, type AlertKeys, type AlertLevel, type StreetKeys } from './keys.ts';
 
-const source = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+const file = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+/** A script as Redis runs it: the shared functions of library.lua first, so every script can call them. */
+const source = (name: string) => `${file('library')}\n${file(name)}`;
 
 type Reply = (string | number)[];
 
@@ -19,6 +21,10 @@ interface ScriptCommands {
   alerterRecordReveal(...keysAndArgs: string[]): Promise<Reply>;
 }
 const commands = (redis: Redis) => redis as unknown as ScriptCommands;
+/** The read script takes a variable number of keys: its count comes first. */
+interface PipelineScriptCommands {
+  alerterDashboardRead(keyCount: number, ...keysAndArgs: string[]): ChainableCommander;
+}
 
 export function registerScripts(redis: Redis): void {
   redis.defineCommand('alerterIngestJob', { numberOfKeys: 9, lua: source('ingest-job-9') });
@@ -26,6 +32,7 @@ export function registerScripts(redis: Redis): void {
   redis.defineCommand('alerterBreach', { numberOfKeys: 4, lua: source('breach-4') });
   redis.defineCommand('alerterLink', { numberOfKeys: 3, lua: source('link-3') });
   redis.defineCommand('alerterRecordReveal', { numberOfKeys: 3, lua: source('record-reveal-3') });
+  redis.defineCommand('alerterDashboardRead', { lua: file('dashboard-read') });
 }
 
 /** The open-alert sets by level, lowest first: the scripts take them in that order. */
@@ -232,6 +239,76 @@ export function recordRevealResult(reply: Reply): RecordRevealResult {
     default:
       throw scriptStatusError('record-reveal-3', code);
   }
+}
+
+/** What dashboard-read.lua needs to read one street's figures. */
+export interface DashboardReadCall {
+  street: Pick<StreetKeys, 'openLevel' | 'overdue' | 'state' | 'dashboard'>;
+  /** The window's first and last day (today), as day numbers (days since 1970-01-01). */
+  firstDay: number;
+  lastDay: number;
+}
+
+export function dashboardReadCall(c: DashboardReadCall): ScriptCall {
+  return {
+    keys: [
+      ...openLevelKeys(c.street),
+      c.street.overdue,
+      c.street.dashboard.opened,
+      c.street.dashboard.outcomes,
+      c.street.dashboard.levels,
+      c.street.dashboard.acknowledgeDurations,
+      c.street.dashboard.closeDurations,
+      c.street.dashboard.durationDays,
+      ...ALERT_STATES.map((state) => c.street.state[state]),
+    ],
+    argv: [String(c.firstDay), String(c.lastDay)],
+  };
+}
+
+/** Adds one street's read to a pipeline; its reply is parsed by dashboardReadResult. */
+export function queueDashboardRead(pipeline: ChainableCommander, call: DashboardReadCall): void {
+  const { keys, argv } = dashboardReadCall(call);
+  (pipeline as unknown as PipelineScriptCommands).alerterDashboardRead(keys.length, ...keys, ...argv);
+}
+
+export interface DashboardReadResult {
+  open: Record<AlertLevel, number>;
+  overdue: number;
+  byState: Record<AlertState, number>;
+  /** Monday → count. */
+  opened: Record<string, string>;
+  /** `YYYY-MM:<outcome>` → count. */
+  outcomes: Record<string, string>;
+  /** `YYYY-MM-DD:<watch>:<warning>:<action>`, oldest first: the last before the window, then the window's. */
+  levels: string[];
+  acknowledge: Map<number, number>;
+  close: Map<number, number>;
+}
+
+const pairs = (flat: unknown): [string, string][] => {
+  const list = (flat as (string | number)[]) ?? [];
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < list.length; i += 2) out.push([String(list[i]), String(list[i + 1])]);
+  return out;
+};
+
+export function dashboardReadResult(reply: unknown): DashboardReadResult {
+  const r = reply as unknown[];
+  const sizes = (r[4] as number[]) ?? [];
+  return {
+    open: { watch: Number(r[0]), warning: Number(r[1]), action: Number(r[2]) },
+    overdue: Number(r[3]),
+    byState: Object.fromEntries(ALERT_STATES.map((state, i) => [state, Number(sizes[i] ?? 0)])) as Record<
+      AlertState,
+      number
+    >,
+    opened: Object.fromEntries(pairs(r[5])),
+    outcomes: Object.fromEntries(pairs(r[6])),
+    levels: ((r[7] as string[]) ?? []).map(String),
+    acknowledge: new Map(pairs(r[8]).map(([b, n]) => [Number(b), Number(n)])),
+    close: new Map(pairs(r[9]).map(([b, n]) => [Number(b), Number(n)])),
+  };
 }
 
 /** Statuses of ingest-job-9.lua. */

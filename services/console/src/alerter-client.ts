@@ -70,6 +70,48 @@ export interface AlerterClient {
   alert(alertId: string): Promise<Alert>;
   history(alertId: string): Promise<AlertAuditEvent[]>;
   transition(alertId: string, body: { to: string; outcome?: string; note?: string }): Promise<Alert>;
+  /** The supervisor dashboard of a scope (`city`, a district or a street code; the token's own without). */
+  dashboard(scope: string | undefined, days: number): Promise<Dashboard>;
+  /** The admin pipeline page's data. */
+  pipeline(): Promise<PipelineReport>;
+}
+
+export type LevelCounts = { watch: number; warning: number; action: number };
+export interface DurationSummary {
+  count: number;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+}
+export interface DashboardFigures {
+  open: LevelCounts;
+  openTotal: number;
+  byState: Record<string, number>;
+  overdue: number;
+  timeToAcknowledge: DurationSummary;
+  timeToClose: DurationSummary;
+}
+/** The alerter's `<dashboard>` (docs/contracts.md, "Supervisor dashboard"). */
+export interface Dashboard {
+  scope: string;
+  days: number;
+  asOf: string;
+  totals: DashboardFigures;
+  streets: (DashboardFigures & { streetCode: string; districtCode: string })[];
+  outcomesByMonth: { month: string; counts: Record<string, number>; total: number }[];
+  newByWeek: { weekStart: string; count: number }[];
+  householdsByLevel: ({ day: string } & LevelCounts)[];
+}
+/** The alerter's `<pipeline>` (docs/contracts.md, "Pipeline health"). */
+export interface PipelineReport {
+  asOf: string;
+  consumerLag: { group: string; topic: string; lag: number }[];
+  queues: { queue: string; waiting: number; active: number; delayed: number; failed: number }[];
+  redisUsedMemoryBytes: number | null;
+  board: string;
+  claimsPerSecond: number | null;
+  deadLettersByCode: { code: string; hourly: { at: string; count: number }[] }[] | null;
+  institutions: { institution: string; lastClaimAt: string; silentHours: number; silent: boolean }[] | null;
+  prometheusError?: string;
 }
 
 export interface AlerterSettings {
@@ -117,5 +159,8 @@ export function alerterClient({ baseUrl, timeoutMs }: AlerterSettings, token: st
     history: async (alertId) =>
       (await call<{ history: AlertAuditEvent[] }>(`/v1/alerts/${id(alertId)}/history`)).history,
     transition: (alertId, body) => call<Alert>(`/v1/alerts/${id(alertId)}/transitions`, body),
+    dashboard: (scope, days) =>
+      call<Dashboard>(`/v1/dashboard?days=${days}${scope ? `&scope=${encodeURIComponent(scope)}` : ''}`),
+    pipeline: () => call<PipelineReport>('/admin/pipeline'),
   };
 }

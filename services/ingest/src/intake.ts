@@ -219,6 +219,7 @@ function institutionCode(input: unknown): string | undefined {
 /** Counts what a delivery wrote, once Kafka has acknowledged it (a 503 counts nothing: it will be resent). */
 export function countWritten(metrics: Metrics, source: Source, out: Outbound): void {
   for (const e of out.claims) metrics.claimAccepted(source, levelLabel(e));
+  for (const code of new Set(out.claims.map((e) => e.institution.code))) metrics.institutionSeen(code);
   for (const d of out.claimDeadLetters) metrics.claimRejected(source, d.code, levelLabel(d.input));
   for (const _ of out.households) metrics.householdAccepted(source);
   for (const d of out.householdDeadLetters) metrics.householdRejected(source, d.code);

@@ -1,6 +1,7 @@
-// Prometheus metrics of ingest (GET /metrics). Label values come from small closed sets only (codes,
-// institution levels, routes): never an identity number, a pseudonym, a claim id or an institution code.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// Prometheus metrics of ingest (GET /metrics). Label values come from small closed sets (codes, institution
+// levels, routes) and, on the one feed-liveness gauge, the institution codes of accepted claims (validated
+// codes that name hospitals): never an identity number, a pseudonym or a claim id.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RejectionCode } from '@warnline/contracts';
 
 export type Source = 'http' | 'kafka';
@@ -10,6 +11,8 @@ export type LevelLabel = '1' | '2' | '3' | 'unknown';
 export interface Metrics {
   registry: Registry;
   claimAccepted(source: Source, level: LevelLabel): void;
+  /** An accepted claim of the institution: its feed is alive now. */
+  institutionSeen(institutionCode: string): void;
   /** One count per refused claim, labelled with its first reason (so the sum is the number refused). */
   claimRejected(source: Source, code: RejectionCode, level: LevelLabel): void;
   householdAccepted(source: Source): void;
@@ -66,8 +69,15 @@ export function createMetrics(): Metrics {
     help: 'Kafka producers replaced after a failed send (each send after one uses a new producer id)',
     registers: [registry],
   });
+  const lastClaim = new Gauge({
+    name: 'ingest_institution_last_claim_timestamp_seconds',
+    help: 'When this instance last accepted a claim of the institution (Unix seconds): a feed gone silent stops moving',
+    labelNames: ['institution'],
+    registers: [registry],
+  });
   return {
     registry,
+    institutionSeen: (institution) => lastClaim.set({ institution }, Math.floor(Date.now() / 1000)),
     producerSessionDiscarded: () => discarded.inc(),
     claimAccepted: (source, level) => claims.inc({ source, institution_level: level }),
     claimRejected: (source, code, level) => claimsRejected.inc({ source, code, institution_level: level }),

@@ -68,6 +68,7 @@ if seen == 'new' then
   redis.call('HSET', KEYS[2], household, alertId)
   redis.call('ZADD', KEYS[6], openedMs, alertId)
   redis.call('ZADD', levelKey[level], openedMs, alertId)
+  dashboard_opened(KEYS[5], ARGV[7])
   return { 1, alertId, event('opened', nil, initial, level, nil) }
 end
 
@@ -79,6 +80,7 @@ if rank[level] > rank[held] then
   redis.call('HSET', KEYS[3], 'level', level, 'data', ARGV[6])
   redis.call('ZREM', levelKey[held], alertId)
   redis.call('ZADD', levelKey[level], openedMs, alertId)
+  dashboard_level_changed(KEYS[5], ARGV[7])
   return { 2, alertId, event('level-raised', state, state, level, held) }
 end
 return { 3, alertId, event('re-raised', state, state, held, nil) }

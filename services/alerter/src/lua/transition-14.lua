@@ -51,6 +51,7 @@ if to == 'closed' or to == 'assigned' then
   redis.call('ZREM', levelKey[level], alertId)
   redis.call('ZREM', KEYS[5], alertId)
 end
+dashboard_transition(KEYS[3], to, openedMs, ARGV[9], outcome)
 
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local json = cjson.encode({

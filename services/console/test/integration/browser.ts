@@ -2,7 +2,7 @@
 // fresh profile per launch, and screenshots kept under test-artifacts/screenshots for people to look at.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { REPO_ROOT } from '@warnline/test';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -75,4 +75,19 @@ export async function tabOrder(page: Page, count: number): Promise<string[]> {
     seen.push(await page.evaluate<string>(DESCRIBE_ACTIVE_ELEMENT));
   }
   return seen;
+}
+
+/** A browser context of its own (its own cookies) on the console at `baseURL`, signed in with the token. */
+export async function signInAt(
+  browser: Browser,
+  baseURL: string,
+  token: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByLabel('访问令牌').fill(token);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  return { context, page };
 }

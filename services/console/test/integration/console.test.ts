@@ -16,7 +16,7 @@ import {
   TOKENS,
   type AlerterStack,
 } from '../../../alerter/test/integration/support.ts';
-import { focusableInDomOrder, launchChromium, screenshot, tabOrder, unlabelledControls } from './browser.ts';
+import { focusableInDomOrder, launchChromium, screenshot, signInAt, tabOrder, unlabelledControls } from './browser.ts';
 
 let stack: AlerterStack;
 let consoleService: RunningService;
@@ -106,14 +106,8 @@ async function sessionKeys(redis: Redis): Promise<string[]> {
 }
 
 /** A browser context of its own (its own cookies), signed in with the token. */
-async function signIn(token: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: consoleService.url, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto('/');
-  await page.getByLabel('访问令牌').fill(token);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  return { context, page };
+function signIn(token: string): Promise<{ context: BrowserContext; page: Page }> {
+  return signInAt(browser, consoleService.url, token);
 }
 
 describe('signing in', () => {
