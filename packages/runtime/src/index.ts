@@ -8,3 +8,4 @@ export * from './tokens.ts';
 export * from './bearer.ts';
 export * from './queues.ts';
 export * from './decode.ts';
+export * from './redis.ts';

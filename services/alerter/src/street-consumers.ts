@@ -19,6 +19,7 @@ import {
   streetQueueName,
   type AlertJobData,
 } from '@warnline/contracts';
+import { scanTargets } from '@warnline/runtime';
 import type { AlertStore, Limits } from './alert-store.ts';
 import type { Effects } from './effects.ts';
 import { ALERT_LEVELS, type AlertLevel } from './keys.ts';
@@ -164,17 +165,19 @@ export class StreetConsumers {
     }
   }
 
-  /** SCAN for street queues that exist in Redis but have no worker yet. */
+  /** SCAN (every primary, on a cluster) for street queues that exist in Redis but have no worker yet. */
   async discover(): Promise<void> {
     const glob = `${this.deps.prefix.replace(/[*?[\]\\]/g, '\\$&')}:alerts.street.*:meta`;
     const start = this.deps.prefix.length + ':alerts.street.'.length;
     try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await this.deps.redis.scan(cursor, 'MATCH', glob, 'COUNT', 1000);
-        cursor = next;
-        for (const key of keys) this.ensure(key.slice(start, -':meta'.length));
-      } while (cursor !== '0');
+      for (const node of scanTargets(this.deps.redis)) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', glob, 'COUNT', 1000);
+          cursor = next;
+          for (const key of keys) this.ensure(key.slice(start, -':meta'.length));
+        } while (cursor !== '0');
+      }
     } catch (err) {
       this.deps.logger.warn({ err }, 'street discovery failed; next pass retries');
     }

@@ -2,6 +2,8 @@
 import {
   createKafka,
   createLogger,
+  createRedisClient,
+  isRedisCluster,
   closeOnSignals,
   ensureTopics,
   SessionProducer,
@@ -9,7 +11,6 @@ import {
   topicSpecs,
   type Closer,
 } from '@warnline/runtime';
-import { Redis } from 'ioredis';
 import { createAuthenticator } from './auth.ts';
 import { loadConfig } from './config.ts';
 import { buildHttp } from './http.ts';
@@ -38,9 +39,9 @@ await producer.connect();
 
 // Fails fast instead of queueing: a status read while Redis is away answers 503 at once.
 const statusRedis =
-  config.REDIS_URL === undefined
+  config.REDIS_URL === undefined && !isRedisCluster(config)
     ? null
-    : new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    : createRedisClient(config, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
 statusRedis?.on('error', (err: Error) => logger.warn({ err: { name: err.name } }, 'status redis unavailable'));
 
 const publisher = createPublisher(producer, topics);
