@@ -12,7 +12,9 @@
 #
 # Kafka: three combined nodes (process.roles=broker,controller), so any one may die and the other two keep a
 # controller quorum and an in-sync set: replication factor 3, min.insync.replicas 2, producers use acks=all.
-# Redis: cluster mode, AOF on with appendfsync everysec, replicas promoted by the cluster itself.
+# Redis: cluster mode, AOF on with appendfsync everysec, replicas promoted by the cluster itself. A replica may
+# be promoted however long it was cut off (cluster-replica-validity-factor 0): what it lacks was never committed
+# by the accumulator, which waits for a replica's acknowledgement (WAIT) before it commits a batch's offsets.
 #
 # Settings (environment):
 #   CLUSTER_KAFKA_PORT     client port of node 1; nodes 2 and 3 take the next two   (default 19090)
@@ -147,6 +149,7 @@ redis_launch() {
   # redis-server writes its own pid file; --daemonize keeps it running after this script exits.
   redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-port $((BUS_BASE + port - REDIS_BASE)) \
     --cluster-config-file nodes.conf --cluster-node-timeout 3000 --dir "$dir" \
+    --cluster-replica-validity-factor 0 \
     --appendonly yes --appendfsync everysec --save '' --daemonize yes \
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
   local i

@@ -129,9 +129,34 @@ export async function killRedisNode(cluster: ClusterInfra, port: number): Promis
   await kill9(await pidOf(join(cluster.runDir, `redis-${port}`, 'redis.pid')), `Redis node ${port}`);
 }
 
-/** Starts a Redis node again (it rejoins the cluster, as a replica of whoever took over its slots). */
+/**
+ * Starts a Redis node again and waits until it is a replica in sync with its primary (it rejoins the cluster
+ * as a replica of whoever took over its slots), so the next fault finds a replica ready to take over.
+ */
 export async function startRedisNode(port: number): Promise<void> {
   await script('redis-node', String(port));
+  await waitFor(
+    `Redis node ${port} to be a replica in sync`,
+    async () => {
+      const client = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0 });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        const info = await client.info('replication');
+        return info.includes('role:slave') && info.includes('master_link_status:up');
+      } finally {
+        client.disconnect();
+      }
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
+}
+
+/** SIGSTOP of a Redis node: it neither answers nor replicates, as a node stuck on a slow disk or a pause. */
+export async function pauseRedisNode(cluster: ClusterInfra, port: number): Promise<() => void> {
+  const pid = await pidOf(join(cluster.runDir, `redis-${port}`, 'redis.pid'));
+  process.kill(pid, 'SIGSTOP');
+  return () => process.kill(pid, 'SIGCONT');
 }
 
 /** Waits until three primaries, none failed, serve every slot. */

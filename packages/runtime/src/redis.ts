@@ -71,20 +71,25 @@ function createCluster(nodes: readonly string[], options: RedisOptions): Cluster
       slotsRefreshTimeout: 2_000,
     },
   );
-  // A Redis pipeline on a cluster may only touch the slots of one node; a service's pipelines touch many
-  // households. Such a pipeline is not atomic anyway, so it is sent as separate commands, which auto-pipelining
-  // groups per node; replies come back in the order the commands were queued.
-  const pipeline = () => splitPipeline(cluster);
-  Object.defineProperty(cluster, 'pipeline', { value: pipeline });
-  const duplicate = cluster.duplicate.bind(cluster);
-  Object.defineProperty(cluster, 'duplicate', {
-    value: (...args: Parameters<Cluster['duplicate']>) => {
-      const copy = duplicate(...args);
-      Object.defineProperty(copy, 'pipeline', { value: () => splitPipeline(copy) });
-      return copy;
+  return withSplitPipelines(cluster);
+}
+
+/**
+ * A Redis pipeline on a cluster may only touch the slots of one node; a service's pipelines touch many
+ * households. Such a pipeline is not atomic anyway, so the client's pipeline() records the commands and sends
+ * them one by one, which auto-pipelining groups per node; replies come back in the order they were queued.
+ * The cluster itself keeps its own pipeline() (auto-pipelining is built on it): only callers see the change.
+ */
+function withSplitPipelines(cluster: Cluster): Cluster {
+  return new Proxy(cluster, {
+    get(target, name) {
+      if (name === 'pipeline') return () => splitPipeline(target);
+      if (name === 'duplicate')
+        return (...args: Parameters<Cluster['duplicate']>) => withSplitPipelines(target.duplicate(...args));
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return cluster;
 }
 
 type Reply = [Error | null, unknown];
