@@ -159,6 +159,44 @@ export async function pauseRedisNode(cluster: ClusterInfra, port: number): Promi
   return () => process.kill(pid, 'SIGCONT');
 }
 
+/**
+ * Waits until every primary has a replica in sync (state=online): the state a fault test starts from, since
+ * a primary without one has nothing to fail over to.
+ */
+export async function waitForReplicatedCluster(cluster: ClusterInfra, timeoutMs = 120_000): Promise<void> {
+  await waitForRedisCluster(cluster, timeoutMs);
+  await waitFor(
+    'every Redis primary to have a replica in sync',
+    async () => {
+      const primaries = (await redisClusterNodes(cluster)).filter((n) => n.role === 'master' && !n.failed);
+      for (const primary of primaries) {
+        const client = new Redis({ port: primary.port, lazyConnect: true, maxRetriesPerRequest: 0 });
+        client.on('error', () => undefined);
+        try {
+          await client.connect();
+          if (!/slave\d+:.*state=online/.test(await client.info('replication'))) return false;
+        } finally {
+          client.disconnect();
+        }
+      }
+      return primaries.length === 3;
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+/** After a primary's kill: waits until a replica has taken over its slots and the cluster serves every slot. */
+export async function waitForFailover(cluster: ClusterInfra, killedPort: number, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    `a replica to take over from Redis node ${killedPort}`,
+    async () =>
+      (await redisClusterNodes(cluster)).filter((n) => n.role === 'master' && !n.failed && n.port !== killedPort)
+        .length === 3,
+    { timeoutMs, intervalMs: 250 },
+  );
+  await waitForRedisCluster(cluster, timeoutMs);
+}
+
 /** Waits until three primaries, none failed, serve every slot. */
 export async function waitForRedisCluster(cluster: ClusterInfra, timeoutMs = 60_000): Promise<void> {
   await waitFor(

@@ -18,7 +18,8 @@ import {
   startCluster,
   startKafkaNode,
   startRedisNode,
-  waitForRedisCluster,
+  waitForFailover,
+  waitForReplicatedCluster,
   type ClusterInfra,
 } from '@warnline/infra';
 import {
@@ -96,6 +97,7 @@ async function expectTotalsToTheFen(): Promise<void> {
 
 beforeAll(async () => {
   cluster = await startCluster();
+  await waitForReplicatedCluster(cluster);
   kafka = new Kafka({ clientId: 'cluster-faults', brokers: cluster.kafkaBrokers, logLevel: logLevel.NOTHING });
   redis = createRedisClient({ REDIS_CLUSTER_NODES: cluster.redisNodes }, { maxRetriesPerRequest: null });
   await ensureTopics(kafka, topicSpecs(topics, PARTITIONS));
@@ -113,7 +115,7 @@ beforeAll(async () => {
       ROLLOVER_ENABLED: 'false',
       // A killed broker's group coordinator moves within seconds; the default 30 s would only slow the test.
       KAFKA_SESSION_TIMEOUT_MS: '10000',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.CLUSTER_FAULTS_LOG ? 'debug' : 'warn',
       ACCUMULATOR_PORT: String(port),
     },
     port,
@@ -132,6 +134,7 @@ afterAll(async () => {
     await admin.disconnect();
   }
   if (redis) {
+    await waitForReplicatedCluster(cluster);
     for (const node of scanTargets(redis))
       for (const prefix of [redisPrefix, queuePrefix]) {
         const stream = node.scanStream({ match: `${prefix.replace(/[*?[\]\\]/g, '\\$&')}:*`, count: 1000 });
@@ -174,6 +177,7 @@ describe('on a 3-broker Kafka cluster and a Redis Cluster', () => {
   it(
     'kill -9 of a Redis primary mid-stream: its replica is promoted and the totals equal the claims sent',
     async () => {
+      await waitForReplicatedCluster(cluster);
       const primary = (await redisClusterNodes(cluster)).find((n) => n.role === 'master' && !n.failed)!;
       const segment = feed.segments[1]!;
       let killed = false;
@@ -187,7 +191,7 @@ describe('on a 3-broker Kafka cluster and a Redis Cluster', () => {
         },
       });
       expect(killed).toBe(true);
-      await waitForRedisCluster(cluster);
+      await waitForFailover(cluster, primary.port);
       const promoted = (await redisClusterNodes(cluster)).filter((n) => n.role === 'master' && !n.failed);
       expect(promoted.map((n) => n.port)).not.toContain(primary.port);
       await expectTotalsToTheFen();
@@ -229,7 +233,7 @@ describe('on a 3-broker Kafka cluster and a Redis Cluster', () => {
         // Now acknowledged: the primary's kill -9 right after loses nothing.
         await waitForReplicas([client]);
         await killRedisNode(cluster, owner);
-        await waitForRedisCluster(cluster);
+        await waitForFailover(cluster, owner);
         expect(await client.hgetall(key)).toEqual({ c1: '1', c2: '2' });
         await startRedisNode(owner);
       } finally {

@@ -59,8 +59,9 @@ function createCluster(nodes: readonly string[], options: RedisOptions): Cluster
     }),
     {
       redisOptions: options,
-      // Commands issued together go to each node in one write, which is what the split pipeline relies on.
-      enableAutoPipelining: true,
+      // No auto-pipelining: its batches did not always settle when a primary died mid-batch, and a command
+      // that never settles stalls its partition for good. Each command is retried and redirected on its own.
+      enableAutoPipelining: false,
       // During a failover (cluster-node-timeout plus the election) commands are retried, not failed: a
       // primary's replica takes over within seconds, and a batch that gives up would only be replayed.
       retryDelayOnFailover: 300,
@@ -77,8 +78,8 @@ function createCluster(nodes: readonly string[], options: RedisOptions): Cluster
 /**
  * A Redis pipeline on a cluster may only touch the slots of one node; a service's pipelines touch many
  * households. Such a pipeline is not atomic anyway, so the client's pipeline() records the commands and sends
- * them one by one, which auto-pipelining groups per node; replies come back in the order they were queued.
- * The cluster itself keeps its own pipeline() (auto-pipelining is built on it): only callers see the change.
+ * them one by one, all at once (each node's connection writes them in order); replies come back in the order
+ * they were queued. The cluster itself keeps its own pipeline() (MULTI is built on it): only callers see it.
  */
 function withSplitPipelines(cluster: Cluster): Cluster {
   return new Proxy(cluster, {
@@ -129,15 +130,28 @@ function splitPipeline(cluster: Cluster): unknown {
  */
 export async function waitForReplicas(clients: readonly Redis[]): Promise<void> {
   const primaries = clients.flatMap((c) => clusterOf(c)?.nodes('master') ?? []);
-  await Promise.all(
-    primaries.map(async (node) => {
-      const role = (await node.call('ROLE')) as [string, number, unknown[]];
-      const replicas = Array.isArray(role[2]) ? role[2].length : 0;
-      if (replicas === 0) return;
-      const acknowledged = (await node.call('WAIT', 1, REPLICA_WAIT_MS)) as number;
-      if (acknowledged < 1) throw replicaNotReached(node);
-    }),
-  );
+  await Promise.all(primaries.map((node) => withDeadline(acknowledgedByReplica(node), node)));
+}
+
+async function acknowledgedByReplica(node: Redis): Promise<void> {
+  const role = (await node.call('ROLE')) as [string, number, unknown[]];
+  const replicas = Array.isArray(role[2]) ? role[2].length : 0;
+  if (replicas === 0) return;
+  const acknowledged = (await node.call('WAIT', 1, REPLICA_WAIT_MS)) as number;
+  if (acknowledged < 1) throw replicaNotReached(node);
+}
+
+/** A primary that died mid-wait may never answer: the batch is retried rather than left hanging. */
+async function withDeadline(wait: Promise<void>, node: Redis): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(replicaNotReached(node)), REPLICA_WAIT_MS + 2_000);
+  });
+  try {
+    await Promise.race([wait, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function replicaNotReached(node: Redis): Error {
