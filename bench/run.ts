@@ -1,4 +1,4 @@
-// npm run bench [-- --smoke] [-- --json FILE]: throughput, latency and memory of warnline against the real
+// npm run bench [-- --smoke] [-- --json FILE] [-- --soak 30m]: throughput, latency and memory of warnline against the real
 // broker and Redis (found or started by infra/src/environment.ts, as the tests and the demo do), with the
 // naive baseline in the same run. Prints a table on stdout, progress on stderr, and writes JSON.
 //
@@ -25,6 +25,7 @@ import { naiveKeys } from './naive/keys.ts';
 import { checkTotals, meanKeyBytes, measureMemory, naiveMonths, usedMemory } from './redis-state.ts';
 import { table, writeJson, type BenchResult } from './report.ts';
 import { cleanupPhase, deleteKeys, phaseNames, secretsFor } from './stack.ts';
+import { parseDuration, runSoak } from './soak.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,8 +47,26 @@ const { values: args } = parseArgs({
     'acc-env': { type: 'string', multiple: true, default: [] },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    soak: { type: 'string' },
+    'soak-rate': { type: 'string', default: '2000' },
+    'fault-every': { type: 'string', default: '180' },
   },
 });
+
+// The soak is a run of its own, on the cluster of infra/cluster.sh (bench/soak.ts).
+if (args.soak !== undefined) {
+  const report = await runSoak(
+    {
+      seconds: parseDuration(args.soak),
+      rate: Number(args['soak-rate']),
+      faultEverySeconds: Number(args['fault-every']),
+      seed: Number(args.seed),
+    },
+    (line) => process.stderr.write(`${line}\n`),
+  );
+  process.stdout.write(`${report}\n`);
+  process.exit(0);
+}
 
 const smoke = args.smoke;
 const num = (value: string | undefined, full: number, small: number) =>
