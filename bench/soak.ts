@@ -126,107 +126,119 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void): Prom
     return startService('accumulator', { ...env, ACCUMULATOR_PORT: String(port) }, port);
   };
   const accumulators: RunningService[] = [];
-  for (let i = 0; i < INSTANCES; i++) accumulators.push(await startAccumulator());
+  try {
+    for (let i = 0; i < INSTANCES; i++) accumulators.push(await startAccumulator());
+    return await soakWith();
+  } finally {
+    for (const a of accumulators) await a.stop();
+    redis.disconnect();
+  }
 
-  const random = seeded(o.seed);
-  const faults: { at: number; fault: Fault; seconds: number }[] = [];
-  const samples: { at: number; sent: number; committed: number; lag: number; rss: Record<string, number> }[] = [];
-  const probe = await createLagProbe(kafka);
-  const started = Date.now();
-  const elapsed = () => Math.round((Date.now() - started) / 1000);
-  const oracle = new NetTotals();
-  let sent = 0;
-  let nextFault = o.faultEverySeconds;
-  // The fault under way, if any (one at a time; the feed goes on meanwhile).
-  const pending: { fault: Promise<void> | null } = { fault: null };
+  async function soakWith(): Promise<string> {
+    const random = seeded(o.seed);
+    const faults: { at: number; fault: Fault; seconds: number }[] = [];
+    const samples: { at: number; sent: number; committed: number; lag: number; rss: Record<string, number> }[] = [];
+    const probe = await createLagProbe(kafka);
+    const started = Date.now();
+    const elapsed = () => Math.round((Date.now() - started) / 1000);
+    const oracle = new NetTotals();
+    let sent = 0;
+    let nextFault = o.faultEverySeconds;
+    // The fault under way, if any (one at a time; the feed goes on meanwhile).
+    const pending: { fault: Promise<void> | null } = { fault: null };
 
-  const inject = async (fault: Fault) => {
-    const t0 = Date.now();
-    if (fault === 'broker-kill') {
-      const admin = kafka.admin();
-      await admin.connect();
-      const meta = await admin.fetchTopicMetadata({ topics: [topics.claims] });
-      await admin.disconnect();
-      const partitions = meta.topics[0]!.partitions;
-      const leader = partitions[Math.floor(random() * partitions.length)]!.leader;
-      await killKafkaNode(cluster, leader);
-      await new Promise((r) => setTimeout(r, 10_000));
-      await startKafkaNode(leader);
-    } else if (fault === 'rolling-restart') {
-      for (const n of [1, 2, 3]) await restartKafkaNodeCleanly(cluster, n);
-    } else if (fault === 'redis-primary-kill') {
-      await waitForReplicatedCluster(cluster);
-      const primaries = (await redisClusterNodes(cluster)).filter((n) => n.role === 'master' && !n.failed);
-      const victim = primaries[Math.floor(random() * primaries.length)]!;
-      await killRedisNode(cluster, victim.port);
-      await waitForFailover(cluster, victim.port);
-      await startRedisNode(victim.port);
-    } else {
-      const i = Math.floor(random() * accumulators.length);
-      await accumulators[i]!.kill();
-      accumulators[i] = await startAccumulator();
-    }
-    faults.push({ at: Math.round((t0 - started) / 1000), fault, seconds: Math.round((Date.now() - t0) / 1000) });
-    say(`[soak] ${elapsed()} s: ${fault} done in ${Math.round((Date.now() - t0) / 1000)} s`);
-  };
-
-  const sample = async () => {
-    const pids: Record<string, number> = { ...clusterPids(cluster) };
-    accumulators.forEach((a, i) => (pids[`accumulator-${i + 1}`] = a.process.pid ?? 0));
-    const rss = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, rssMiB(pid)]));
-    const positions = await Promise.all([
-      probe.committed(group, [topics.claims]).catch(() => NaN),
-      probe.lag(group, [topics.claims]).catch(() => NaN),
-    ]);
-    samples.push({ at: elapsed(), sent, committed: positions[0], lag: positions[1], rss });
-  };
-  const sampler = setInterval(() => void sample(), 30_000);
-
-  // Offered load: CHUNK claims every CHUNK / rate seconds, behind when a send is slow (a fault), never ahead.
-  await sendThroughFaults(kafka, topics.claims, claims, {
-    chunk: CHUNK,
-    onSent: (part) => {
-      for (const c of part) oracle.add(c);
-      sent += part.length;
-    },
-    between: async () => {
-      if (!pending.fault && elapsed() >= nextFault) {
-        nextFault += o.faultEverySeconds;
-        const fault = FAULTS[Math.floor(random() * FAULTS.length)]!;
-        pending.fault = inject(fault).finally(() => (pending.fault = null));
+    const inject = async (fault: Fault) => {
+      const t0 = Date.now();
+      if (fault === 'broker-kill') {
+        const admin = kafka.admin();
+        await admin.connect();
+        const meta = await admin.fetchTopicMetadata({ topics: [topics.claims] });
+        await admin.disconnect();
+        const partitions = meta.topics[0]!.partitions;
+        const leader = partitions[Math.floor(random() * partitions.length)]!.leader;
+        await killKafkaNode(cluster, leader);
+        await new Promise((r) => setTimeout(r, 10_000));
+        await startKafkaNode(leader);
+      } else if (fault === 'rolling-restart') {
+        for (const n of [1, 2, 3]) await restartKafkaNodeCleanly(cluster, n);
+      } else if (fault === 'redis-primary-kill') {
+        await waitForReplicatedCluster(cluster);
+        const primaries = (await redisClusterNodes(cluster)).filter((n) => n.role === 'master' && !n.failed);
+        const victim = primaries[Math.floor(random() * primaries.length)]!;
+        await killRedisNode(cluster, victim.port);
+        await waitForFailover(cluster, victim.port);
+        await startRedisNode(victim.port);
+      } else {
+        const i = Math.floor(random() * accumulators.length);
+        await accumulators[i]!.kill();
+        accumulators[i] = await startAccumulator();
       }
-      const due = started + (sent / o.rate) * 1000;
-      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    },
-  });
-  const sendSeconds = (Date.now() - started) / 1000;
-  await pending.fault;
-  const check = await waitForTotals(redis, oracle, redisPrefix, 900_000);
-  const drainedSeconds = (Date.now() - started) / 1000;
-  clearInterval(sampler);
-  await sample();
-  for (const a of accumulators) await a.stop();
-  await probe.close();
-  redis.disconnect();
+      faults.push({ at: Math.round((t0 - started) / 1000), fault, seconds: Math.round((Date.now() - t0) / 1000) });
+      say(`[soak] ${elapsed()} s: ${fault} done in ${Math.round((Date.now() - t0) / 1000)} s`);
+    };
 
-  const names = Object.keys(samples[0]?.rss ?? {});
-  const lines = [
-    `## Soak: ${o.seconds} s offered at ${o.rate} claims/s, fault every ${o.faultEverySeconds} s, seed ${o.seed}`,
-    '',
-    `claims sent ${sent} in ${sendSeconds.toFixed(0)} s (${(sent / sendSeconds).toFixed(0)}/s offered and taken); ` +
-      `all applied after ${drainedSeconds.toFixed(0)} s (${(sent / drainedSeconds).toFixed(0)} claims/s end to end)`,
-    `totals: ${check.match ? 'MATCH' : 'MISMATCH'} — ${check.persons} persons, ${check.mismatches} mismatching, ` +
-      `burden ${check.foundBurdenFen} of ${check.expectedBurdenFen} fen`,
-    '',
-    '| at s | fault | took s |',
-    '|---|---|---|',
-    ...faults.map((f) => `| ${f.at} | ${f.fault} | ${f.seconds} |`),
-    '',
-    `| at s | sent | committed | lag | ${names.map((n) => `${n} MiB`).join(' | ')} |`,
-    `|---|---|---|---|${names.map(() => '---').join('|')}|`,
-    ...samples.map(
-      (s) => `| ${s.at} | ${s.sent} | ${s.committed} | ${s.lag} | ${names.map((n) => s.rss[n] ?? NaN).join(' | ')} |`,
-    ),
-  ];
-  return lines.join('\n');
+    const sample = async () => {
+      const pids: Record<string, number> = { ...clusterPids(cluster) };
+      accumulators.forEach((a, i) => (pids[`accumulator-${i + 1}`] = a.process.pid ?? 0));
+      const rss = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, rssMiB(pid)]));
+      const positions = await Promise.all([
+        probe.committed(group, [topics.claims]).catch(() => NaN),
+        probe.lag(group, [topics.claims]).catch(() => NaN),
+      ]);
+      samples.push({ at: elapsed(), sent, committed: positions[0], lag: positions[1], rss });
+    };
+    const sampler = setInterval(() => void sample(), 30_000);
+
+    // Offered load: CHUNK claims every CHUNK / rate seconds, behind when a send is slow (a fault), never ahead.
+    await sendThroughFaults(kafka, topics.claims, claims, {
+      chunk: CHUNK,
+      onSent: (part) => {
+        for (const c of part) oracle.add(c);
+        sent += part.length;
+      },
+      between: async () => {
+        if (!pending.fault && elapsed() >= nextFault) {
+          nextFault += o.faultEverySeconds;
+          const fault = FAULTS[Math.floor(random() * FAULTS.length)]!;
+          // A fault whose recovery fails is reported, not fatal: the totals check still says what it cost.
+          pending.fault = inject(fault)
+            .catch((err: unknown) => {
+              faults.push({ at: elapsed(), fault, seconds: NaN });
+              say(`[soak] ${fault} did not recover: ${(err as Error).message}`);
+            })
+            .finally(() => (pending.fault = null));
+        }
+        const due = started + (sent / o.rate) * 1000;
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      },
+    });
+    const sendSeconds = (Date.now() - started) / 1000;
+    await pending.fault;
+    const check = await waitForTotals(redis, oracle, redisPrefix, 900_000);
+    const drainedSeconds = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+    await sample();
+    await probe.close();
+
+    const names = Object.keys(samples[0]?.rss ?? {});
+    const lines = [
+      `## Soak: ${o.seconds} s offered at ${o.rate} claims/s, fault every ${o.faultEverySeconds} s, seed ${o.seed}`,
+      '',
+      `claims sent ${sent} in ${sendSeconds.toFixed(0)} s (${(sent / sendSeconds).toFixed(0)}/s offered and taken); ` +
+        `all applied after ${drainedSeconds.toFixed(0)} s (${(sent / drainedSeconds).toFixed(0)} claims/s end to end)`,
+      `totals: ${check.match ? 'MATCH' : 'MISMATCH'} — ${check.persons} persons, ${check.mismatches} mismatching, ` +
+        `burden ${check.foundBurdenFen} of ${check.expectedBurdenFen} fen`,
+      '',
+      '| at s | fault | took s |',
+      '|---|---|---|',
+      ...faults.map((f) => `| ${f.at} | ${f.fault} | ${f.seconds} |`),
+      '',
+      `| at s | sent | committed | lag | ${names.map((n) => `${n} MiB`).join(' | ')} |`,
+      `|---|---|---|---|${names.map(() => '---').join('|')}|`,
+      ...samples.map(
+        (s) => `| ${s.at} | ${s.sent} | ${s.committed} | ${s.lag} | ${names.map((n) => s.rss[n] ?? NaN).join(' | ')} |`,
+      ),
+    ];
+    return lines.join('\n');
+  }
 }
