@@ -186,6 +186,9 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void): Prom
         probe.lag(group, [topics.claims]).catch(() => NaN),
       ]);
       samples.push({ at: elapsed(), sent, committed: positions[0], lag: positions[1], rss });
+      say(
+        `[soak] ${elapsed()} s: sent ${sent}, committed ${positions[0]}, lag ${positions[1]}, RSS MiB ${JSON.stringify(rss)}`,
+      );
     };
     const sampler = setInterval(() => void sample(), 30_000);
 
