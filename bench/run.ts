@@ -1,4 +1,4 @@
-// npm run bench [-- --smoke] [-- --json FILE]: throughput, latency and memory of warnline against the real
+// npm run bench [-- --smoke] [-- --json FILE] [-- --soak 30m]: throughput, latency and memory of warnline against the real
 // broker and Redis (found or started by infra/src/environment.ts, as the tests and the demo do), with the
 // naive baseline in the same run. Prints a table on stdout, progress on stderr, and writes JSON.
 // npm run bench -- cleanup RUN_ID: deletes what a run kept with --keep (topics, groups, Redis keys).
@@ -33,6 +33,7 @@ import { checkTotals, meanKeyBytes, measureMemory, naiveMonths, usedMemory } fro
 import { writeOracle } from './oracle.ts';
 import { table, writeJson, type BenchResult } from './report.ts';
 import { cleanupPhase, deleteKeys, phaseNames, secretsFor } from './stack.ts';
+import { parseDuration, runSoak } from './soak.ts';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -61,8 +62,26 @@ const { values: args, positionals } = parseArgs({
     'skip-naive': { type: 'boolean', default: false },
     'oracle-out': { type: 'string' },
     'dashboard-alerts': { type: 'string' },
+    soak: { type: 'string' },
+    'soak-rate': { type: 'string', default: '2000' },
+    'fault-every': { type: 'string', default: '180' },
   },
 });
+
+// The soak is a run of its own, on the cluster of infra/cluster.sh (bench/soak.ts).
+if (args.soak !== undefined) {
+  const report = await runSoak(
+    {
+      seconds: parseDuration(args.soak),
+      rate: Number(args['soak-rate']),
+      faultEverySeconds: Number(args['fault-every']),
+      seed: Number(args.seed),
+    },
+    (line) => process.stderr.write(`${line}\n`),
+  );
+  process.stdout.write(`${report}\n`);
+  process.exit(0);
+}
 
 if (positionals[0] === 'cleanup') {
   const runId = positionals[1];
@@ -79,7 +98,7 @@ async function cleanupRun(runId: string): Promise<void> {
   const kafka = benchKafka(infra);
   const redis = new Redis(infra.redisUrl);
   try {
-    for (const phase of ['a', 'i', 'l']) {
+    for (const phase of ['a', 'i', 'l', 'b', 'd']) {
       const names = phaseNames(runId, phase);
       await cleanupPhase(kafka, redis, names, [`${names.group}-naive`]);
       await deleteKeys(redis, `${names.redisPrefix}n:*`);

@@ -12,6 +12,9 @@ export const brokerList = z
       .filter(Boolean),
   );
 
+/** "host:port,host:port" seed nodes of a Redis Cluster; when set, the service uses the cluster, not REDIS_URL. */
+export const redisClusterNodes = brokerList.optional();
+
 export const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const port = z.coerce.number().int().min(0).max(65535);

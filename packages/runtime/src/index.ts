@@ -9,3 +9,4 @@ export * from './bearer.ts';
 export * from './queues.ts';
 export * from './decode.ts';
 export * from './lag.ts';
+export * from './redis.ts';

@@ -31,7 +31,10 @@ export type BatchOutcome = 'complete' | 'interrupted';
 export type PartitionBatchHandler = (batch: PartitionBatch) => Promise<BatchOutcome>;
 
 /** The kafkajs `eachBatch` callback around a handler. Exported so a handler can be driven without a broker. */
-export function eachPartitionBatch(handle: PartitionBatchHandler): (payload: EachBatchPayload) => Promise<void> {
+export function eachPartitionBatch(
+  handle: PartitionBatchHandler,
+  beforeCommit?: () => Promise<void>,
+): (payload: EachBatchPayload) => Promise<void> {
   return async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const lastOffset = batch.lastOffset();
@@ -49,7 +52,8 @@ export function eachPartitionBatch(handle: PartitionBatchHandler): (payload: Eac
       },
     });
     if (outcome === 'interrupted') return;
-    // Offsets move only here, after every write of the batch is done.
+    // Offsets move only here, after every write of the batch is done (and, when asked, durable).
+    await beforeCommit?.();
     if (resolved !== lastOffset) resolveOffset(lastOffset);
     await commitOffsetsIfNecessary();
     await heartbeat();
@@ -64,6 +68,11 @@ export interface PartitionBatchesOptions {
   /** Partitions handled at once by this instance (default 1). Batches of one partition never overlap. */
   partitionsConsumedConcurrently?: number;
   handle: PartitionBatchHandler;
+  /**
+   * Runs after a batch's handler and before its offsets are committed; throwing leaves them where they were.
+   * The accumulator waits here for its Redis writes to reach the replicas (waitForReplicas).
+   */
+  beforeCommit?: () => Promise<void>;
   /**
    * Called when the consumer crashed with an error kafkajs will not restart from (it restarts by itself after
    * retriable ones). Left out, such a consumer simply stops.
@@ -87,6 +96,6 @@ export async function runPartitionBatches(options: PartitionBatchesOptions): Pro
     ...(options.partitionsConsumedConcurrently === undefined
       ? {}
       : { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently }),
-    eachBatch: eachPartitionBatch(options.handle),
+    eachBatch: eachPartitionBatch(options.handle, options.beforeCommit),
   });
 }

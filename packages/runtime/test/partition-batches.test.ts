@@ -57,6 +57,23 @@ describe('eachPartitionBatch', () => {
     expect(exact.log).toEqual(['resolve 7', 'commit', 'heartbeat']);
   });
 
+  it('runs the pre-commit step before the offsets move, and moves none when it throws', async () => {
+    const calls: Calls = { log: [] };
+    const handle = async () => {
+      calls.log.push('handled');
+      return 'complete' as const;
+    };
+    await eachPartitionBatch(handle, async () => void calls.log.push('replicated'))(payload(['5'], calls));
+    expect(calls.log).toEqual(['handled', 'replicated', 'resolve 6', 'commit', 'heartbeat']);
+
+    const refused: Calls = { log: [] };
+    const notReplicated = async () => {
+      throw new Error('writes not acknowledged by a replica');
+    };
+    await expect(eachPartitionBatch(handle, notReplicated)(payload(['5'], refused))).rejects.toThrow(/replica/);
+    expect(refused.log).toEqual([]);
+  });
+
   it('moves no offset when the handler throws', async () => {
     const calls: Calls = { log: [] };
     const run = eachPartitionBatch(async () => {

@@ -1,7 +1,7 @@
 // The only place the accumulator reads the environment: every setting is parsed once, here, at start.
 import { z } from 'zod';
 import { DEFAULT_RETENTION_MONTHS, isCalendarDate } from '@warnline/contracts';
-import { brokerList, logLevelSchema, parseEnv, port } from '@warnline/runtime';
+import { brokerList, redisClusterNodes, logLevelSchema, parseEnv, port } from '@warnline/runtime';
 
 export const ConfigSchema = z.object({
   /** Kafka bootstrap servers, comma-separated. Required. */
@@ -31,8 +31,10 @@ export const ConfigSchema = z.object({
    * them. Default 30000 ms.
    */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
-  /** Redis for the totals, the household status and the BullMQ queues. Required. */
-  REDIS_URL: z.string().url(),
+  /** Redis for the totals, the household status and the BullMQ queues. Required unless REDIS_CLUSTER_NODES is set. */
+  REDIS_URL: z.string().url().optional(),
+  /** Redis Cluster seed nodes, comma-separated host:port; when set, used instead of REDIS_URL. Default: none. */
+  REDIS_CLUSTER_NODES: redisClusterNodes,
   /** Prefix of every Redis key this service owns. Default wl. */
   REDIS_PREFIX: z.string().default('wl'),
   /** BullMQ prefix of the alert queues (docs/contracts.md) and of the roll-over queue. Default warnline. */

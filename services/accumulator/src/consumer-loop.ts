@@ -51,6 +51,8 @@ export interface ConsumerLoopOptions extends ConsumerLoopDeps {
   sessionTimeoutMs: number;
   maxBytesPerPartition: number;
   partitionsConsumedConcurrently: number;
+  /** Runs before a batch's offsets are committed; throwing leaves them where they were. */
+  beforeCommit?: () => Promise<void>;
   /** Called when the consumer crashed for good (kafkajs will not restart it). */
   onFatalCrash: (error: Error) => void;
 }
@@ -70,6 +72,7 @@ export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<C
     fromBeginning: true,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     handle: createBatchHandler(options),
+    ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
     // kafkajs restarts the consumer after retriable failures (Redis or Kafka down: the batch is retried from
     // the last commit). After a failure it will not restart from, the process must not look healthy while it
     // consumes nothing.

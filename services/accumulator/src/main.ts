@@ -1,15 +1,17 @@
 // Composition root of the accumulator: config, then clients, then handlers; SIGTERM drains and closes.
-import { Redis } from 'ioredis';
 import { shanghaiDate } from '@warnline/contracts';
 import { loadRuleSetRegistry } from '@warnline/rules/data-dir';
 import {
+  checkRedisSettings,
   createKafka,
   createLogger,
+  createRedisClient,
   closeOnSignals,
   ensureTopics,
   SessionProducer,
   topicNames,
   topicSpecs,
+  waitForReplicas,
 } from '@warnline/runtime';
 import { AlertPublisher } from './alerts.ts';
 import { BatchGuard } from './batch-guard.ts';
@@ -27,6 +29,7 @@ import { startRollover } from './rollover.ts';
 import { registerScripts } from './scripts.ts';
 
 const config = loadConfig();
+checkRedisSettings(config, config.QUEUE_PREFIX);
 const logger = createLogger('accumulator', config.LOG_LEVEL);
 const topics = topicNames(config.TOPIC_NAMESPACE);
 const asOf = () => config.AS_OF ?? shanghaiDate(new Date());
@@ -38,10 +41,10 @@ const metrics = createMetrics();
 // Application commands, BullMQ producers and the BullMQ worker each get their own connection: a BullMQ
 // worker's blocking commands must never hold up the application's. Application commands wait out a Redis
 // outage (maxRetriesPerRequest: null): the batch stalls, its offsets are not committed, and nothing is skipped.
-const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const redis = createRedisClient(config, { maxRetriesPerRequest: null });
 registerScripts(redis);
-const queueRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-const workerRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const queueRedis = createRedisClient(config, { maxRetriesPerRequest: null });
+const workerRedis = createRedisClient(config, { maxRetriesPerRequest: null });
 const alerts = new AlertPublisher(queueRedis, config.QUEUE_PREFIX);
 const keys = createKeys(config.REDIS_PREFIX, config.ACTIVE_INDEX_SHARDS);
 
@@ -126,6 +129,9 @@ const consumer = await startConsumerLoop({
   guard,
   metrics,
   logger,
+  // On Redis Cluster a batch is committed only once its writes (totals and alert jobs) are on a replica, so a
+  // failover after the commit cannot lose them (README, "Running on a cluster").
+  beforeCommit: () => waitForReplicas([redis, queueRedis]),
   // Exit so the supervisor starts a fresh process rather than leaving a healthy-looking one.
   onFatalCrash: (err) => {
     logger.fatal({ err }, 'consumer crashed and will not restart: exiting');

@@ -35,6 +35,8 @@ export function isTransient(err: unknown): boolean {
   if (err.name.startsWith('KafkaJS')) return true;
   // ioredis: the connection is gone, or a command gave up waiting for it.
   if (err.name === 'MaxRetriesPerRequestError' || err.message === 'Connection is closed.') return true;
+  // ioredis Cluster: a failover outlasted the redirections, or no node answered.
+  if (err.name === 'ClusterAllFailedError' || err.message.startsWith('Too many Cluster redirections')) return true;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && /^(ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)/.test(code))
     return true;

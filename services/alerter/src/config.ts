@@ -2,7 +2,16 @@
 // before it touches Redis or Kafka, and everything else receives typed values.
 import { z } from 'zod';
 import { DISTRICT_CODE, isTriageDesk, STREET_CODE } from '@warnline/contracts';
-import { brokerList, logLevelSchema, parseEnv, port, readTokenList, tokenName, tokenSecret } from '@warnline/runtime';
+import {
+  brokerList,
+  redisClusterNodes,
+  logLevelSchema,
+  parseEnv,
+  port,
+  readTokenList,
+  tokenName,
+  tokenSecret,
+} from '@warnline/runtime';
 
 const streetCode = z.string().regex(STREET_CODE, 'a street code is 9 digits');
 const districtCode = z.string().regex(DISTRICT_CODE, 'a district code is 6 digits');
@@ -37,8 +46,10 @@ const positiveInt = z.coerce.number().int().min(1);
 
 export const ConfigSchema = z
   .object({
-    /** Redis for the alert records and the BullMQ queues. Required. */
-    REDIS_URL: z.string().url(),
+    /** Redis for the alert records and the BullMQ queues. Required unless REDIS_CLUSTER_NODES is set. */
+    REDIS_URL: z.string().url().optional(),
+    /** Redis Cluster seed nodes, comma-separated host:port; when set, used instead of REDIS_URL. Default: none. */
+    REDIS_CLUSTER_NODES: redisClusterNodes,
     /** Prefix of every Redis key of the alert records (`<prefix>:alerter:{st:<street>}:…`). Default wl. */
     REDIS_PREFIX: z.string().min(1).default('wl'),
     /** BullMQ prefix of the alert, district, charity and timer queues (an interface street offices integrate against). Default warnline. */

@@ -1,7 +1,15 @@
 // Composition root of the alerter: config, then clients, then handlers; SIGTERM drains and closes.
-import { Redis } from 'ioredis';
 import { CHARITY_QUEUE, CITY_ESCALATION_QUEUE } from '@warnline/contracts';
-import { closeOnSignals, createKafka, createLogger, ensureTopics, topicNames, topicSpecs } from '@warnline/runtime';
+import {
+  checkRedisSettings,
+  closeOnSignals,
+  createKafka,
+  createLogger,
+  createRedisClient,
+  ensureTopics,
+  topicNames,
+  topicSpecs,
+} from '@warnline/runtime';
 import { AlertStore } from './alert-store.ts';
 import { AuditLog } from './audit.ts';
 import { createAuthenticator } from './auth.ts';
@@ -21,12 +29,13 @@ import { StreetConsumers } from './street-consumers.ts';
 import { startTimerWorker } from './timers.ts';
 
 const config = loadConfig();
+checkRedisSettings(config, config.QUEUE_PREFIX);
 const logger = createLogger('alerter', config.LOG_LEVEL);
 if (config.tokens.length === 0) logger.warn('no ALERTER_TOKENS configured: every API call answers 401');
 
 // Two connections: the store's commands and BullMQ's (workers add their own blocking ones).
-const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const redis = createRedisClient(config, { maxRetriesPerRequest: null });
+const bullConnection = createRedisClient(config, { maxRetriesPerRequest: null });
 registerScripts(redis);
 
 const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'warnline-alerter', logger });

@@ -26,6 +26,7 @@ import {
   UNROUTED_ALERT_QUEUE,
   type AlertJobData,
 } from '@warnline/contracts';
+import { scanTargets } from '@warnline/runtime';
 import type { AlertStore, Limits } from './alert-store.ts';
 import type { Effects } from './effects.ts';
 import { ALERT_LEVELS, type AlertLevel } from './keys.ts';
@@ -192,7 +193,7 @@ export class StreetConsumers {
     }
   }
 
-  /** SCAN for street and district triage queues that exist in Redis but have no worker yet. */
+  /** SCAN (every primary, on a cluster) for street and district triage queues that exist in Redis but have no worker yet. */
   async discover(): Promise<void> {
     await this.sweep('alerts.street.', (code) => code);
     await this.sweep('alerts.triage.', (district) => `${district}000`);
@@ -202,12 +203,14 @@ export class StreetConsumers {
     const glob = `${this.deps.prefix.replace(/[*?[\]\\]/g, '\\$&')}:${queuePrefix}*:meta`;
     const start = this.deps.prefix.length + 1 + queuePrefix.length;
     try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await this.deps.redis.scan(cursor, 'MATCH', glob, 'COUNT', 1000);
-        cursor = next;
-        for (const key of keys) this.ensure(codeOf(key.slice(start, -':meta'.length)));
-      } while (cursor !== '0');
+      for (const node of scanTargets(this.deps.redis)) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', glob, 'COUNT', 1000);
+          cursor = next;
+          for (const key of keys) this.ensure(codeOf(key.slice(start, -':meta'.length)));
+        } while (cursor !== '0');
+      }
     } catch (err) {
       this.deps.logger.warn({ err }, 'street discovery failed; next pass retries');
     }

@@ -2,7 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_RETENTION_MONTHS } from '@warnline/contracts';
-import { brokerList, logLevelSchema, parseEnv, port, readTokenList, tokenName, tokenSecret } from '@warnline/runtime';
+import {
+  brokerList,
+  redisClusterNodes,
+  logLevelSchema,
+  parseEnv,
+  port,
+  readTokenList,
+  tokenName,
+  tokenSecret,
+} from '@warnline/runtime';
 import { parseIdentityKeys } from './identity-cipher.ts';
 
 /**
@@ -111,6 +120,8 @@ export const ConfigSchema = z
      * Default: none, and then that route answers 503 STATUS_UNAVAILABLE.
      */
     REDIS_URL: z.string().url().optional(),
+    /** Redis Cluster seed nodes, comma-separated host:port; when set, used instead of REDIS_URL. Default: none. */
+    REDIS_CLUSTER_NODES: redisClusterNodes,
     /** The accumulator's REDIS_PREFIX (its keys are read as it writes them). Default "wl". */
     REDIS_PREFIX: z.string().min(1).default('wl'),
     /**

@@ -1,7 +1,10 @@
 // Composition root of ingest: config, then clients, then handlers; SIGTERM drains and closes.
+import { Redis } from 'ioredis';
 import {
   createKafka,
   createLogger,
+  createRedisClient,
+  isRedisCluster,
   closeOnSignals,
   ensureTopics,
   SessionProducer,
@@ -9,7 +12,6 @@ import {
   topicSpecs,
   type Closer,
 } from '@warnline/runtime';
-import { Redis } from 'ioredis';
 import { createAuthenticator } from './auth.ts';
 import { loadConfig } from './config.ts';
 import { buildHttp } from './http.ts';
@@ -41,9 +43,9 @@ await producer.connect();
 
 // Fails fast instead of queueing: a status read while Redis is away answers 503 at once.
 const statusRedis =
-  config.REDIS_URL === undefined
+  config.REDIS_URL === undefined && !isRedisCluster(config)
     ? null
-    : new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    : createRedisClient(config, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
 statusRedis?.on('error', (err: Error) => logger.warn({ err: { name: err.name } }, 'status redis unavailable'));
 
 // The identity store: written before every publish, so a write must fail fast (a 503, a retried batch)

@@ -9,10 +9,16 @@
 //
 // Exit 0 done, 2 usage, 1 failure (run `release` again: it finishes what was left, adding nothing twice).
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { shanghaiDate } from '@warnline/contracts';
 import { loadRuleSetRegistry } from '@warnline/rules/data-dir';
-import { createKafka, createLogger, groupPositions, SessionProducer, topicNames } from '@warnline/runtime';
+import {
+  createKafka,
+  createLogger,
+  createRedisClient,
+  groupPositions,
+  SessionProducer,
+  topicNames,
+} from '@warnline/runtime';
 import { AlertPublisher } from '../alerts.ts';
 import { loadConfig } from '../config.ts';
 import { Evaluator } from '../evaluator.ts';
@@ -34,7 +40,7 @@ if (!['defer', 'status', 'release'].includes(command ?? '') || !Number.isSafeInt
 
 const config = loadConfig();
 const logger = createLogger('accumulator-go-live', config.LOG_LEVEL);
-const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const redis = createRedisClient(config, { maxRetriesPerRequest: null });
 registerScripts(redis);
 const keys = createKeys(config.REDIS_PREFIX, config.ACTIVE_INDEX_SHARDS);
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -66,7 +72,7 @@ async function release(): Promise<void> {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'warnline-go-live', logger });
   const producer = new SessionProducer(kafka, { producer: { idempotent: true, maxInFlightRequests: 1 }, logger });
   await producer.connect();
-  const queueRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const queueRedis = createRedisClient(config, { maxRetriesPerRequest: null });
   const streets = new AlertPublisher(queueRedis, config.QUEUE_PREFIX);
   const list = new GoLiveAlertList(redis, keys.deferral().alerts, config.QUEUE_PREFIX);
   try {

@@ -1,0 +1,116 @@
+// What the fault tests and the soak share: a synthetic feed cut into segments at person boundaries (so a
+// reversal never waits in a later segment for its original), a sender that keeps retrying through broker
+// faults (acks=all, idempotent; a resend after an unknown outcome is a duplicate the claim id absorbs), and the
+// wait for the totals to the fen.
+import type { Redis } from 'ioredis';
+import type { Kafka, Producer } from 'kafkajs';
+import type { ClaimEvent, HouseholdEvent } from '@warnline/contracts';
+import { personStateKeys } from '@warnline/contracts';
+import { generateClaims, generateHouseholds, NetTotals } from '@warnline/synthetic';
+import { cachedPseudonymiser, claimEvent, feedOptions, householdEvent } from './feed.ts';
+import { accumulatorMonths, checkTotals, type TotalsCheck } from './redis-state.ts';
+
+export interface SegmentedFeed {
+  households: HouseholdEvent[];
+  /** Each segment: whole persons' claims, in the generator's order. */
+  segments: ClaimEvent[][];
+}
+
+/** About `claims` claims in `segments` segments of about equal size, each ending at a person boundary. */
+export function segmentedFeed(o: {
+  seed: number;
+  claims: number;
+  segments: number;
+  endDate: string;
+  pseudonymKey: string;
+}): SegmentedFeed {
+  const options = feedOptions(o.seed, o.claims, o.endDate);
+  const raw = generateHouseholds(options);
+  const pseudonym = cachedPseudonymiser(o.pseudonymKey);
+  const receivedAt = new Date().toISOString();
+  const size = Math.ceil(o.claims / o.segments);
+  const segments: ClaimEvent[][] = [[]];
+  let lastPerson: string | undefined;
+  let count = 0;
+  for (const claim of generateClaims(options, raw)) {
+    const current = segments[segments.length - 1]!;
+    if (claim.personId !== lastPerson && current.length >= size) {
+      if (segments.length === o.segments) break;
+      segments.push([]);
+    }
+    lastPerson = claim.personId;
+    segments[segments.length - 1]!.push(claimEvent(claim, pseudonym(claim.personId), receivedAt));
+    if (++count >= o.claims * 2) break;
+  }
+  return { households: raw.map((h) => householdEvent(h, pseudonym, receivedAt)), segments };
+}
+
+/** An idempotent producer with acks from every in-sync replica, as ingest's. */
+export async function faultTolerantProducer(kafka: Kafka): Promise<Producer> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  return producer;
+}
+
+/**
+ * Sends events in chunks, each retried until the cluster takes it (a broker kill makes sends fail for a
+ * while). Calls `between` after each chunk: that is where a test injects its fault mid-stream.
+ */
+export async function sendThroughFaults<T extends { personId?: string; householdId?: string }>(
+  kafka: Kafka,
+  topic: string,
+  events: readonly T[],
+  o: { chunk?: number; between?: (sent: number) => Promise<void>; onSent?: (chunk: readonly T[]) => void } = {},
+): Promise<{ retries: number }> {
+  const chunk = o.chunk ?? 200;
+  let producer = await faultTolerantProducer(kafka);
+  let retries = 0;
+  try {
+    for (let i = 0; i < events.length; i += chunk) {
+      const part = events.slice(i, i + chunk);
+      const messages = part.map((e) => ({ key: e.personId ?? e.householdId ?? null, value: JSON.stringify(e) }));
+      for (;;) {
+        try {
+          await producer.send({ topic, acks: -1, messages });
+          break;
+        } catch {
+          retries++;
+          // A failed idempotent producer cannot be trusted with its sequence numbers: a fresh one resends.
+          await producer.disconnect().catch(() => undefined);
+          await new Promise((r) => setTimeout(r, 500));
+          producer = await faultTolerantProducer(kafka).catch(() => producer);
+        }
+      }
+      o.onSent?.(part);
+      await o.between?.(i + part.length);
+    }
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+  }
+  return { retries };
+}
+
+/** Polls the totals check until every person's months match the oracle to the fen, or the time runs out. */
+export async function waitForTotals(
+  redis: Redis,
+  oracle: NetTotals,
+  redisPrefix: string,
+  timeoutMs: number,
+): Promise<TotalsCheck> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const check = await checkTotals(
+      redis,
+      oracle,
+      (p) => personStateKeys.person(redisPrefix, p),
+      accumulatorMonths,
+    ).catch(() => null);
+    if (check?.match || Date.now() > deadline) {
+      if (check) return check;
+      throw new Error('the totals could not be read');
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+export { NetTotals };
