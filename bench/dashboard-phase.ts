@@ -10,6 +10,7 @@ import { registerScripts } from '../services/alerter/src/scripts.ts';
 import { get } from './http-client.ts';
 import type { PhaseNames } from './stack.ts';
 import { summarise } from './stats.ts';
+import { Random } from '@warnline/synthetic';
 
 export interface DashboardOptions {
   alerts: number;
@@ -39,16 +40,10 @@ export interface DashboardResult {
 const DAY_MS = 86_400_000;
 const limits: Limits = { acknowledgeWithinMs: 2 * DAY_MS, closeWithinMs: 15 * DAY_MS, assignWithinWorkingDays: 3 };
 
-/** A small deterministic generator (mulberry32): the same seed gives the same city. */
+/** A seeded generator (packages/synthetic): the same seed gives the same city. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next();
 }
 
 /** Street codes of a city: district 3101xx, streets 3101xx1nn. */

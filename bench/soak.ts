@@ -28,6 +28,7 @@ import { createRedisClient, ensureTopics, topicNames, topicSpecs } from '@warnli
 import { uniqueId, uniqueNamespace } from '@warnline/test';
 import { NetTotals, segmentedFeed, sendThroughFaults, waitForTotals } from './faults.ts';
 import { createLagProbe } from './lag.ts';
+import { Random } from '@warnline/synthetic';
 
 const PARTITIONS = 12;
 const INSTANCES = 3;
@@ -50,16 +51,10 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * ({ s: 1, m: 60, h: 3600, '': 1 } as const)[m[2] as 's' | 'm' | 'h' | ''];
 }
 
-/** mulberry32: a small seeded generator, so a soak's faults can be replayed. */
+/** A seeded generator (packages/synthetic), so a soak's faults can be replayed. */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next();
 }
 
 function rssMiB(pid: number): number {

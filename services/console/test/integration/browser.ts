@@ -3,7 +3,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { REPO_ROOT } from '@warnline/test';
+import { Redis } from 'ioredis';
+import { freePort } from '@warnline/infra';
+import { deleteKeysUnder, REPO_ROOT, startService, type RunningService } from '@warnline/test';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -90,4 +92,34 @@ export async function signInAt(
   await page.getByRole('button', { name: '登录' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
   return { context, page };
+}
+
+/** The console as a process in front of an alerter, its sessions under a Redis prefix of their own. */
+export async function startConsole(alerterUrl: string, redisUrl: string, prefix: string): Promise<RunningService> {
+  const port = await freePort();
+  return startService(
+    'console',
+    {
+      ALERTER_URL: alerterUrl,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      CONSOLE_PORT: String(port),
+      CONSOLE_IDLE_MINUTES: '30',
+      LOG_LEVEL: 'info',
+    },
+    port,
+  );
+}
+
+/** Stops the console and deletes its sessions; the console's exit code (0 when it stopped cleanly). */
+export async function stopConsole(
+  service: RunningService | undefined,
+  redisUrl: string,
+  prefix: string,
+): Promise<number | null | undefined> {
+  const code = await service?.stop();
+  const redis = new Redis(redisUrl);
+  await deleteKeysUnder(redis, [prefix]);
+  await redis.quit();
+  return code;
 }

@@ -5,8 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '@warnline/infra';
-import { deleteKeysUnder, startService, uniqueId, type RunningService } from '@warnline/test';
+import { uniqueId, type RunningService } from '@warnline/test';
 import {
   alertData,
   alertIdOf,
@@ -16,7 +15,16 @@ import {
   TOKENS,
   type AlerterStack,
 } from '../../../alerter/test/integration/support.ts';
-import { focusableInDomOrder, launchChromium, screenshot, signInAt, tabOrder, unlabelledControls } from './browser.ts';
+import {
+  focusableInDomOrder,
+  launchChromium,
+  startConsole,
+  stopConsole,
+  screenshot,
+  signInAt,
+  tabOrder,
+  unlabelledControls,
+} from './browser.ts';
 
 let stack: AlerterStack;
 let consoleService: RunningService;
@@ -68,28 +76,13 @@ beforeAll(async () => {
   alertIds.watch = await alertIdOf(stack.alerter, STREET_A, households.watch);
   alertIds.action = await alertIdOf(stack.alerter, STREET_A, households.action);
   alertIds.neighbour = await alertIdOf(stack.alerter, STREET_B, households.neighbour);
-  const port = await freePort();
-  consoleService = await startService(
-    'console',
-    {
-      ALERTER_URL: stack.alerter.url,
-      REDIS_URL: inject('redisUrl'),
-      REDIS_PREFIX: consolePrefix,
-      CONSOLE_PORT: String(port),
-      CONSOLE_IDLE_MINUTES: '30',
-      LOG_LEVEL: 'info',
-    },
-    port,
-  );
+  consoleService = await startConsole(stack.alerter.url, inject('redisUrl'), consolePrefix);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  expect(await consoleService?.stop()).toBe(0);
-  const redis = new Redis(inject('redisUrl'));
-  await deleteKeysUnder(redis, [consolePrefix]);
-  await redis.quit();
+  expect(await stopConsole(consoleService, inject('redisUrl'), consolePrefix)).toBe(0);
   await stack?.close();
 });
 

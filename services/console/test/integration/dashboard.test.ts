@@ -3,10 +3,8 @@
 // scope; a street token cannot open it; the admin's pipeline page shows the queues and links to bull-board.
 // Screenshots: test-artifacts/screenshots/dashboard-district.png, pipeline.png.
 import type { Browser } from 'playwright-core';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '@warnline/infra';
-import { deleteKeysUnder, startService, uniqueId, type RunningService } from '@warnline/test';
+import { uniqueId, type RunningService } from '@warnline/test';
 import {
   alertData,
   alertIdOf,
@@ -17,7 +15,7 @@ import {
   TOKENS,
   type AlerterStack,
 } from '../../../alerter/test/integration/support.ts';
-import { launchChromium, screenshot, signInAt, unlabelledControls } from './browser.ts';
+import { launchChromium, startConsole, stopConsole, screenshot, signInAt, unlabelledControls } from './browser.ts';
 
 interface Figures {
   open: Record<string, number>;
@@ -58,28 +56,13 @@ beforeAll(async () => {
   await move(ids[0]!, { to: 'investigating' });
   await move(ids[0]!, { to: 'closed', outcome: 'assistance-granted', note: '已纳入医疗救助' });
   await move(ids[3]!, { to: 'acknowledged' });
-  const port = await freePort();
-  consoleService = await startService(
-    'console',
-    {
-      ALERTER_URL: stack.alerter.url,
-      REDIS_URL: inject('redisUrl'),
-      REDIS_PREFIX: consolePrefix,
-      CONSOLE_PORT: String(port),
-      CONSOLE_IDLE_MINUTES: '30',
-      LOG_LEVEL: 'info',
-    },
-    port,
-  );
+  consoleService = await startConsole(stack.alerter.url, inject('redisUrl'), consolePrefix);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  expect(await consoleService?.stop()).toBe(0);
-  const redis = new Redis(inject('redisUrl'));
-  await deleteKeysUnder(redis, [consolePrefix]);
-  await redis.quit();
+  expect(await stopConsole(consoleService, inject('redisUrl'), consolePrefix)).toBe(0);
   await stack?.close();
 });
 
