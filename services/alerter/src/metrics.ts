@@ -51,13 +51,15 @@ export function createMetrics(
   });
   new Gauge({
     name: 'warnline_queue_jobs',
-    help: 'Jobs in a BullMQ queue the alerter serves (street, district, charity, timers), by state',
-    labelNames: ['queue', 'state'],
+    help: 'Jobs in the BullMQ queues the alerter serves, by kind (street, triage, charity, timers …), street code and state',
+    labelNames: ['kind', 'street', 'state'],
     registers: [registry],
     async collect() {
       this.reset();
-      for (const depth of (await pipeline?.queueDepths()) ?? [])
-        for (const state of QUEUE_DEPTH_STATES) this.set({ queue: depth.queue, state }, depth[state]);
+      for (const depth of (await pipeline?.queueDepths()) ?? []) {
+        const labels = queueLabels(depth.queue);
+        for (const state of QUEUE_DEPTH_STATES) this.inc({ ...labels, state }, depth[state]);
+      }
     },
   });
   new Gauge({
@@ -119,4 +121,17 @@ export function createMetrics(
     acknowledged: (level, seconds) => toAck.observe({ level }, seconds),
     closed: (level, seconds) => toClose.observe({ level }, seconds),
   };
+}
+
+/**
+ * A queue as metric labels: its kind and, for a street queue or a district's triage queue, the street or desk
+ * code. Labels stay street codes, never queue names: a queue name is the bull-board's (admin only), while
+ * /metrics is open to the scraper.
+ */
+export function queueLabels(queue: string): { kind: string; street: string } {
+  const street = /^alerts\.street\.(\d{9})$/.exec(queue);
+  if (street) return { kind: 'street', street: street[1]! };
+  const triage = /^alerts\.triage\.(\d{6})$/.exec(queue);
+  if (triage) return { kind: 'triage', street: `${triage[1]!}000` };
+  return { kind: queue.replace(/^alerts\./, ''), street: '' };
 }
