@@ -12,19 +12,18 @@ import {
   household,
   residentId,
   consumerLag,
-  deleteKeysUnder,
   nhsaExchange,
   setlId,
   uniqueId,
   type RunningService,
   waitFor,
 } from '@warnline/test';
-import { stackEnv, stackNames, startStack } from './stack.ts';
+import { postAccepted, stackEnv, stackNames, startStack, stopStack } from './stack.ts';
 
 describe('national-platform exchanges → ingest → accumulator → street queue', () => {
   const services: RunningService[] = [];
   const names = stackNames();
-  const { queuePrefix, redisPrefix, hospitalToken, registryToken, namespace, group } = names;
+  const { queuePrefix, hospitalToken, registryToken, namespace, group } = names;
   const street = '310113104';
   let ingest: RunningService;
   let redis: Redis;
@@ -45,21 +44,10 @@ describe('national-platform exchanges → ingest → accumulator → street queu
   });
 
   afterAll(async () => {
-    const codes = await Promise.all(services.map((s) => s.stop()));
-    expect(codes).toEqual(services.map(() => 0));
-    await deleteKeysUnder(redis, [redisPrefix, queuePrefix]);
-    await redis.quit();
+    await stopStack(services, redis, names);
   });
 
-  const post = async (path: string, token: string, body: unknown) => {
-    const res = await fetch(`${ingest.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(body),
-    });
-    expect(res.status).toBe(202);
-    return res.json();
-  };
+  const post = (path: string, token: string, body: unknown) => postAccepted(ingest, path, token, body);
   const consumed = (topic: string) =>
     waitFor(`${topic} consumed`, async () => (await consumerLag(kafka, group, [`${namespace}${topic}`])) === 0);
 

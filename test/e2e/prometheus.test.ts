@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { parse, stringify } from 'yaml';
 import { freePort } from '@warnline/infra';
-import { claim, deleteKeysUnder, REPO_ROOT, residentId, uniqueId, waitFor, type RunningService } from '@warnline/test';
-import { stackEnv, stackNames, startStack } from './stack.ts';
+import { claim, REPO_ROOT, residentId, uniqueId, waitFor, type RunningService } from '@warnline/test';
+import { stackEnv, stackNames, startStack, stopStack } from './stack.ts';
 
 const PROMETHEUS_DIR = join(REPO_ROOT, 'infra', 'prometheus');
 
@@ -118,10 +118,7 @@ describe('Prometheus scrapes the services and evaluates the rules', () => {
       await exited;
     }
     rmSync(dir, { recursive: true, force: true });
-    const codes = await Promise.all(services.map((s) => s.stop()));
-    expect(codes).toEqual(services.map(() => 0));
-    await deleteKeysUnder(redis, [names.redisPrefix, names.queuePrefix]);
-    await redis.quit();
+    await stopStack(services, redis, names);
   });
 
   it('scrapes all three services', async () => {

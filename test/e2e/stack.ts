@@ -1,8 +1,9 @@
 // The three services of an end-to-end test as separate processes on one topic namespace and one pair of
 // Redis prefixes: the settings they share, and starting them on free ports.
-import { inject } from 'vitest';
+import type { Redis } from 'ioredis';
+import { expect, inject } from 'vitest';
 import { freePort } from '@warnline/infra';
-import { startService, uniqueId, uniqueNamespace, type RunningService } from '@warnline/test';
+import { deleteKeysUnder, startService, uniqueId, uniqueNamespace, type RunningService } from '@warnline/test';
 
 /** Pseudonymisation key of the end-to-end tests: a test that must compute a pseudonym itself uses it too. */
 export const E2E_PSEUDONYM_KEY = 'test-key-0123456789abcdef0123456789abcdef';
@@ -92,4 +93,31 @@ export async function startStack(env: Record<string, string>): Promise<Stack> {
     await Promise.all(started.map((s) => s.stop()));
     throw err;
   }
+}
+
+/**
+ * Stops the services with SIGTERM — a clean exit (code 0) is part of every service's contract, so it is
+ * asserted — then deletes the keys the stack wrote and closes the test's Redis client.
+ */
+export async function stopStack(services: readonly RunningService[], redis: Redis, names: StackNames): Promise<void> {
+  const codes = await Promise.all(services.map((s) => s.stop()));
+  expect(codes).toEqual(services.map(() => 0));
+  await deleteKeysUnder(redis, [names.redisPrefix, names.queuePrefix]);
+  await redis.quit();
+}
+
+/** POSTs a JSON body to ingest with a bearer token, expects 202 Accepted and returns ingest's answer. */
+export async function postAccepted(
+  ingest: RunningService,
+  path: string,
+  token: string,
+  body: unknown,
+): Promise<unknown> {
+  const res = await fetch(`${ingest.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(202);
+  return res.json();
 }

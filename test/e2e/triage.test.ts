@@ -5,16 +5,8 @@
 // household, both histories saying so. No identity number reaches the alerts or any service's output.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
-import {
-  deleteKeysUnder,
-  household,
-  nhsaExchange,
-  residentId,
-  uniqueId,
-  type RunningService,
-  waitFor,
-} from '@warnline/test';
-import { stackEnv, stackNames, startStack } from './stack.ts';
+import { household, nhsaExchange, residentId, uniqueId, type RunningService, waitFor } from '@warnline/test';
+import { postAccepted, stackEnv, stackNames, startStack, stopStack } from './stack.ts';
 
 const DISTRICT = '310113';
 const DESK = '310113000';
@@ -34,7 +26,7 @@ interface Alert {
 describe('a household of one → its district triage desk → a street; joining a household links the alerts', () => {
   const services: RunningService[] = [];
   const names = stackNames();
-  const { queuePrefix, redisPrefix, hospitalToken, registryToken } = names;
+  const { hospitalToken, registryToken } = names;
   const tokens = {
     district: { name: 'qu-310113', token: uniqueId('district-token-0123456789'), role: 'district', district: DISTRICT },
     street: { name: 'st-310113103', token: uniqueId('street-token-0123456789'), role: 'street', street: STREET },
@@ -58,21 +50,10 @@ describe('a household of one → its district triage desk → a street; joining 
   });
 
   afterAll(async () => {
-    const codes = await Promise.all(services.map((s) => s.stop()));
-    expect(codes).toEqual(services.map(() => 0));
-    await deleteKeysUnder(redis, [redisPrefix, queuePrefix]);
-    await redis.quit();
+    await stopStack(services, redis, names);
   });
 
-  const post = async (path: string, token: string, body: unknown) => {
-    const res = await fetch(`${ingest.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(body),
-    });
-    expect(res.status).toBe(202);
-    return res.json();
-  };
+  const post = (path: string, token: string, body: unknown) => postAccepted(ingest, path, token, body);
   const api = async <T>(method: 'GET' | 'POST', path: string, token: string, body?: unknown) => {
     const res = await fetch(`${alerter.url}${path}`, {
       method,

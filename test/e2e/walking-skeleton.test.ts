@@ -6,22 +6,13 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { streetQueueName } from '@warnline/contracts';
-import {
-  claim,
-  household,
-  residentId,
-  consumerLag,
-  deleteKeysUnder,
-  uniqueId,
-  type RunningService,
-  waitFor,
-} from '@warnline/test';
-import { stackEnv, stackNames, startStack } from './stack.ts';
+import { claim, household, residentId, consumerLag, uniqueId, type RunningService, waitFor } from '@warnline/test';
+import { stackEnv, stackNames, startStack, stopStack } from './stack.ts';
 
 describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → Redis → street queue', () => {
   const services: RunningService[] = [];
   const names = stackNames();
-  const { queuePrefix, redisPrefix, hospitalToken, registryToken, namespace, group } = names;
+  const { queuePrefix, hospitalToken, registryToken, namespace, group } = names;
   let ingest: RunningService;
   let alerter: RunningService;
   let redis: Redis;
@@ -44,11 +35,7 @@ describe('walking skeleton: HIS claim → ingest → Kafka → accumulator → R
   });
 
   afterAll(async () => {
-    const codes = await Promise.all(services.map((s) => s.stop()));
-    // Clean shutdown on SIGTERM is part of the contract of every service.
-    expect(codes).toEqual(services.map(() => 0));
-    await deleteKeysUnder(redis, [redisPrefix, queuePrefix]);
-    await redis.quit();
+    await stopStack(services, redis, names);
   });
 
   it('turns one claim into one alert job in the household street queue', async () => {
