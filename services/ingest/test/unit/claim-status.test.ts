@@ -1,9 +1,7 @@
 // The claim status route's own logic: who the headers name, and that the identity number in them never
 // reaches a log line.
-import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { REDACT_PATHS } from '@warnline/runtime';
 import { createAuthenticator } from '../../src/auth.ts';
 import { personFromHeaders } from '../../src/claim-status.ts';
 import { buildHttp } from '../../src/http.ts';
@@ -11,6 +9,7 @@ import { createIntake } from '../../src/intake.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { createPseudonymiser } from '../../src/pseudonym.ts';
 import { residentId } from '@warnline/test';
+import { redactedLogCapture } from '../support/redacted-log.ts';
 
 const pseudonymise = createPseudonymiser('unit-test-pseudonym-key-0123456789abcdef');
 
@@ -34,14 +33,7 @@ describe('claim status: the person of a request', () => {
   });
 
   it('redacts X-Person-Id from log lines', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    const log = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
+    const { log, lines } = redactedLogCapture();
     const id = residentId(28);
     log.info({ req: { headers: { 'x-person-id': id } } }, 'a');
     log.info({ headers: { 'x-person-id': id } }, 'b');

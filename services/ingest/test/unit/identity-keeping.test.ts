@@ -1,16 +1,14 @@
 // Keeping identities with the pseudonyms the intake issues: an accepted claim or household brings its
 // persons' identities into the delivery, a refused item none; the bounded set of recently stored
 // pseudonyms evicts the oldest.
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { REDACT_PATHS } from '@warnline/runtime';
 import { claim, household, residentId } from '@warnline/test';
 import { createIdentityKeeper } from '../../src/identity-keeping.ts';
 import type { IdentityStore, PersonIdentity } from '../../src/identity-store.ts';
 import { createIntake, emptyOutbound } from '../../src/intake.ts';
 import { RecentSet } from '../../src/recent-set.ts';
 import { pseudonymise } from '../support/harness.ts';
+import { redactedLogCapture } from '../support/redacted-log.ts';
 
 const origin = { source: 'http' as const, principal: 'ruijin', receivedAt: new Date().toISOString() };
 
@@ -88,14 +86,7 @@ describe('recent set', () => {
 
 describe('log redaction of revealed identities', () => {
   it('censors an identities list wherever a careless log call puts it', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    const log = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
+    const { log, lines } = redactedLogCapture();
     const id = residentId(29);
     const identities = [{ pseudonym: 'p_x', personIdType: 'resident', personId: id }];
     log.info({ identities }, 'a');
