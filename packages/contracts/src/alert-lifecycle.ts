@@ -3,7 +3,7 @@
 // Street-office systems, district dashboards and the charity platform integrate against these: add, never
 // rename.
 import { z } from 'zod';
-import { DecisionWarningSchema, FindingSchema, LEVELS } from './alert.ts';
+import { AlertJobDataSchema, DecisionWarningSchema, FindingSchema, LEVELS } from './alert.ts';
 
 /**
  * A street alert: new → acknowledged → investigating → closed (with an outcome). A triage alert (a household
@@ -161,3 +161,57 @@ export type AlertLinkJobData = z.infer<typeof AlertLinkJobDataSchema>;
 
 /** Policy basis of the referral, carried on every charity job. */
 export const CHARITY_REFERRAL_CITATION = '沪府办规〔2022〕19号 二(四)1';
+
+/**
+ * `<alert>`: one alert as the caseworker API answers it (`GET /v1/alerts/{alertId}`, the listings, a
+ * transition's answer). The alerter builds it from its record; the console and other clients read it.
+ */
+export const AlertViewSchema = z.object({
+  alertId: z.string(),
+  householdId: z.string(),
+  streetCode: z.string(),
+  districtCode: z.string(),
+  state: z.enum(ALERT_STATES),
+  level: z.string(),
+  outcome: z.string().nullable(),
+  note: z.string().nullable(),
+  openedAt: z.string(),
+  acknowledgedAt: z.string().nullable(),
+  investigatingAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  acknowledgeDueAt: z.string(),
+  closeDueAt: z.string(),
+  overdue: z.object({
+    acknowledge: z.string().nullable(),
+    close: z.string().nullable(),
+    assign: z.string().nullable(),
+  }),
+  /** An alert of a triage desk (a household of one waiting to be assigned to a street). */
+  triage: z.boolean(),
+  assignDueAt: z.string().nullable(),
+  assignedAt: z.string().nullable(),
+  /** Where a triage alert went: the street alert it was assigned to, or the desk it was handed over to. */
+  assignedAlertId: z.string().nullable(),
+  /** Every alert a `linked` event of this one named. */
+  linkedAlertIds: z.array(z.string()),
+  /** How many street-queue jobs this alert absorbed (1 + re-raises and level raises). */
+  jobs: z.number().int(),
+  /** The transitions a caseworker may make now. */
+  next: z.array(z.string()),
+  /**
+   * The latest (highest-level) decision: findings with citations, burden, income, window, assistance, and its
+   * warnings (stale or unconfirmed yearly figures; empty for jobs raised before they were carried).
+   */
+  decision: AlertJobDataSchema.pick({
+    findings: true,
+    burden12m: true,
+    burdenByMonth: true,
+    income: true,
+    burdenRatio: true,
+    window: true,
+    assistance: true,
+    ruleSet: true,
+    raisedAt: true,
+  }).extend({ warnings: z.array(DecisionWarningSchema) }),
+});
+export type AlertView = z.infer<typeof AlertViewSchema>;
