@@ -75,7 +75,11 @@ export interface AlerterClient {
   list(streetCode: string, state: string, offset: number, limit: number): Promise<AlertPage>;
   alert(alertId: string): Promise<Alert>;
   history(alertId: string): Promise<AlertAuditEvent[]>;
-  transition(alertId: string, body: { to: string; outcome?: string; note?: string }): Promise<Alert>;
+  /** `street` with `assigned`, `district` with a `not-resident` close (triage desks). */
+  transition(
+    alertId: string,
+    body: { to: string; outcome?: string; note?: string; street?: string; district?: string },
+  ): Promise<Alert>;
   /** The supervisor dashboard of a scope (`city`, a district or a street code; the token's own without). */
   dashboard(scope: string | undefined, days: number): Promise<Dashboard>;
   /** The admin pipeline page's data. */
