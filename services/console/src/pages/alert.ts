@@ -4,7 +4,7 @@
 import { ALERT_OUTCOMES, districtOfDesk, isTriageDesk, TRIAGE_OUTCOMES } from '@warnline/contracts';
 import type { Alert, AlerterClient } from '../alerter-client.ts';
 import { html, jsonData, type SafeHtml } from '../html.ts';
-import { translateCode, isMessageKey, type Lang, type Translate } from '../i18n.ts';
+import { translateCode, isMessageKey, type Lang, type MessageKey, type Translate } from '../i18n.ts';
 import { percent, shanghaiTime, yuan } from '../format.ts';
 import { ALL_ROLES, redirect, type Page, type PageContext } from './page.ts';
 import { mayReveal, revealForm } from './reveal.ts';
@@ -115,6 +115,12 @@ function figures(t: Translate, alert: Alert): SafeHtml {
 
 function dueDates(t: Translate, alert: Alert): SafeHtml {
   const mark = (at: string | null) => (at === null ? '' : html` <span class="badge due-over">${t('overdue')}</span>`);
+  // A triage desk has one limit, to decide; the street alert it becomes has its own.
+  if (alert.triage)
+    return html`<dl class="figures">
+      <dt>${t('assignDue')}</dt>
+      <dd>${shanghaiTime(alert.assignDueAt)}${mark(alert.overdue.assign)}</dd>
+    </dl>`;
   return html`<dl class="figures">
     <dt>${t('ackDue')}</dt>
     <dd>${shanghaiTime(alert.acknowledgeDueAt)}${mark(alert.overdue.acknowledge)}</dd>
@@ -126,8 +132,9 @@ function dueDates(t: Translate, alert: Alert): SafeHtml {
 /** The outcomes a street alert closes with (a triage desk has its own; `linked` is the system's). */
 const STREET_OUTCOMES = ALERT_OUTCOMES.filter((o) => o !== 'linked' && o !== 'not-resident');
 
-function noteField(t: Translate, id: string, required: boolean): SafeHtml {
-  return html`<label for="${id}-note">${t(required ? 'noteLabel' : 'noteOptional')}</label>
+/** A note; a street alert's forms all say when it is required (closing), a desk's say it per form. */
+function noteField(t: Translate, id: string, required: boolean, label: MessageKey = 'noteLabel'): SafeHtml {
+  return html`<label for="${id}-note">${t(label)}</label>
     <textarea id="${id}-note" name="note" rows="3" maxlength="4000" ${required ? html` required` : ''}></textarea>`;
 }
 
@@ -172,7 +179,7 @@ function triageForms(t: Translate, alert: Alert, csrf: string, streets: readonly
         alert,
         csrf,
         'assigned',
-        html`${streetChooser(t, alert, streets)} ${noteField(t, 't-assigned', false)}`,
+        html`${streetChooser(t, alert, streets)} ${noteField(t, 't-assigned', false, 'noteOptional')}`,
         t('to.assigned'),
       ),
     );
@@ -191,7 +198,7 @@ function triageForms(t: Translate, alert: Alert, csrf: string, streets: readonly
           pattern="[0-9]{6}"
           autocomplete="off"
         />
-        ${noteField(t, 't-handover', true)}
+        ${noteField(t, 't-handover', true, 'noteRequired')}
         <button type="submit">${t('handOver')}</button>
       </form>`,
       transitionForm(
@@ -205,7 +212,7 @@ function triageForms(t: Translate, alert: Alert, csrf: string, streets: readonly
               (o) => html`<option value="${o}">${translateCode(t, 'outcome', o)}</option>`,
             )}
           </select>
-          ${noteField(t, 't-triage-close', true)}`,
+          ${noteField(t, 't-triage-close', true, 'noteRequired')}`,
         t('closeInTriage'),
       ),
     );
@@ -214,7 +221,7 @@ function triageForms(t: Translate, alert: Alert, csrf: string, streets: readonly
 }
 
 function transitionForms(t: Translate, alert: Alert, csrf: string, streets: readonly string[]): SafeHtml {
-  if (alert.next.length === 0) return html`<p>${t('noActions')}</p>`;
+  if (alert.next.length === 0) return html`<p>${t(alert.state === 'assigned' ? 'noActionsAssigned' : 'noActions')}</p>`;
   if (alert.triage) return triageForms(t, alert, csrf, streets);
   return html`${alert.next.map((to) => {
     const id = `t-${to}`;

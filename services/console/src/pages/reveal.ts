@@ -76,7 +76,7 @@ export const revealPage: Page = {
     }
     return {
       kind: 'html',
-      title: t('revealTitle'),
+      title: `${t('revealTitle')} · ${alertId}`,
       body: html`<p class="notice" role="status">${t('revealOnce')}</p>
         <table class="identities" data-testid="identities">
           <caption class="visually-hidden">
