@@ -215,3 +215,28 @@ export const AlertViewSchema = z.object({
   }).extend({ warnings: z.array(DecisionWarningSchema) }),
 });
 export type AlertView = z.infer<typeof AlertViewSchema>;
+
+/** Who a caseworker API token is, as far as its scope goes (`GET /v1/me` without the name). */
+export type TokenScope =
+  { role: 'street'; street: string } | { role: 'district'; district: string } | { role: 'city' } | { role: 'admin' };
+
+/** Shortest purpose of a reveal: enough for "入户核查" plus a word, too long for a reflexive "x". */
+export const REVEAL_PURPOSE_MIN_LENGTH = 5;
+
+/**
+ * May a token reveal the identities behind an alert of this street or triage desk? A street office for its
+ * own street, a district for its streets and its triage desk (`<district>000`); the city and admin
+ * (operations, oversight) never: they act on cases through a district, which has the people on the ground.
+ * The alerter enforces it; a client uses it to offer the reveal only where it will be allowed.
+ */
+export function mayRevealAlertsOf(scope: TokenScope, streetCode: string): boolean {
+  switch (scope.role) {
+    case 'street':
+      return scope.street === streetCode;
+    case 'district':
+      return scope.district === streetCode.slice(0, 6);
+    case 'city':
+    case 'admin':
+      return false;
+  }
+}

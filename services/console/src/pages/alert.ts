@@ -1,13 +1,13 @@
 // One alert: the findings in plain words with their citations, the burden by month (chart and table), the
 // figures (income, ratio against the 40% line, assistance estimate), the due dates, the history, and a form
 // for each transition the alerter allows now.
-import { ALERT_OUTCOMES, districtOfDesk, isTriageDesk, TRIAGE_OUTCOMES } from '@warnline/contracts';
+import { ALERT_OUTCOMES, districtOfDesk, isTriageDesk, mayRevealAlertsOf, TRIAGE_OUTCOMES } from '@warnline/contracts';
 import type { Alert, AlerterClient } from '../alerter-client.ts';
 import { html, jsonData, type SafeHtml } from '../html.ts';
 import { translateCode, isMessageKey, type Lang, type MessageKey, type Translate } from '../i18n.ts';
 import { percent, shanghaiTime, yuan } from '../format.ts';
 import { ALL_ROLES, redirect, type Page, type PageContext } from './page.ts';
-import { mayReveal, revealForm } from './reveal.ts';
+import { revealForm } from './reveal.ts';
 
 /** The policy's line for expenditure-type poverty of the second kind (沪府办规〔2022〕19号 四). */
 const POVERTY_LINE_RATIO = '0.4';
@@ -332,7 +332,7 @@ async function showAlert({ params, query, alerter, t, lang, session }: PageConte
         ${transitionForms(t, alert, session.csrf, streets)}
       </section>
       ${
-        mayReveal(session.principal, alert.streetCode)
+        mayRevealAlertsOf(session.principal, alert.streetCode)
           ? html`<section aria-labelledby="h-reveal">
               <h2 id="h-reveal">${t('revealTitle')}</h2>
               ${revealForm(t, alert.alertId, session.csrf)}

@@ -2,24 +2,11 @@
 // numbers, stating why. The numbers are shown on this one answer (no-store, like every page of the console)
 // and kept nowhere: not in the session, not in a log line, not in a redirect's URL. Refusals are shown in
 // plain words on the same page.
-import { AlerterError, type Principal } from '../alerter-client.ts';
+import { REVEAL_PURPOSE_MIN_LENGTH } from '@warnline/contracts';
+import { AlerterError } from '../alerter-client.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { isMessageKey, translateCode, type Translate } from '../i18n.ts';
 import type { Page, PageResult } from './page.ts';
-
-/** The alerter's shortest purpose (PURPOSE_REQUIRED below it): the form says so before the request leaves. */
-const PURPOSE_MIN_LENGTH = 5;
-
-/**
- * May this user ask for the identities behind an alert of this street or desk? The alerter's rule: a street
- * for its street, a district for its streets and its triage desk; the city and admin never. The console only
- * hides the button; the alerter decides.
- */
-export function mayReveal(principal: Principal, streetCode: string): boolean {
-  if (principal.role === 'street') return principal.street === streetCode;
-  if (principal.role === 'district') return streetCode.slice(0, 6) === principal.district;
-  return false;
-}
 
 /** The reveal form of the alert page. */
 export function revealForm(t: Translate, alertId: string, csrf: string): SafeHtml {
@@ -30,7 +17,7 @@ export function revealForm(t: Translate, alertId: string, csrf: string): SafeHtm
       id="reveal-purpose"
       name="purpose"
       required
-      minlength="${PURPOSE_MIN_LENGTH}"
+      minlength="${REVEAL_PURPOSE_MIN_LENGTH}"
       maxlength="1000"
       autocomplete="off"
       aria-describedby="reveal-hint"
