@@ -289,6 +289,30 @@ describe('revealing identities', () => {
     await context.close();
   });
 
+  it('past the hourly limit, the refusal says when to try again (retry-after in minutes)', async () => {
+    // The district token's reveals this hour, straight to the API, up to the limit (20 by default).
+    for (let i = 0; i < 20; i++) {
+      const r = await call(stack.alerter, 'POST', `/v1/alerts/${ids.street}/reveal`, TOKENS.district.token, {
+        purpose: PURPOSE,
+      });
+      if (r.status === 429) break;
+      expect(r.status).toBe(200);
+    }
+    const { context, page } = await signIn(TOKENS.district.token);
+    await page.goto(`/alerts/${ids.street}`);
+    await page.getByLabel('查看目的（至少 5 个字）').fill(PURPOSE);
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/reveal')),
+      page.getByRole('button', { name: '查看身份证件号码' }).click(),
+    ]);
+    expect(answer.status()).toBe(429);
+    const text = await page.getByTestId('reveal-error').textContent();
+    expect(text).toContain('本小时查看次数已达上限');
+    expect(text).toMatch(/请约 \d+ 分钟后再试/);
+    for (const id of personIds) expect(await page.content()).not.toContain(id);
+    await context.close();
+  });
+
   it('the city and admin get no reveal button; a forged post gets the API refusal', async () => {
     for (const token of [TOKENS.city.token, TOKENS.admin.token]) {
       const { context, page } = await signIn(token);
