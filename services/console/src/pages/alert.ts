@@ -185,22 +185,23 @@ function triageForms(t: Translate, alert: Alert, csrf: string, streets: readonly
     );
   if (alert.next.includes('closed')) {
     forms.push(
-      html`<form method="post" action="/alerts/${alert.alertId}/transitions" class="card transition">
-        <input type="hidden" name="_csrf" value="${csrf}" />
-        <input type="hidden" name="to" value="closed" />
-        <input type="hidden" name="outcome" value="not-resident" />
-        <label for="t-handover-district">${t('districtLabel')}</label>
-        <input
-          id="t-handover-district"
-          name="district"
-          required
-          inputmode="numeric"
-          pattern="[0-9]{6}"
-          autocomplete="off"
-        />
-        ${noteField(t, 't-handover', true, 'noteRequired')}
-        <button type="submit">${t('handOver')}</button>
-      </form>`,
+      transitionForm(
+        alert,
+        csrf,
+        'closed',
+        html`<input type="hidden" name="outcome" value="not-resident" />
+          <label for="t-handover-district">${t('districtLabel')}</label>
+          <input
+            id="t-handover-district"
+            name="district"
+            required
+            inputmode="numeric"
+            pattern="[0-9]{6}"
+            autocomplete="off"
+          />
+          ${noteField(t, 't-handover', true, 'noteRequired')}`,
+        t('handOver'),
+      ),
       transitionForm(
         alert,
         csrf,

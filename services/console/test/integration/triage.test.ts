@@ -109,12 +109,12 @@ describe('the triage desk', () => {
     expect(streets.every((s) => s.startsWith('310113') && !s.endsWith('000'))).toBe(true);
     await page.getByLabel('分派到街道', { exact: true }).selectOption(STREET_A);
     await page.locator('#t-assigned-note').fill('户籍核实在本街道');
+    await screenshot(page, 'triage-assign');
     await page.getByRole('button', { name: '分派到街道' }).click();
     await expect.poll(() => page.getByTestId('state').textContent()).toBe('已分派');
     const streetAlertId = (await page.getByTestId('assigned-to').locator('a').textContent())!.trim();
     expect(streetAlertId.startsWith(`${STREET_A}-`)).toBe(true);
     expect((await api<{ assignedAlertId: string }>(`/v1/alerts/${ids.assign}`)).assignedAlertId).toBe(streetAlertId);
-    await screenshot(page, 'triage-assign');
     await context.close();
 
     const street = await signIn(TOKENS.streetA.token);
