@@ -34,6 +34,10 @@ export const csvExportPage: Page = {
     const request = csvRequestOf(query);
     if (request === null) return { kind: 'redirect', location: '/' };
     const csv = await alerter.listingCsv(request.scope, request.filter);
-    return { kind: 'download', ...csv };
+    // Always a download, never shown inline, whatever a proxy in between did to the header.
+    const contentDisposition = /^attachment\b/i.test(csv.contentDisposition)
+      ? csv.contentDisposition
+      : 'attachment; filename="alerts.csv"';
+    return { kind: 'download', ...csv, contentDisposition };
   },
 };
