@@ -3,7 +3,7 @@
 // Street-office systems, district dashboards and the charity platform integrate against these: add, never
 // rename.
 import { z } from 'zod';
-import { DecisionWarningSchema, FindingSchema, LEVELS } from './alert.ts';
+import { AlertJobDataSchema, DecisionWarningSchema, FindingSchema, LEVELS } from './alert.ts';
 
 /**
  * A street alert: new → acknowledged → investigating → closed (with an outcome). A triage alert (a household
@@ -161,3 +161,82 @@ export type AlertLinkJobData = z.infer<typeof AlertLinkJobDataSchema>;
 
 /** Policy basis of the referral, carried on every charity job. */
 export const CHARITY_REFERRAL_CITATION = '沪府办规〔2022〕19号 二(四)1';
+
+/**
+ * `<alert>`: one alert as the caseworker API answers it (`GET /v1/alerts/{alertId}`, the listings, a
+ * transition's answer). The alerter builds it from its record; the console and other clients read it.
+ */
+export const AlertViewSchema = z.object({
+  alertId: z.string(),
+  householdId: z.string(),
+  streetCode: z.string(),
+  districtCode: z.string(),
+  state: z.enum(ALERT_STATES),
+  level: z.string(),
+  outcome: z.string().nullable(),
+  note: z.string().nullable(),
+  openedAt: z.string(),
+  acknowledgedAt: z.string().nullable(),
+  investigatingAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  acknowledgeDueAt: z.string(),
+  closeDueAt: z.string(),
+  overdue: z.object({
+    acknowledge: z.string().nullable(),
+    close: z.string().nullable(),
+    assign: z.string().nullable(),
+  }),
+  /** An alert of a triage desk (a household of one waiting to be assigned to a street). */
+  triage: z.boolean(),
+  assignDueAt: z.string().nullable(),
+  assignedAt: z.string().nullable(),
+  /** Where a triage alert went: the street alert it was assigned to, or the desk it was handed over to. */
+  assignedAlertId: z.string().nullable(),
+  /** Every alert a `linked` event of this one named. */
+  linkedAlertIds: z.array(z.string()),
+  /** How many street-queue jobs this alert absorbed (1 + re-raises and level raises). */
+  jobs: z.number().int(),
+  /** The transitions a caseworker may make now. */
+  next: z.array(z.string()),
+  /**
+   * The latest (highest-level) decision: findings with citations, burden, income, window, assistance, and its
+   * warnings (stale or unconfirmed yearly figures; empty for jobs raised before they were carried).
+   */
+  decision: AlertJobDataSchema.pick({
+    findings: true,
+    burden12m: true,
+    burdenByMonth: true,
+    income: true,
+    burdenRatio: true,
+    window: true,
+    assistance: true,
+    ruleSet: true,
+    raisedAt: true,
+  }).extend({ warnings: z.array(DecisionWarningSchema) }),
+});
+export type AlertView = z.infer<typeof AlertViewSchema>;
+
+/** Who a caseworker API token is, as far as its scope goes (`GET /v1/me` without the name). */
+export type TokenScope =
+  { role: 'street'; street: string } | { role: 'district'; district: string } | { role: 'city' } | { role: 'admin' };
+
+/** Shortest purpose of a reveal: enough for "入户核查" plus a word, too long for a reflexive "x". */
+export const REVEAL_PURPOSE_MIN_LENGTH = 5;
+
+/**
+ * May a token reveal the identities behind an alert of this street or triage desk? A street office for its
+ * own street, a district for its streets and its triage desk (`<district>000`); the city and admin
+ * (operations, oversight) never: they act on cases through a district, which has the people on the ground.
+ * The alerter enforces it; a client uses it to offer the reveal only where it will be allowed.
+ */
+export function mayRevealAlertsOf(scope: TokenScope, streetCode: string): boolean {
+  switch (scope.role) {
+    case 'street':
+      return scope.street === streetCode;
+    case 'district':
+      return scope.district === streetCode.slice(0, 6);
+    case 'city':
+    case 'admin':
+      return false;
+  }
+}

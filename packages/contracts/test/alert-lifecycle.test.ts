@@ -5,6 +5,7 @@ import {
   ALERT_STATES,
   TRIAGE_OUTCOMES,
   AlertAuditEventSchema,
+  AlertViewSchema,
   CHARITY_REFERRAL_CITATION,
   EscalationJobDataSchema,
 } from '../src/index.ts';
@@ -61,5 +62,53 @@ describe('alert lifecycle contract', () => {
     expect(ALERT_API_ERRORS.UNAUTHENTICATED.status).toBe(401);
     expect(ALERT_API_ERRORS.FORBIDDEN.status).toBe(403);
     expect(EscalationJobDataSchema.safeParse({ alertId: 'x', breach: 'late' }).success).toBe(false);
+  });
+});
+
+describe("AlertViewSchema: the caseworker API's <alert>", () => {
+  const view = {
+    alertId: '310113000-000007',
+    householdId: 'p_0123456789abcdef0123456789abcdef',
+    streetCode: '310113000',
+    districtCode: '310113',
+    state: 'assigned',
+    level: 'action',
+    outcome: null,
+    note: '户籍在本区',
+    openedAt: '2024-07-01T09:00:00.000Z',
+    acknowledgedAt: null,
+    investigatingAt: null,
+    closedAt: null,
+    acknowledgeDueAt: '2024-07-03T09:00:00.000Z',
+    closeDueAt: '2024-07-16T09:00:00.000Z',
+    overdue: { acknowledge: null, close: null, assign: null },
+    triage: true,
+    assignDueAt: '2024-07-04T09:00:00.000Z',
+    assignedAt: '2024-07-02T09:00:00.000Z',
+    assignedAlertId: '310113103-000042',
+    linkedAlertIds: ['310113103-000042'],
+    jobs: 1,
+    next: [],
+    decision: {
+      findings: [],
+      burden12m: '26000.00',
+      income: null,
+      burdenRatio: null,
+      window: { from: '2023-08', to: '2024-07' },
+      assistance: { total: '0.00', capRemaining: null },
+      ruleSet: 'shanghai@2023-07-01',
+      raisedAt: '2024-07-01T09:00:00.000Z',
+      warnings: [],
+    },
+  };
+
+  it('reads a triage alert that went to a street', () => {
+    expect(AlertViewSchema.parse(view).assignedAlertId).toBe('310113103-000042');
+  });
+
+  it('refuses an answer without the triage fields or with an unknown state', () => {
+    const { triage: _triage, ...old } = view;
+    expect(AlertViewSchema.safeParse(old).success).toBe(false);
+    expect(AlertViewSchema.safeParse({ ...view, state: 'lost' }).success).toBe(false);
   });
 });

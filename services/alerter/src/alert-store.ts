@@ -9,6 +9,7 @@ import {
   type AlertAuditEvent,
   type AlertJobData,
   type AlertState,
+  type AlertView,
   type Breach,
   isTriageDesk,
   maskIdentityNumbersIn,
@@ -34,52 +35,8 @@ export interface Actor {
   role: 'street' | 'district' | 'city' | 'admin' | 'system';
 }
 
-/** An alert as the API shows it. */
-export interface AlertView {
-  alertId: string;
-  householdId: string;
-  streetCode: string;
-  districtCode: string;
-  state: AlertState;
-  level: string;
-  outcome: string | null;
-  note: string | null;
-  openedAt: string;
-  acknowledgedAt: string | null;
-  investigatingAt: string | null;
-  closedAt: string | null;
-  acknowledgeDueAt: string;
-  closeDueAt: string;
-  overdue: { acknowledge: string | null; close: string | null; assign: string | null };
-  /** An alert of a triage desk (a household of one waiting to be assigned to a street). */
-  triage: boolean;
-  assignDueAt: string | null;
-  assignedAt: string | null;
-  /** Where a triage alert went: the street alert it was assigned to, or the desk it was handed over to. */
-  assignedAlertId: string | null;
-  /** Every alert a `linked` event of this one named. */
-  linkedAlertIds: string[];
-  /** How many street-queue jobs this alert absorbed (1 + re-raises and level raises). */
-  jobs: number;
-  /** The transitions a caseworker may make now. */
-  next: string[];
-  /**
-   * The latest (highest-level) decision: findings with citations, burden, income, window, assistance, and its
-   * warnings (stale or unconfirmed yearly figures; empty for jobs raised before they were carried).
-   */
-  decision: Pick<
-    AlertJobData,
-    | 'findings'
-    | 'burden12m'
-    | 'burdenByMonth'
-    | 'income'
-    | 'burdenRatio'
-    | 'window'
-    | 'assistance'
-    | 'ruleSet'
-    | 'raisedAt'
-  > & { warnings: NonNullable<AlertJobData['warnings']> };
-}
+/** An alert as the API shows it (`AlertViewSchema` of packages/contracts, `<alert>` in docs/contracts.md). */
+export type { AlertView };
 
 export type ListFilter = AlertState | 'overdue';
 

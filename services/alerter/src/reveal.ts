@@ -6,10 +6,15 @@
 // log, not to a metric, not to Redis.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { alertApiError, maskIdentityNumbersIn, type AlertJobData } from '@warnline/contracts';
+import {
+  alertApiError,
+  maskIdentityNumbersIn,
+  mayRevealAlertsOf,
+  REVEAL_PURPOSE_MIN_LENGTH,
+  type AlertJobData,
+} from '@warnline/contracts';
 import type { Logger } from 'pino';
 import type { AlertStore } from './alert-store.ts';
-import { districtOfStreet } from './alert-store.ts';
 import type { Principal } from './auth.ts';
 import type { Effects } from './effects.ts';
 import type { IdentityClient, RevealedIdentity } from './identity-client.ts';
@@ -17,28 +22,16 @@ import { streetOfAlert } from './keys.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-/** Shortest purpose accepted: enough for "入户核查" plus a word, too long for a reflexive "x". */
-export const PURPOSE_MIN_LENGTH = 5;
+/** Shortest purpose accepted (`REVEAL_PURPOSE_MIN_LENGTH` of packages/contracts). */
+export const PURPOSE_MIN_LENGTH = REVEAL_PURPOSE_MIN_LENGTH;
 const PSEUDONYM = /^p_[0-9a-f]{32}$/;
 
 const RevealParams = z.object({ alertId: z.string().max(64) });
 const RevealBody = z.strictObject({ purpose: z.string().max(1000).optional() });
 
-/**
- * May the principal reveal the identities behind an alert of this street or triage desk? A street office for
- * its own street, a district for its streets and its triage desk (`<district>000`); the city and admin
- * (operations, oversight) never: they act on cases through a district, which has the people on the ground.
- */
+/** May the principal reveal the identities behind an alert of this street or desk (`mayRevealAlertsOf`)? */
 export function mayReveal(principal: Principal, streetCode: string): boolean {
-  switch (principal.role) {
-    case 'street':
-      return principal.street === streetCode;
-    case 'district':
-      return principal.district === districtOfStreet(streetCode);
-    case 'city':
-    case 'admin':
-      return false;
-  }
+  return mayRevealAlertsOf(principal, streetCode);
 }
 
 /** The pseudonyms of the alert's members: the job's list, or the household of one its id names. */

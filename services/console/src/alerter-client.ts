@@ -1,40 +1,10 @@
 // The console's only source of alert data: the alerter's caseworker API, called server-side with the
 // signed-in user's own token. The console keeps no alert state, so every figure on a screen is what the API
 // answers for that token's scope.
-import type { AlertAuditEvent, AlertJobData } from '@warnline/contracts';
+import type { AlertAuditEvent, AlertView } from '@warnline/contracts';
 
 /** The alerter's `<alert>` (docs/contracts.md, "Alert records and the caseworker API"). */
-export interface Alert {
-  alertId: string;
-  householdId: string;
-  streetCode: string;
-  districtCode: string;
-  state: 'new' | 'acknowledged' | 'investigating' | 'closed';
-  level: string;
-  outcome: string | null;
-  note: string | null;
-  openedAt: string;
-  acknowledgedAt: string | null;
-  investigatingAt: string | null;
-  closedAt: string | null;
-  acknowledgeDueAt: string;
-  closeDueAt: string;
-  overdue: { acknowledge: string | null; close: string | null };
-  jobs: number;
-  next: string[];
-  decision: Pick<
-    AlertJobData,
-    | 'findings'
-    | 'burden12m'
-    | 'burdenByMonth'
-    | 'income'
-    | 'burdenRatio'
-    | 'window'
-    | 'assistance'
-    | 'ruleSet'
-    | 'raisedAt'
-  > & { warnings: NonNullable<AlertJobData['warnings']> };
-}
+export type Alert = AlertView;
 
 /** Who a token is (`GET /v1/me`). */
 export type Principal =
@@ -52,12 +22,48 @@ export interface AlertPage {
   alerts: Alert[];
 }
 
+/** A district's or the city's listing (`GET /v1/districts/{d}/alerts`, `GET /v1/city/alerts`). */
+export interface ListingPage {
+  offset: number;
+  limit: number;
+  total: number;
+  alerts: Alert[];
+}
+
+/** The filter of a listing and its CSV, as the alerter's query names it; empty fields are left out. */
+export interface ListingQuery {
+  state?: string;
+  level?: string;
+  street?: string;
+  overdue?: 'true' | 'false';
+}
+
+/** Where a listing comes from: one district's streets and desk, or the city (`district` narrows it). */
+export type ListingScope = { kind: 'district'; district: string } | { kind: 'city'; district?: string };
+
+/** The identity numbers of an alert's members: the alerter's reveal answer, shown once and kept nowhere. */
+export interface RevealAnswer {
+  alertId: string;
+  householdId: string;
+  revealedAt: string;
+  identities: ({ pseudonym: string; personIdType: string; personId: string } | { pseudonym: string; code: string })[];
+}
+
+/** A CSV export as the alerter sent it: the bytes and the headers a download keeps. */
+export interface CsvDownload {
+  body: Buffer;
+  contentType: string;
+  contentDisposition: string;
+}
+
 /** An answer of the alerter other than 2xx: its stable code, or UNAVAILABLE when it did not answer. */
 export class AlerterError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Seconds the alerter asked to wait (`retry-after`), when it did. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'AlerterError';
@@ -69,11 +75,21 @@ export interface AlerterClient {
   list(streetCode: string, state: string, offset: number, limit: number): Promise<AlertPage>;
   alert(alertId: string): Promise<Alert>;
   history(alertId: string): Promise<AlertAuditEvent[]>;
-  transition(alertId: string, body: { to: string; outcome?: string; note?: string }): Promise<Alert>;
+  /** `street` with `assigned`, `district` with a `not-resident` close (triage desks). */
+  transition(
+    alertId: string,
+    body: { to: string; outcome?: string; note?: string; street?: string; district?: string },
+  ): Promise<Alert>;
   /** The supervisor dashboard of a scope (`city`, a district or a street code; the token's own without). */
   dashboard(scope: string | undefined, days: number): Promise<Dashboard>;
   /** The admin pipeline page's data. */
   pipeline(): Promise<PipelineReport>;
+  /** One page of a district's or the city's alerts under a filter. */
+  listing(scope: ListingScope, query: ListingQuery, offset: number, limit: number): Promise<ListingPage>;
+  /** Every alert of the filter as the alerter's CSV, byte for byte. */
+  listingCsv(scope: ListingScope, query: ListingQuery): Promise<CsvDownload>;
+  /** The audited reveal of an alert's members' identity numbers, with the caseworker's purpose. */
+  reveal(alertId: string, purpose: string): Promise<RevealAnswer>;
 }
 
 export type LevelCounts = { watch: number; warning: number; action: number };
@@ -121,7 +137,8 @@ export interface AlerterSettings {
 
 /** A client bound to one user's token. */
 export function alerterClient({ baseUrl, timeoutMs }: AlerterSettings, token: string): AlerterClient {
-  async function call<T>(path: string, body?: unknown): Promise<T> {
+  /** The alerter's answer when it is 2xx; an AlerterError with its stable code otherwise. */
+  async function send(path: string, body?: unknown): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(`${baseUrl}${path}`, {
@@ -136,17 +153,24 @@ export function alerterClient({ baseUrl, timeoutMs }: AlerterSettings, token: st
     } catch (err) {
       throw new AlerterError(503, 'UNAVAILABLE', `the alerter did not answer: ${(err as Error).message}`);
     }
+    if (res.ok) return res;
     const text = await res.text();
-    if (!res.ok) {
-      let code = 'INTERNAL';
-      try {
-        code = String((JSON.parse(text) as { code?: unknown }).code ?? code);
-      } catch {
-        // Not the alerter's JSON error body (a proxy's page): keep INTERNAL.
-      }
-      throw new AlerterError(res.status, code, `the alerter answered ${res.status} ${code}`);
+    let code = 'INTERNAL';
+    try {
+      code = String((JSON.parse(text) as { code?: unknown }).code ?? code);
+    } catch {
+      // Not the alerter's JSON error body (a proxy's page): keep INTERNAL.
     }
-    return JSON.parse(text) as T;
+    const retryAfter = Number(res.headers.get('retry-after') ?? Number.NaN);
+    throw new AlerterError(
+      res.status,
+      code,
+      `the alerter answered ${res.status} ${code}`,
+      Number.isFinite(retryAfter) ? retryAfter : undefined,
+    );
+  }
+  async function call<T>(path: string, body?: unknown): Promise<T> {
+    return (await (await send(path, body)).json()) as T;
   }
   const id = (alertId: string) => encodeURIComponent(alertId);
   return {
@@ -162,5 +186,36 @@ export function alerterClient({ baseUrl, timeoutMs }: AlerterSettings, token: st
     dashboard: (scope, days) =>
       call<Dashboard>(`/v1/dashboard?days=${days}${scope ? `&scope=${encodeURIComponent(scope)}` : ''}`),
     pipeline: () => call<PipelineReport>('/admin/pipeline'),
+    listing: (scope, query, offset, limit) =>
+      call<ListingPage>(`${listingPath(scope, 'alerts')}?${listingParams(scope, query, { offset, limit })}`),
+    async listingCsv(scope, query) {
+      const res = await send(`${listingPath(scope, 'alerts.csv')}?${listingParams(scope, query, {})}`);
+      return {
+        body: Buffer.from(await res.arrayBuffer()),
+        contentType: res.headers.get('content-type') ?? 'text/csv; charset=utf-8',
+        contentDisposition: res.headers.get('content-disposition') ?? 'attachment; filename="alerts.csv"',
+      };
+    },
+    reveal: (alertId, purpose) => call<RevealAnswer>(`/v1/alerts/${id(alertId)}/reveal`, { purpose }),
   };
+}
+
+function listingPath(scope: ListingScope, resource: 'alerts' | 'alerts.csv'): string {
+  return scope.kind === 'district'
+    ? `/v1/districts/${encodeURIComponent(scope.district)}/${resource}`
+    : `/v1/city/${resource}`;
+}
+
+/** The query of a listing: the filter's non-empty fields, the city's district, the page. */
+export function listingParams(
+  scope: ListingScope,
+  query: ListingQuery,
+  page: { offset?: number; limit?: number },
+): string {
+  const params = new URLSearchParams();
+  if (scope.kind === 'city' && scope.district) params.set('district', scope.district);
+  for (const [name, value] of Object.entries(query)) if (value) params.set(name, String(value));
+  if (page.offset !== undefined) params.set('offset', String(page.offset));
+  if (page.limit !== undefined) params.set('limit', String(page.limit));
+  return params.toString();
 }

@@ -238,6 +238,8 @@ export function buildConsole(deps: ConsoleDeps): FastifyInstance {
       return sendMessage(reply, request, session, 503, 'unavailableTitle', 'unavailable');
     }
     if (result.kind === 'redirect') return reply.redirect(localPath(result.location), 303);
+    if (result.kind === 'download')
+      return reply.header('content-disposition', result.contentDisposition).type(result.contentType).send(result.body);
     return sendPage(reply, request, session, result);
   }
 

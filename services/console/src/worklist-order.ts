@@ -1,20 +1,25 @@
-// The order and the badges of a street's worklist, from the alerts as the API answers them: overdue first,
-// then the higher level, then the older alert. Pure, so the order is tested without a browser.
+// The order and the badges of a street's worklist and of a triage desk, from the alerts as the API answers
+// them: overdue first, then the higher level, then the older alert. Pure, so the order is tested without a
+// browser.
 import { levelRank, type Level } from '@warnline/contracts';
 import type { Alert } from './alerter-client.ts';
 
 /** Open and past a time limit: marked overdue by the alerter, or its due date already passed. */
 export function isOverdue(alert: Alert, now: Date): boolean {
-  if (alert.state === 'closed') return false;
-  if (alert.overdue.acknowledge !== null || alert.overdue.close !== null) return true;
+  if (alert.state === 'closed' || alert.state === 'assigned') return false;
+  if (Object.values(alert.overdue).some((at) => at !== null)) return true;
   const due = dueAt(alert);
   return due !== null && Date.parse(due) <= now.getTime();
 }
 
-/** The next time limit of an alert: acknowledging a new one, closing one in hand, none once closed. */
+/**
+ * The next time limit of an alert: acknowledging a new one, closing one in hand, deciding a triage one; none
+ * once closed or assigned (the street alert it became has its own).
+ */
 export function dueAt(alert: Alert): string | null {
   if (alert.state === 'new') return alert.acknowledgeDueAt;
-  if (alert.state === 'closed') return null;
+  if (alert.state === 'triage') return alert.assignDueAt;
+  if (alert.state === 'closed' || alert.state === 'assigned') return null;
   return alert.closeDueAt;
 }
 

@@ -2,7 +2,10 @@
 // listed here (see page.ts, "Adding a page").
 import { alertPage, transitionPage } from './alert.ts';
 import { dashboardNav, dashboardPage, pipelineNav, pipelinePage } from './dashboard.ts';
+import { deskHomePage, deskNav, deskPage } from './desk.ts';
+import { csvExportPage } from './exports.ts';
 import { chooseStreetPage, homeNav, homePage } from './home.ts';
+import { revealPage } from './reveal.ts';
 import { worklistNav, worklistPage } from './worklist.ts';
 import type { NavItem, Page } from './page.ts';
 
@@ -12,8 +15,12 @@ export const PAGES: readonly Page[] = [
   worklistPage,
   alertPage,
   transitionPage,
+  revealPage,
+  deskHomePage,
+  deskPage,
+  csvExportPage,
   dashboardPage,
   pipelinePage,
 ];
 
-export const NAV: readonly NavItem[] = [homeNav, worklistNav, dashboardNav, pipelineNav];
+export const NAV: readonly NavItem[] = [homeNav, worklistNav, deskNav, dashboardNav, pipelineNav];

@@ -38,7 +38,9 @@ export type PageResult =
       scripts?: readonly string[];
       styles?: readonly string[];
     }
-  | { kind: 'redirect'; location: string };
+  | { kind: 'redirect'; location: string }
+  /** A file the alerter made (a CSV export), sent as it is, as an attachment. */
+  | { kind: 'download'; body: Buffer; contentType: string; contentDisposition: string };
 
 export interface Page {
   method: 'GET' | 'POST';

@@ -6,6 +6,7 @@ import { html } from '../html.ts';
 import { translateCode, type Translate } from '../i18n.ts';
 import { percent, shanghaiTime, yuan } from '../format.ts';
 import { timeLeft, worklistOrder } from '../worklist-order.ts';
+import { csvHref } from './exports.ts';
 import { ALL_ROLES, type NavItem, type Page, type PageResult } from './page.ts';
 
 /** `open` is the caseworker's default: every state but closed. */
@@ -34,7 +35,8 @@ async function listState(alerter: AlerterClient, street: string, state: string):
   return alerts;
 }
 
-function badge(t: Translate, alert: Alert, now: Date) {
+/** The time-left badge of an alert (overdue, hours or days to its next limit). */
+export function badge(t: Translate, alert: Alert, now: Date) {
   const left = timeLeft(alert, now);
   if (left.kind === 'overdue') return html`<span class="badge due-over">${t('overdue')}</span>`;
   if (left.kind === 'none') return html`<span class="badge">${t('noDeadline')}</span>`;
@@ -59,11 +61,26 @@ function filterForm(t: Translate, street: string, state: StateFilter, level: str
   </form>`;
 }
 
+/**
+ * The worklist's filter as a CSV of the district's listing (the listings are for district, city and admin
+ * tokens). The listing filters by one state, so `open` exports every state of the street.
+ */
+function worklistCsv(street: string, state: StateFilter, level: string): string {
+  return csvHref(
+    { kind: 'district', district: street.slice(0, 6) },
+    {
+      street,
+      ...(state === 'overdue' ? { overdue: 'true' as const } : state === 'open' ? {} : { state }),
+      ...(level ? { level } : {}),
+    },
+  );
+}
+
 export const worklistPage: Page = {
   method: 'GET',
   url: '/streets/:streetCode',
   roles: ALL_ROLES,
-  async handle({ params, query, alerter, t }): Promise<PageResult> {
+  async handle({ params, query, alerter, t, session }): Promise<PageResult> {
     const street = params.streetCode ?? '';
     if (!STREET_CODE.test(street)) return { kind: 'redirect', location: '/' };
     const state: StateFilter = (STATE_FILTERS as readonly string[]).includes(query.state ?? '')
@@ -94,7 +111,14 @@ export const worklistPage: Page = {
       title: `${t('worklistTitle')} · ${street}`,
       body: html`${filterForm(t, street, state, level)}
         <p class="count" role="status">
-          <strong data-testid="alert-count">${alerts.length}</strong> ${t('alertsShown')}
+          <strong data-testid="alert-count">${alerts.length}</strong> ${t('alertsShown')}${
+            session.principal.role === 'street'
+              ? ''
+              : html` ·
+                  <a href="${worklistCsv(street, state, level)}" download data-testid="csv-link"
+                    >${t(state === 'open' ? 'downloadCsvAllStates' : 'downloadCsv')}</a
+                  >`
+          }
         </p>
         ${
           alerts.length === 0

@@ -25,7 +25,12 @@ function alert(overrides: Partial<Alert> & { alertId: string }): Alert {
     closedAt: null,
     acknowledgeDueAt: '2026-01-11T00:00:00Z',
     closeDueAt: '2026-01-24T00:00:00Z',
-    overdue: { acknowledge: null, close: null },
+    overdue: { acknowledge: null, close: null, assign: null },
+    triage: false,
+    assignDueAt: null,
+    assignedAt: null,
+    assignedAlertId: null,
+    linkedAlertIds: [],
     jobs: 1,
     next: ['acknowledged'],
     decision: {
@@ -52,7 +57,7 @@ describe('worklist order', () => {
       alert({
         alertId: 'overdue-watch',
         level: 'watch',
-        overdue: { acknowledge: '2026-01-09T00:00:00Z', close: null },
+        overdue: { acknowledge: '2026-01-09T00:00:00Z', close: null, assign: null },
       }),
     ];
     expect(list.sort(worklistOrder(NOW)).map((a) => a.alertId)).toEqual([
@@ -66,7 +71,9 @@ describe('worklist order', () => {
   it('counts an open alert past its due date as overdue before the alerter marks it; never a closed one', () => {
     const late = alert({ alertId: 'a', acknowledgeDueAt: '2026-01-09T23:00:00Z' });
     expect(isOverdue(late, NOW)).toBe(true);
-    expect(isOverdue({ ...late, state: 'closed', overdue: { acknowledge: 'x', close: null } }, NOW)).toBe(false);
+    expect(isOverdue({ ...late, state: 'closed', overdue: { acknowledge: 'x', close: null, assign: null } }, NOW)).toBe(
+      false,
+    );
   });
 
   it('tells the time left to the next limit: hours under two days, then days; none once closed', () => {
@@ -77,6 +84,20 @@ describe('worklist order', () => {
       kind: 'hours',
       n: 0,
     });
+  });
+
+  it('on a triage desk: the time to decide counts, a breached assign limit is overdue, an assigned one has none', () => {
+    const triage = { alertId: 't', state: 'triage' as const, triage: true, next: ['closed', 'assigned'] };
+    expect(timeLeft(alert({ ...triage, assignDueAt: '2026-01-13T00:00:00Z' }), NOW)).toEqual({ kind: 'days', n: 3 });
+    const late = alert({ ...triage, alertId: 'late', overdue: { acknowledge: null, close: null, assign: 'x' } });
+    expect(isOverdue(late, NOW)).toBe(true);
+    expect(timeLeft(alert({ ...triage, state: 'assigned', assignDueAt: '2026-01-01T00:00:00Z' }), NOW)).toEqual({
+      kind: 'none',
+    });
+    expect([alert({ ...triage, level: 'action' }), late].sort(worklistOrder(NOW)).map((a) => a.alertId)).toEqual([
+      'late',
+      't',
+    ]);
   });
 });
 
