@@ -219,6 +219,7 @@ export function buildConsole(deps: ConsoleDeps): FastifyInstance {
         request,
         session,
         alerter: alerterClient(deps.alerter, session.token),
+        alerterSettings: deps.alerter,
         t: translator(l),
         lang: l,
         params: stringRecord(request.params),
@@ -238,6 +239,11 @@ export function buildConsole(deps: ConsoleDeps): FastifyInstance {
       return sendMessage(reply, request, session, 503, 'unavailableTitle', 'unavailable');
     }
     if (result.kind === 'redirect') return reply.redirect(localPath(result.location), 303);
+    if (result.kind === 'file')
+      return reply
+        .type(result.contentType)
+        .header('content-disposition', `attachment; filename="${result.filename}"`)
+        .send(result.body);
     return sendPage(reply, request, session, result);
   }
 

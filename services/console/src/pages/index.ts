@@ -1,7 +1,7 @@
 // Every page of the console and the top bar's entries, in the order the bar shows them. A new page is
 // listed here (see page.ts, "Adding a page").
 import { alertPage, transitionPage } from './alert.ts';
-import { dashboardNav, dashboardPage, pipelineNav, pipelinePage } from './dashboard.ts';
+import { dashboardCsvPage, dashboardNav, dashboardPage, pipelineNav, pipelinePage } from './dashboard.ts';
 import { chooseStreetPage, homeNav, homePage } from './home.ts';
 import { worklistNav, worklistPage } from './worklist.ts';
 import type { NavItem, Page } from './page.ts';
@@ -13,6 +13,7 @@ export const PAGES: readonly Page[] = [
   alertPage,
   transitionPage,
   dashboardPage,
+  dashboardCsvPage,
   pipelinePage,
 ];
 

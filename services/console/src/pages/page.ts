@@ -7,7 +7,7 @@
 // The server does the rest for every page: the session (or a redirect to sign in), the role check, the CSRF
 // check of a POST, the layout, and the answer to an alerter error (401 signs out, 403/404/503 pages).
 import type { FastifyRequest } from 'fastify';
-import type { AlerterClient, Principal } from '../alerter-client.ts';
+import type { AlerterClient, AlerterSettings, Principal } from '../alerter-client.ts';
 import type { SafeHtml } from '../html.ts';
 import type { Lang, MessageKey, Translate } from '../i18n.ts';
 import type { Session } from '../sessions.ts';
@@ -20,6 +20,8 @@ export interface PageContext {
   session: Session;
   /** The alerter API with the signed-in user's token. */
   alerter: AlerterClient;
+  /** Where the alerter is, for a page that passes one of its answers through unchanged (csv-download.ts). */
+  alerterSettings: AlerterSettings;
   t: Translate;
   lang: Lang;
   params: Record<string, string>;
@@ -38,7 +40,9 @@ export type PageResult =
       scripts?: readonly string[];
       styles?: readonly string[];
     }
-  | { kind: 'redirect'; location: string };
+  | { kind: 'redirect'; location: string }
+  /** A download: sent as it is, with `content-disposition: attachment`. */
+  | { kind: 'file'; contentType: string; filename: string; body: Buffer };
 
 export interface Page {
   method: 'GET' | 'POST';
