@@ -122,7 +122,6 @@ const MESSAGES = {
   dayColumn: ['日期', 'Day'],
   ackChartTitle: ['各街道签收时长（小时，近 {days} 天）', 'Time to acknowledge by street (hours, last {days} days)'],
   closeChartTitle: ['各街道办结时长（小时，近 {days} 天）', 'Time to close by street (hours, last {days} days)'],
-  durationsTitle: ['响应与办结时长', 'Time to acknowledge and to close'],
   csvDownload: ['下载本范围全部预警（CSV）', "Download this scope's alerts (CSV)"],
   pipelineTitle: ['数据管道运行状况', 'Pipeline health'],
   claimsPerSecond: ['每秒接收结算单', 'Claims per second'],
