@@ -100,18 +100,21 @@ export function levelsOnDays<L extends string>(
   levels: readonly L[],
   days: readonly string[],
 ): Record<L, number>[] {
-  const figures = (counts: readonly number[]) =>
-    Object.fromEntries(levels.map((l, i) => [l, counts[i] ?? 0])) as Record<L, number>;
+  // Plain loops: a city's read runs this for every street over up to 90 days.
   const changes = members
     .map((member) => {
-      const [day = '', ...counts] = member.split(':');
-      return { day, figures: figures(counts.map(Number)) };
+      const parts = member.split(':');
+      return { day: parts[0] ?? '', counts: parts.slice(1).map(Number) };
     })
     .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const out: Record<L, number>[] = new Array(days.length);
   let next = 0;
-  let current = figures([]);
-  return days.map((day) => {
-    while (next < changes.length && changes[next]!.day <= day) current = changes[next++]!.figures;
-    return { ...current };
-  });
+  let current: readonly number[] = [];
+  for (let d = 0; d < days.length; d++) {
+    while (next < changes.length && changes[next]!.day <= days[d]!) current = changes[next++]!.counts;
+    const row = {} as Record<L, number>;
+    for (let i = 0; i < levels.length; i++) row[levels[i]!] = current[i] ?? 0;
+    out[d] = row;
+  }
+  return out;
 }

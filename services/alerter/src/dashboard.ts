@@ -1,7 +1,7 @@
 // The supervisor dashboard of a scope (a street, a district or the city): read from the per-street
 // aggregates the alert scripts keep (lua/library.lua) and the open, state and overdue sets the listings
-// read, in one pipelined round trip. Its cost grows with the number of streets and days, never with the
-// number of alerts.
+// read. Its cost grows with the number of streets and days, never with the number of alerts; a street
+// unchanged since the last request costs one GET of its version (readStreets).
 import type { Redis } from 'ioredis';
 import { ALERT_STATES, type AlertState } from '@warnline/contracts';
 import { districtOfStreet } from './alert-store.ts';
@@ -76,7 +76,13 @@ const zeroLevels = (): Record<AlertLevel, number> =>
 const zeroStates = (): Record<AlertState, number> =>
   Object.fromEntries(ALERT_STATES.map((s) => [s, 0])) as Record<AlertState, number>;
 
+/** Street reads kept between requests: every street of a city for a few windows. */
+const MAX_KEPT_READS = 4096;
+
 export class DashboardReader {
+  /** `<street>|<first day>|<last day>` → the street's figures of that window and the version they are of. */
+  private readonly kept = new Map<string, { version: string; read: StreetRead }>();
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
@@ -147,18 +153,40 @@ export class DashboardReader {
     };
   }
 
-  /** One read script per street, all in one pipeline: a street's figures are summed in Redis. */
+  /**
+   * Every street's figures of a window. A street's read is kept (per window) under the dash:version it was
+   * read at, which every alert script that changes one of its figures raises in the same step; so one
+   * pipelined GET per street finds the unchanged ones, and only the changed streets are read again, one
+   * read script each, in one pipeline. Every key of a command is one street's: valid on Redis Cluster.
+   */
   private async readStreets(streets: string[], window: string[]): Promise<StreetRead[]> {
-    const pipeline = this.redis.pipeline();
     const firstDay = dayNumber(window[0]!);
     const lastDay = dayNumber(window[window.length - 1]!);
-    for (const street of streets) queueDashboardRead(pipeline, { street: this.keys.street(street), firstDay, lastDay });
+    const keptKey = (street: string) => `${street}|${firstDay}|${lastDay}`;
+
+    const versionsPipeline = this.redis.pipeline();
+    for (const street of streets) versionsPipeline.get(this.keys.street(street).dashboard.version);
+    const versions = (await versionsPipeline.exec()) ?? [];
+    const out: (StreetRead | undefined)[] = streets.map((street, i) => {
+      const [err, version] = versions[i] ?? [new Error('no reply'), null];
+      if (err) throw err;
+      const kept = this.kept.get(keptKey(street));
+      return kept && kept.version === String(version ?? '0') ? kept.read : undefined;
+    });
+
+    const changed = streets.filter((_, i) => out[i] === undefined);
+    if (changed.length === 0) return out as StreetRead[];
+    const pipeline = this.redis.pipeline();
+    for (const street of changed) queueDashboardRead(pipeline, { street: this.keys.street(street), firstDay, lastDay });
     const replies = (await pipeline.exec()) ?? [];
-    return streets.map((streetCode, i) => {
+    // Old windows (yesterday's, other lengths) are dropped wholesale rather than tracked one by one.
+    if (this.kept.size + changed.length > MAX_KEPT_READS) this.kept.clear();
+    const fresh = new Map<string, StreetRead>();
+    changed.forEach((streetCode, i) => {
       const [err, reply] = replies[i] ?? [new Error('no reply'), null];
       if (err) throw err;
       const r = dashboardReadResult(reply);
-      return {
+      const read: StreetRead = {
         figures: {
           streetCode,
           districtCode: districtOfStreet(streetCode),
@@ -175,6 +203,9 @@ export class DashboardReader {
         outcomes: r.outcomes,
         levels: levelsOnDays(r.levels, ALERT_LEVELS, window),
       };
+      this.kept.set(keptKey(streetCode), { version: r.version, read });
+      fresh.set(streetCode, read);
     });
+    return streets.map((street, i) => out[i] ?? fresh.get(street)!);
   }
 }

@@ -44,6 +44,8 @@ export interface DashboardKeys {
   closeDurations: string;
   /** Sorted set: day numbers with a duration counted; `<…Durations>:before:<day>` hold the totals before it. */
   durationDays: string;
+  /** String counter: raised by every change to a figure the dashboard reads of the street. */
+  version: string;
 }
 
 export interface AlertKeys {
@@ -96,6 +98,7 @@ export function createKeys(prefix: string): Keys {
           acknowledgeDurations: `${b}:dash:acknowledge`,
           closeDurations: `${b}:dash:close`,
           durationDays: `${b}:dash:durations:days`,
+          version: `${b}:dash:version`,
         },
       };
     },

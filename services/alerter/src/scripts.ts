@@ -260,6 +260,7 @@ export function dashboardReadCall(c: DashboardReadCall): ScriptCall {
       c.street.dashboard.acknowledgeDurations,
       c.street.dashboard.closeDurations,
       c.street.dashboard.durationDays,
+      c.street.dashboard.version,
       ...ALERT_STATES.map((state) => c.street.state[state]),
     ],
     argv: [String(c.firstDay), String(c.lastDay)],
@@ -284,18 +285,30 @@ export interface DashboardReadResult {
   levels: string[];
   acknowledge: Map<number, number>;
   close: Map<number, number>;
+  /** The street's dash:version when it was read: the figures are current while it is unchanged. */
+  version: string;
 }
 
-const pairs = (flat: unknown): [string, string][] => {
-  const list = (flat as (string | number)[]) ?? [];
-  const out: [string, string][] = [];
-  for (let i = 0; i + 1 < list.length; i += 2) out.push([String(list[i]), String(list[i + 1])]);
+/** The entries of one of dashboard-read.lua's `key=value,…` strings. */
+function entries(joined: unknown): [string, string][] {
+  const text = String(joined ?? '');
+  if (text === '') return [];
+  return text.split(',').map((entry) => {
+    const at = entry.lastIndexOf('=');
+    return [entry.slice(0, at), entry.slice(at + 1)];
+  });
+}
+
+function histogram(joined: unknown): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [bucket, n] of entries(joined)) out.set(Number(bucket), Number(n));
   return out;
-};
+}
 
 export function dashboardReadResult(reply: unknown): DashboardReadResult {
   const r = reply as unknown[];
   const sizes = (r[4] as number[]) ?? [];
+  const levels = String(r[7] ?? '');
   return {
     open: { watch: Number(r[0]), warning: Number(r[1]), action: Number(r[2]) },
     overdue: Number(r[3]),
@@ -303,11 +316,12 @@ export function dashboardReadResult(reply: unknown): DashboardReadResult {
       AlertState,
       number
     >,
-    opened: Object.fromEntries(pairs(r[5])),
-    outcomes: Object.fromEntries(pairs(r[6])),
-    levels: ((r[7] as string[]) ?? []).map(String),
-    acknowledge: new Map(pairs(r[8]).map(([b, n]) => [Number(b), Number(n)])),
-    close: new Map(pairs(r[9]).map(([b, n]) => [Number(b), Number(n)])),
+    opened: Object.fromEntries(entries(r[5])),
+    outcomes: Object.fromEntries(entries(r[6])),
+    levels: levels === '' ? [] : levels.split(','),
+    acknowledge: histogram(r[8]),
+    close: histogram(r[9]),
+    version: String(r[10] ?? '0'),
   };
 }
 

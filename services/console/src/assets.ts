@@ -25,6 +25,7 @@ export function loadAssets(): Map<string, Asset> {
   return new Map([
     ['app.css', file(join(PUBLIC_DIR, 'app.css'))],
     ['app.js', file(join(PUBLIC_DIR, 'app.js'))],
+    ['dashboard.js', file(join(PUBLIC_DIR, 'dashboard.js'))],
     ['vendor/uPlot.iife.min.js', file(join(UPLOT_DIST, 'uPlot.iife.min.js'))],
     ['vendor/uPlot.min.css', file(join(UPLOT_DIST, 'uPlot.min.css'))],
   ]);

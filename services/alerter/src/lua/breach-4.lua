@@ -25,6 +25,7 @@ if redis.call('HEXISTS', KEYS[1], field) == 1 then return { 0 } end
 
 redis.call('HSET', KEYS[1], field, ARGV[3], 'overdue', 1)
 redis.call('ZADD', KEYS[4], redis.call('HGET', KEYS[1], 'openedAtMs'), alertId)
+dashboard_changed(KEYS[3])
 
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local json = cjson.encode({

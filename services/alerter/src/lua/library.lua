@@ -18,6 +18,9 @@
   <base>:dash:durations:days         zset  day numbers on which a duration was counted (score = member)
   <base>:dash:<kind>:before:<day>    hash  a copy of dash:<kind> as it was when that day began: taken at the
                                            day's first count, expires after DASH_DURATION_KEEP_SECONDS
+  <base>:dash:version                string counter, raised by every step that changes a figure the
+                                           dashboard reads of the street (aggregates, open, state and overdue
+                                           sets): the alerter keeps a street's last read while it is unchanged
 
   The durations of a window of days ending today are dash:<kind> minus the copy taken on the window's
   first counting day, whatever the window's length: a read costs three keys per street (dashboard-read.lua).
@@ -105,9 +108,15 @@ local function dash_duration(base, kind, openedAtMs, nowIso)
   redis.call('HINCRBY', base .. ':dash:' .. kind, bucket, 1)
 end
 
+--- Something the dashboard reads of the street changed: a reader's copy of its figures is out of date.
+local function dashboard_changed(outboxKey)
+  redis.call('INCR', dash_base(outboxKey) .. ':dash:version')
+end
+
 --- An alert was opened at `nowIso`: counted in its week, and the level figures of the day updated.
 local function dashboard_opened(outboxKey, nowIso)
   local base = dash_base(outboxKey)
+  dashboard_changed(outboxKey)
   local day = dash_day_number(nowIso)
   local monday = day - ((day + 3) % 7)
   redis.call('HINCRBY', base .. ':dash:opened', dash_civil_from_days(monday), 1)
@@ -116,12 +125,14 @@ end
 
 --- An open alert changed level.
 local function dashboard_level_changed(outboxKey, nowIso)
+  dashboard_changed(outboxKey)
   dash_snapshot_levels(dash_base(outboxKey), nowIso)
 end
 
 --- A caseworker moved an alert to `to` at `nowIso`; `outcome` is the closing outcome (nil otherwise).
 local function dashboard_transition(outboxKey, to, openedAtMs, nowIso, outcome)
   local base = dash_base(outboxKey)
+  dashboard_changed(outboxKey)
   if to == 'acknowledged' then dash_duration(base, 'acknowledge', openedAtMs, nowIso) end
   if to == 'closed' then
     dash_duration(base, 'close', openedAtMs, nowIso)

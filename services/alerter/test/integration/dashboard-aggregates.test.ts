@@ -155,4 +155,35 @@ describe('dashboard aggregates', () => {
     const other = await w.reader.read({ kind: 'district', code: '310115' }, 30, now);
     expect(other.totals.openTotal).toBe(1);
   });
+
+  scratchTest('a kept street read is replaced by every change an alert script makes', async ({ scratch }) => {
+    const prefix = scratch.prefix('wlk');
+    const w = new World(scratch.redis, prefix);
+    // A second reader that keeps nothing between requests: what the first must answer after each change.
+    const fresh = () => new DashboardReader(scratch.redis, createKeys(prefix)).read({ kind: 'city' }, 30, now);
+    const now = at('2026-04-02T12:00:00.000Z');
+    const same = async () => {
+      const kept = await w.reader.read({ kind: 'city' }, 30, now);
+      expect(kept).toEqual(await fresh());
+      return kept;
+    };
+
+    const a1 = await w.open(A, 'watch', '2026-04-01T08:00:00.000Z');
+    await w.open(C, 'warning', '2026-04-01T08:00:00.000Z');
+    expect((await same()).totals.open).toEqual({ watch: 1, warning: 1, action: 0 });
+    const a2 = await w.open(A, 'warning', '2026-04-01T09:00:00.000Z');
+    expect((await same()).totals.openTotal).toBe(3);
+    // A higher-level job for a1's household raises its alert.
+    expect(await w.open(A, 'action', '2026-04-01T10:00:00.000Z', (await w.store.get(a1))!.householdId)).toBe(a1);
+    expect((await same()).totals.open).toEqual({ watch: 0, warning: 2, action: 1 });
+    await w.move(a1, 'acknowledged', '2026-04-01T11:00:00.000Z');
+    expect((await same()).totals.timeToAcknowledge.count).toBe(1);
+    expect((await w.store.breach(a2, 'acknowledge', at('2026-04-02T10:00:00.000Z'))).kind).toBe('overdue');
+    expect((await same()).totals.overdue).toBe(1);
+    await w.move(a1, 'investigating', '2026-04-02T08:00:00.000Z');
+    await w.move(a1, 'closed', '2026-04-02T09:00:00.000Z', 'assistance-granted');
+    const after = await same();
+    expect(after.totals.byState.closed).toBe(1);
+    expect(after.outcomesByMonth.at(-1)!.counts).toEqual({ 'assistance-granted': 1 });
+  });
 });

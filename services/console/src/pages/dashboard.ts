@@ -1,11 +1,15 @@
-// The supervisor dashboard (district, city and admin) and the pipeline health page (admin): tables of what
-// the alerter's GET /v1/dashboard and GET /admin/pipeline answer for the user's token, nothing computed
-// here but formatting, so every figure on the screen is the API's. Each figure cell carries a `data-figure`
-// name, which the browser test compares with the API.
-import type { Dashboard, DurationSummary, PipelineReport } from '../alerter-client.ts';
-import { html, type SafeHtml } from '../html.ts';
+// The supervisor dashboard (district, city and admin) and the pipeline health page (admin): charts and
+// tables of what the alerter's GET /v1/dashboard and GET /admin/pipeline answer for the user's token,
+// nothing computed here but formatting, so every figure on the screen is the API's. Each chart has a table
+// of its figures under it (for screen readers, and without script); each figure cell carries a
+// `data-figure` name, which the browser test compares with the API. The scope's alerts download as the
+// alerter's CSV, passed through with the user's token.
+import type { Dashboard, DurationSummary, PipelineReport, Principal } from '../alerter-client.ts';
+import { html, jsonData, type SafeHtml } from '../html.ts';
 import { translateCode, type Translate } from '../i18n.ts';
 import { shanghaiTime } from '../format.ts';
+import { dashboardCharts, outcomesShown, type ChartSpec } from './dashboard-charts.ts';
+import { csvHref } from './exports.ts';
 import type { NavItem, Page } from './page.ts';
 
 const LEVELS = ['watch', 'warning', 'action'] as const;
@@ -33,7 +37,15 @@ function durations(prefix: string, d: { timeToAcknowledge: DurationSummary; time
   ${cell(`${prefix}.close.p90`, hours(d.timeToClose.p90Seconds))}`;
 }
 
-function streetTable(t: Translate, d: Dashboard): SafeHtml {
+/** The figure a chart is drawn into; dashboard.js draws it from the page's `dashboard-charts` JSON. */
+function chartFigure(spec: ChartSpec): SafeHtml {
+  return html`<figure class="chart">
+    <div id="${spec.id}" class="chart-area" role="img" aria-label="${spec.title}"></div>
+    <figcaption>${spec.title}</figcaption>
+  </figure>`;
+}
+
+function streetTable(t: Translate, d: Dashboard, charts: SafeHtml): SafeHtml {
   const head = html`<tr>
     <th scope="col">${t('streetColumn')}</th>
     ${LEVELS.map((l) => html`<th scope="col">${translateCode(t, 'level', l)}</th>`)}
@@ -58,6 +70,7 @@ function streetTable(t: Translate, d: Dashboard): SafeHtml {
   </tr>`;
   return html`<section aria-labelledby="open-title">
     <h2 id="open-title">${t('openByLevel')} · ${t('timesTitle', { days: d.days })}</h2>
+    ${charts}
     <table class="figures">
       <thead>
         ${head}
@@ -69,10 +82,11 @@ function streetTable(t: Translate, d: Dashboard): SafeHtml {
   </section>`;
 }
 
-function outcomesTable(t: Translate, d: Dashboard): SafeHtml {
-  const outcomes = [...new Set(d.outcomesByMonth.flatMap((m) => Object.keys(m.counts)))].sort();
+function outcomesTable(t: Translate, d: Dashboard, chart: SafeHtml): SafeHtml {
+  const outcomes = outcomesShown(d);
   return html`<section aria-labelledby="outcomes-title">
     <h2 id="outcomes-title">${t('outcomesTitle')}</h2>
+    ${chart}
     <table class="figures">
       <thead>
         <tr>
@@ -95,9 +109,10 @@ function outcomesTable(t: Translate, d: Dashboard): SafeHtml {
   </section>`;
 }
 
-function weeksTable(t: Translate, d: Dashboard): SafeHtml {
+function weeksTable(t: Translate, d: Dashboard, chart: SafeHtml): SafeHtml {
   return html`<section aria-labelledby="weeks-title">
     <h2 id="weeks-title">${t('newByWeekTitle')}</h2>
+    ${chart}
     <table class="figures">
       <thead>
         <tr>
@@ -118,9 +133,10 @@ function weeksTable(t: Translate, d: Dashboard): SafeHtml {
   </section>`;
 }
 
-function levelsTable(t: Translate, d: Dashboard): SafeHtml {
+function levelsTable(t: Translate, d: Dashboard, chart: SafeHtml): SafeHtml {
   return html`<section aria-labelledby="levels-title">
     <h2 id="levels-title">${t('levelsTitle')}</h2>
+    ${chart}
     <table class="figures">
       <thead>
         <tr>
@@ -141,19 +157,41 @@ function levelsTable(t: Translate, d: Dashboard): SafeHtml {
   </section>`;
 }
 
+/**
+ * The alerter's CSV of a dashboard scope's alerts: the city's, a district's, or a street's (through its
+ * district's listing); without a scope, the token's own (a district's, else the city's).
+ */
+/**
+ * The CSV link of a dashboard scope: the listing export of its district (a street's through its district's
+ * listing, filtered to the street) or of the city; without a scope, the user's own district or the city.
+ */
+export function scopeCsvHref(scope: string | undefined, principal: Principal): string {
+  const own = scope ?? (principal.role === 'district' ? principal.district : 'city');
+  if (own === 'city') return csvHref({ kind: 'city' }, {});
+  if (/^\d{6}$/.test(own)) return csvHref({ kind: 'district', district: own }, {});
+  return csvHref({ kind: 'district', district: own.slice(0, 6) }, { street: own });
+}
+
+const scopeOf = (query: Record<string, string>) =>
+  query.scope && /^(city|\d{6}|\d{9})$/.test(query.scope) ? query.scope : undefined;
+
 export const dashboardPage: Page = {
   method: 'GET',
   url: '/dashboard',
   roles: ['district', 'city', 'admin'],
-  async handle({ alerter, query, t }) {
+  async handle({ alerter, query, session, t }) {
     const days = DAY_CHOICES.find((d) => String(d) === query.days) ?? 30;
-    const scope = query.scope && /^(city|\d{6}|\d{9})$/.test(query.scope) ? query.scope : undefined;
+    const scope = scopeOf(query);
     const d = await alerter.dashboard(scope, days);
     const scopeName = d.scope === 'city' ? t('scopeCity') : d.scope;
     const scopeParam = scope ? `&scope=${scope}` : '';
+    const specs = dashboardCharts(t, d);
+    const chart = (id: string) => chartFigure(specs.find((c) => c.id === id)!);
     return {
       kind: 'html',
       title: t('dashboardTitle', { scope: scopeName }),
+      scripts: ['/assets/vendor/uPlot.iife.min.js', '/assets/dashboard.js'],
+      styles: ['/assets/vendor/uPlot.min.css'],
       body: html`<nav class="filters" aria-label="${t('dashboardDays')}">
           ${t('dashboardDays')}:
           ${DAY_CHOICES.map((n) =>
@@ -162,8 +200,16 @@ export const dashboardPage: Page = {
               : html`<a href="/dashboard?days=${String(n)}${scopeParam}">${String(n)}</a>`,
           )}
         </nav>
-        <p class="muted">${shanghaiTime(d.asOf)}</p>
-        ${streetTable(t, d)} ${levelsTable(t, d)} ${outcomesTable(t, d)} ${weeksTable(t, d)}`,
+        <p class="muted">
+          ${shanghaiTime(d.asOf)} ·
+          <a href="${scopeCsvHref(scope, session.principal)}" download>${t('csvDownload')}</a>
+        </p>
+        <script type="application/json" id="dashboard-charts">
+          ${jsonData(specs)}
+        </script>
+        ${weeksTable(t, d, chart('chart-weeks'))} ${levelsTable(t, d, chart('chart-levels'))}
+        ${outcomesTable(t, d, chart('chart-outcomes'))}
+        ${streetTable(t, d, html`${chart('chart-acknowledge')} ${chart('chart-close')}`)}`,
     };
   },
 };

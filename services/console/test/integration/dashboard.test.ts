@@ -1,8 +1,10 @@
 // The supervisor dashboard and the pipeline page in a real browser (Debian's Chromium) against a real
 // alerter: every figure the dashboard shows equals what GET /v1/dashboard answers for the same token and
-// scope; a street token cannot open it; the admin's pipeline page shows the queues and links to bull-board.
-// Screenshots: test-artifacts/screenshots/dashboard-district.png, pipeline.png.
-import type { Browser } from 'playwright-core';
+// scope; its charts are drawn (a canvas each) from the console's own assets, with no request elsewhere and
+// no script error; the CSV download is the alerter's file for the same token; a street token cannot open
+// it; the admin's pipeline page shows the queues and links to bull-board.
+// Screenshots: test-artifacts/screenshots/dashboard-district.png, dashboard-city.png, pipeline.png.
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueId, type RunningService } from '@warnline/test';
 import {
@@ -90,23 +92,59 @@ function expectedFigures(d: DashboardAnswer): Map<string, string> {
   return out;
 }
 
+/** Every request the page makes and every script error or console error it reports, from now on. */
+function watch(page: Page, origin: string): { foreign: string[]; errors: string[] } {
+  const seen = { foreign: [] as string[], errors: [] as string[] };
+  page.on('request', (r) => {
+    if (new URL(r.url()).origin !== origin) seen.foreign.push(r.url());
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') seen.errors.push(m.text());
+  });
+  page.on('pageerror', (e) => seen.errors.push(e.message));
+  return seen;
+}
+
+const CHARTS = ['chart-weeks', 'chart-levels', 'chart-outcomes', 'chart-acknowledge', 'chart-close'];
+
+/** The charts each drew a canvas with something on it. */
+async function expectChartsDrawn(page: Page): Promise<void> {
+  for (const id of CHARTS) {
+    const canvas = page.locator(`#${id} canvas`);
+    await canvas.first().waitFor();
+    const size = await canvas
+      .first()
+      .evaluate((c) => [(c as { width: number }).width, (c as { height: number }).height]);
+    expect(size[0]).toBeGreaterThan(100);
+    expect(size[1]).toBeGreaterThan(100);
+  }
+}
+
+/** Compares every figure the page shows with the API's answer for the same token and scope. */
+async function expectApiFigures(page: Page, path: string, token: string): Promise<Map<string, string>> {
+  const shown = new Map(
+    await page.$$eval('[data-figure]', (els) =>
+      els.map((el) => [el.getAttribute('data-figure') ?? '', (el.textContent ?? '').trim()] as [string, string]),
+    ),
+  );
+  const api = await call<DashboardAnswer>(stack.alerter, 'GET', path, token);
+  expect(api.status).toBe(200);
+  const expected = expectedFigures(api.body);
+  // Only the outcome columns of months with an outcome exist on both sides; every expected figure is shown.
+  for (const [name, value] of expected) if (shown.has(name)) expect([name, shown.get(name)]).toEqual([name, value]);
+  const missing = [...expected.keys()].filter((name) => !shown.has(name) && !/^outcomes\..*\.(?!total$)/.test(name));
+  expect(missing).toEqual([]);
+  return shown;
+}
+
 describe('supervisor dashboard', () => {
-  it("shows a district supervisor exactly the API's figures for the district", async () => {
+  it("shows a district supervisor exactly the API's figures for the district, with its charts", async () => {
     const { context, page } = await signInAt(browser, consoleService.url, TOKENS.district.token);
+    const seen = watch(page, new URL(consoleService.url).origin);
     await page.getByRole('link', { name: '统计看板' }).click();
     await page.waitForURL('**/dashboard');
-    const shown = new Map(
-      await page.$$eval('[data-figure]', (els) =>
-        els.map((el) => [el.getAttribute('data-figure') ?? '', (el.textContent ?? '').trim()] as [string, string]),
-      ),
-    );
-    const api = await call<DashboardAnswer>(stack.alerter, 'GET', '/v1/dashboard?days=30', TOKENS.district.token);
-    expect(api.status).toBe(200);
-    const expected = expectedFigures(api.body);
-    // Only the outcome columns of months with an outcome exist on both sides; every expected figure is shown.
-    for (const [name, value] of expected) if (shown.has(name)) expect([name, shown.get(name)]).toEqual([name, value]);
-    const missing = [...expected.keys()].filter((name) => !shown.has(name) && !/^outcomes\..*\.(?!total$)/.test(name));
-    expect(missing).toEqual([]);
+    await expectChartsDrawn(page);
+    const shown = await expectApiFigures(page, '/v1/dashboard?days=30', TOKENS.district.token);
     // The seeded state, so the comparison is not of two empty pages.
     expect(shown.get(`${STREET_A}.open.watch`)).toBe('1');
     expect(shown.get(`${STREET_A}.open.warning`)).toBe('1');
@@ -116,6 +154,55 @@ describe('supervisor dashboard', () => {
     expect(await page.getByRole('columnheader', { name: '纳入医疗救助' }).count()).toBe(1);
     expect(await unlabelledControls(page)).toEqual([]);
     await screenshot(page, 'dashboard-district');
+
+    // The 90-day period: the same comparison, charts drawn again.
+    await page.getByRole('link', { name: '90', exact: true }).click();
+    await page.waitForURL('**/dashboard?days=90');
+    await expectChartsDrawn(page);
+    await expectApiFigures(page, '/v1/dashboard?days=90', TOKENS.district.token);
+    expect(seen.foreign).toEqual([]);
+    expect(seen.errors).toEqual([]);
+    await context.close();
+  });
+
+  it("shows the city's figures to a city token, with its charts", async () => {
+    const { context, page } = await signInAt(browser, consoleService.url, TOKENS.city.token);
+    const seen = watch(page, new URL(consoleService.url).origin);
+    await page.goto('/dashboard');
+    await expectChartsDrawn(page);
+    const shown = await expectApiFigures(page, '/v1/dashboard?days=30', TOKENS.city.token);
+    expect(shown.get('total.open.warning')).toBe('2');
+    expect(shown.get(`${STREET_B}.open.warning`)).toBe('1');
+    await screenshot(page, 'dashboard-city');
+    expect(seen.foreign).toEqual([]);
+    expect(seen.errors).toEqual([]);
+    await context.close();
+  });
+
+  it("downloads the scope's alerts as the alerter's CSV for the user's token", async () => {
+    const { context, page } = await signInAt(browser, consoleService.url, TOKENS.district.token);
+    await page.goto('/dashboard');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '下载本范围全部预警（CSV）' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('alerts-310113.csv');
+    const file = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of file) chunks.push(chunk as Buffer);
+    const res = await fetch(`${stack.alerter.url}/v1/districts/310113/alerts.csv`, {
+      headers: { authorization: `Bearer ${TOKENS.district.token}` },
+    });
+    const bytes = Buffer.concat(chunks);
+    expect(bytes.equals(Buffer.from(await res.arrayBuffer()))).toBe(true);
+    const body = bytes.toString('utf8');
+    // Four alerts of the district, one row each under the header.
+    expect(body.trim().split('\r\n')).toHaveLength(5);
+    // A street of the district through its district's listing; another district's is the alerter's 403.
+    const street = await context.request.get(`/exports/alerts.csv?district=310113&street=${STREET_B}`);
+    expect(street.status()).toBe(200);
+    expect((await street.text()).trim().split('\r\n')).toHaveLength(2);
+    expect((await context.request.get('/exports/alerts.csv?district=310115')).status()).toBe(403);
     await context.close();
   });
 
