@@ -69,6 +69,11 @@ export const ConfigSchema = z.object({
   /** Households evaluated per round trip group; the consumer heartbeats between groups. Default 2000. */
   EVALUATION_CHUNK: z.coerce.number().int().min(1).default(2000),
   /**
+   * Groups of EVALUATION_CHUNK households a round evaluates at once: one decides while others wait for Redis or
+   * the broker. Groups hold different households, so they never race. Default 4.
+   */
+  EVALUATION_CHUNKS_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
+  /**
    * Longest a touched household waits for its evaluation round to start, in milliseconds: households touched by
    * the batches of that span (all partitions of this instance) are evaluated once together. Part of the
    * latency from a claim to its alert. Default 50.

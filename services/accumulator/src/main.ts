@@ -68,6 +68,7 @@ const evaluator = new Evaluator({
   statusTopic: topics.householdStatus,
   ruleSet: config.RULE_SET,
   chunk: config.EVALUATION_CHUNK,
+  chunksInFlight: config.EVALUATION_CHUNKS_IN_FLIGHT,
 });
 // Fail at start-up, not per batch, when the rule set is unknown or not in force (a restart cannot help).
 try {
