@@ -14,9 +14,16 @@ export const ConfigSchema = z.object({
   CONSUMER_GROUP: z.string().default('warnline-accumulator'),
   /**
    * Partitions one instance processes at the same time (kafkajs `partitionsConsumedConcurrently`). Each batch
-   * still runs its steps in order and commits only its own offsets. Default 1.
+   * still runs its steps in order and commits only its own offsets. Default 6 (the default partition count):
+   * one evaluation round then covers the batches of every partition the instance holds.
    */
-  PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(1),
+  PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(6),
+  /**
+   * Members of the consumer group this instance runs, each fetching its own share of the partitions, all
+   * feeding one evaluation scheduler: one member's batches are fetched and applied while the round of the
+   * other's runs (consumer-loop.ts). Default 2.
+   */
+  KAFKA_CONSUMERS: z.coerce.number().int().min(1).max(16).default(2),
   /**
    * Most bytes fetched per partition in one fetch: bigger batches let one evaluation cover more claims of the
    * same household. Default 4194304 (4 MiB).
