@@ -60,27 +60,25 @@ export function fastClaim(value: unknown): ClaimEvent | null {
     return null;
   if (!isObject(amounts)) return null;
   const a = {} as Record<(typeof AMOUNT_FIELDS)[number], string>;
+  // Each amount converted once (the checks below reuse it): this runs for every claim.
+  const fen = {} as Record<(typeof AMOUNT_FIELDS)[number], number>;
   for (const field of AMOUNT_FIELDS) {
     const v = amounts[field];
     // A settlement's amounts are never negative; a reversal's may be.
     if (typeof v !== 'string' || !(type === 'settlement' ? isYuan(v) : isSignedYuan(v))) return null;
-    if (Math.abs(yuanToFen(v)) > MAX_AMOUNT_FEN) return null;
+    const f = yuanToFen(v);
+    if (Math.abs(f) > MAX_AMOUNT_FEN) return null;
     a[field] = v;
+    fen[field] = f;
   }
   // Each amount is at most MAX_AMOUNT_FEN (10^9) in magnitude: every sum below is far inside
   // Number.MAX_SAFE_INTEGER.
-  const fen = yuanToFen;
   if (
-    fen(a.basicFund) +
-      fen(a.criticalIllness) +
-      fen(a.supplementary) +
-      fen(a.assistance) +
-      fen(a.personalAccount) +
-      fen(a.cash) !==
-    fen(a.total)
+    fen.basicFund + fen.criticalIllness + fen.supplementary + fen.assistance + fen.personalAccount + fen.cash !==
+    fen.total
   )
     return null;
-  if (Math.abs(fen(a.policyScope)) > Math.abs(fen(a.total))) return null;
+  if (Math.abs(fen.policyScope) > Math.abs(fen.total)) return null;
   if (new Date(Date.parse(settledAt) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10) < serviceDate) return null;
   return {
     claimId,

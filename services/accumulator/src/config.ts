@@ -14,9 +14,16 @@ export const ConfigSchema = z.object({
   CONSUMER_GROUP: z.string().default('warnline-accumulator'),
   /**
    * Partitions one instance processes at the same time (kafkajs `partitionsConsumedConcurrently`). Each batch
-   * still runs its steps in order and commits only its own offsets. Default 1.
+   * still runs its steps in order and commits only its own offsets. Default 6 (the default partition count):
+   * one evaluation round then covers the batches of every partition the instance holds.
    */
-  PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(1),
+  PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(6),
+  /**
+   * Members of the consumer group this instance runs, each fetching its own share of the partitions, all
+   * feeding one evaluation scheduler: one member's batches are fetched and applied while the round of the
+   * other's runs (consumer-loop.ts). Default 2.
+   */
+  KAFKA_CONSUMERS: z.coerce.number().int().min(1).max(16).default(2),
   /**
    * Most bytes fetched per partition in one fetch: bigger batches let one evaluation cover more claims of the
    * same household. Default 4194304 (4 MiB).
@@ -68,6 +75,11 @@ export const ConfigSchema = z.object({
   ACTIVE_INDEX_SHARDS: z.coerce.number().int().min(1).max(4096).default(16),
   /** Households evaluated per round trip group; the consumer heartbeats between groups. Default 2000. */
   EVALUATION_CHUNK: z.coerce.number().int().min(1).default(2000),
+  /**
+   * Groups of EVALUATION_CHUNK households a round evaluates at once: one decides while others wait for Redis or
+   * the broker. Groups hold different households, so they never race. Default 4.
+   */
+  EVALUATION_CHUNKS_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
   /**
    * Longest a touched household waits for its evaluation round to start, in milliseconds: households touched by
    * the batches of that span (all partitions of this instance) are evaluated once together. Part of the

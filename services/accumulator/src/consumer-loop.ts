@@ -51,14 +51,27 @@ export interface ConsumerLoopOptions extends ConsumerLoopDeps {
   sessionTimeoutMs: number;
   maxBytesPerPartition: number;
   partitionsConsumedConcurrently: number;
+  /**
+   * Group members this instance runs (KAFKA_CONSUMERS), each with its own share of the partitions. kafkajs
+   * fetches again only once every batch of a fetch is done, and a claim batch is done only after its evaluation
+   * round: with one member the instance would fetch nothing while a round runs. With two, one member's next
+   * batches are fetched, decoded and applied while the round of the other's runs.
+   */
+  consumers: number;
   /** Runs before a batch's offsets are committed; throwing leaves them where they were. */
   beforeCommit?: () => Promise<void>;
   /** Called when the consumer crashed for good (kafkajs will not restart it). */
   onFatalCrash: (error: Error) => void;
 }
 
-/** Starts consuming households and claims; returns the consumer, for shutdown. */
-export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<Consumer> {
+/** Starts consuming households and claims; returns the consumers, for shutdown. */
+export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<Consumer[]> {
+  const consumers: Consumer[] = [];
+  for (let i = 0; i < options.consumers; i++) consumers.push(await startConsumer(options));
+  return consumers;
+}
+
+async function startConsumer(options: ConsumerLoopOptions): Promise<Consumer> {
   const consumer = options.kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs,

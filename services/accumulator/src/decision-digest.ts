@@ -2,7 +2,7 @@
 // decision, amounts included. A decision that differs from the last published one in any field is
 // published, so the last message of a household on household-status.v1 is its newest decision, not one
 // whose burden, self-pay, ratio or assistance total went stale while the level stayed.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Decision } from '@warnline/rules';
 
 /**
@@ -12,5 +12,11 @@ import type { Decision } from '@warnline/rules';
  * compares the JSON text), so equal decisions give equal digests.
  */
 export function decisionDigest(decision: Decision): string {
-  return createHash('sha256').update(JSON.stringify(decision)).digest('base64url').slice(0, 16);
+  return digestOfJson(JSON.stringify(decision));
+}
+
+/** The digest of a decision already serialised (the status message reuses the text). */
+export function digestOfJson(json: string): string {
+  // One-shot crypto.hash: the same SHA-256 (recorded digests stay valid) without a Hash object per decision.
+  return hash('sha256', json, 'base64url').slice(0, 16);
 }

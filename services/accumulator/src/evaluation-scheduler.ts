@@ -85,8 +85,11 @@ export class EvaluationScheduler {
     for (const w of waiters) for (const t of w.targets) unique.set(targetKey(t), t);
     // A later as-of date is the newer view: a round evaluates as of the latest date asked for.
     const asOf = waiters.reduce((latest, w) => (w.asOf > latest ? w.asOf : latest), waiters[0]!.asOf);
-    // Any waiting batch's heartbeat keeps this consumer's partitions: they share one group membership.
-    const heartbeat = () => waiters[0]!.heartbeat();
+    // The waiting batches may belong to different group members of this instance (KAFKA_CONSUMERS): each
+    // member's partitions are kept by its own heartbeat. kafkajs sends at most one per heartbeat interval.
+    const heartbeat = async () => {
+      await Promise.all(waiters.map((w) => w.heartbeat()));
+    };
     try {
       const stats = await this.options.evaluator.run([...unique.values()], asOf, heartbeat);
       for (const w of waiters) w.resolve(stats);

@@ -28,7 +28,7 @@ import type { Metrics } from './metrics.ts';
 import { RECORD, reply } from './scripts.ts';
 import { INSURED_AREA_FIELD } from './claim-batch.ts';
 import { REGISTRY_DISTRICT_FIELD } from './household-store.ts';
-import { decisionDigest } from './decision-digest.ts';
+import { digestOfJson } from './decision-digest.ts';
 import { evaluationHousehold, hasBuckets, householdUsage, soloHousehold, usageOf } from './usage.ts';
 
 /** A household to evaluate: a registry household, or a person with no registry record (a household of one). */
@@ -47,6 +47,11 @@ export interface EvaluatorDeps {
   ruleSets?: Pick<RuleSetRegistry, 'get'>;
   /** Targets per round trip group. */
   chunk: number;
+  /**
+   * Groups evaluated at once (default 1): while one waits for Redis or the broker, another decides. Groups hold
+   * different households, so they never race each other (as two instances never do on different households).
+   */
+  chunksInFlight?: number;
 }
 
 export interface EvaluationStats {
@@ -90,6 +95,17 @@ export function soloDistrict(person: Record<string, string> | undefined): string
 
 const targetKey = (t: Target) => (t.kind === 'household' ? `h:${t.id}` : `s:${t.person}`);
 
+/**
+ * The status message's JSON from the decision's JSON: the same text as JSON.stringify({...decision, ...extra})
+ * (the decision's fields, then these three), without serialising the decision a second time.
+ */
+export function statusMessageJson(
+  decisionJson: string,
+  extra: Pick<StatusMessage, 'previousLevel' | 'stateSeq' | 'publishedAt'>,
+): string {
+  return `${decisionJson.slice(0, -1)},${JSON.stringify(extra).slice(1)}`;
+}
+
 export class Evaluator {
   private readonly ruleSets = new Map<string, RuleSet>();
 
@@ -109,17 +125,37 @@ export class Evaluator {
   async run(targets: readonly Target[], asOf: string, progress?: () => Promise<void>): Promise<EvaluationStats> {
     const stats: EvaluationStats = { evaluated: 0, published: 0, alerts: 0 };
     const unique = [...new Map(targets.map((t) => [targetKey(t), t])).values()];
-    for (let i = 0; i < unique.length; i += this.deps.chunk) {
-      let pending = unique.slice(i, i + this.deps.chunk);
-      let force = false;
-      for (let round = 0; pending.length > 0; round++) {
-        if (round === MAX_ROUNDS) throw new EvaluationContendedError(pending.length);
-        pending = await this.round(pending, asOf, force, stats);
-        force = true;
+    const chunks: Target[][] = [];
+    for (let i = 0; i < unique.length; i += this.deps.chunk) chunks.push(unique.slice(i, i + this.deps.chunk));
+    let next = 0;
+    let failure: { error: unknown } | null = null;
+    // A few workers take the groups in turn; after a failure none starts another group, the ones under way
+    // finish, and the first error is thrown (the batch is retried or isolated as before).
+    const worker = async () => {
+      while (failure === null && next < chunks.length) {
+        try {
+          await this.evaluateChunk(chunks[next++]!, asOf, stats);
+          if (progress) await progress();
+        } catch (error) {
+          failure ??= { error };
+        }
       }
-      if (progress) await progress();
-    }
+    };
+    const workers = Math.max(1, Math.min(this.deps.chunksInFlight ?? 1, chunks.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (failure !== null) throw (failure as { error: unknown }).error;
     return stats;
+  }
+
+  /** Evaluates one group until no decision of it was overtaken while being published. */
+  private async evaluateChunk(targets: Target[], asOf: string, stats: EvaluationStats): Promise<void> {
+    let pending = targets;
+    let force = false;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round === MAX_ROUNDS) throw new EvaluationContendedError(pending.length);
+      pending = await this.round(pending, asOf, force, stats);
+      force = true;
+    }
   }
 
   /** One evaluation of each target; returns the targets whose published decision was overtaken. */
@@ -168,7 +204,9 @@ export class Evaluator {
           });
         }
       }
-      return { ...w, decision, digest: decision ? decisionDigest(decision) : '~' };
+      // The decision's JSON is serialised once: for its digest, and again as the body of its status message.
+      const json = decision ? JSON.stringify(decision) : null;
+      return { ...w, decision, json, digest: json ? digestOfJson(json) : '~' };
     });
     stats.evaluated += decided.length;
     this.deps.metrics.evaluated(decided.length);
@@ -231,12 +269,7 @@ export class Evaluator {
         key: d.target.kind === 'household' ? d.target.id : d.target.person,
         value: tombstone
           ? null
-          : JSON.stringify({
-              ...d.decision!,
-              previousLevel: acked,
-              stateSeq: d.seq,
-              publishedAt: raisedAt,
-            } satisfies StatusMessage),
+          : statusMessageJson(d.json!, { previousLevel: acked, stateSeq: d.seq, publishedAt: raisedAt }),
       })),
     );
     stats.published += toPublish.length;

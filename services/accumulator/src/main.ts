@@ -68,6 +68,7 @@ const evaluator = new Evaluator({
   statusTopic: topics.householdStatus,
   ruleSet: config.RULE_SET,
   chunk: config.EVALUATION_CHUNK,
+  chunksInFlight: config.EVALUATION_CHUNKS_IN_FLIGHT,
 });
 // Fail at start-up, not per batch, when the rule set is unknown or not in force (a restart cannot help).
 try {
@@ -118,12 +119,13 @@ const guard = new BatchGuard({
   backoffMs: config.PARK_RETRY_BACKOFF_MS,
 });
 
-const consumer = await startConsumerLoop({
+const consumers = await startConsumerLoop({
   kafka,
   groupId: config.CONSUMER_GROUP,
   sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
   maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
   partitionsConsumedConcurrently: config.PARTITIONS_CONSUMED_CONCURRENTLY,
+  consumers: config.KAFKA_CONSUMERS,
   topics,
   processor,
   guard,
@@ -140,7 +142,7 @@ const consumer = await startConsumerLoop({
 });
 
 closeOnSignals(logger, [
-  { name: 'consumer', close: () => consumer.disconnect() },
+  { name: 'consumers', close: async () => void (await Promise.all(consumers.map((c) => c.disconnect()))) },
   { name: 'health', close: () => health.close() },
   { name: 'rollover worker', close: async () => rollover?.worker.close() },
   { name: 'rollover queue', close: async () => rollover?.queue.close() },

@@ -1,6 +1,6 @@
 // From the Redis state of a household to the input of packages/rules, and from a decision to what is
 // material about it. Pure: no I/O.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { HouseholdEvent } from '@warnline/contracts';
 import type { Decision, EvaluationHousehold, FenUsage } from '@warnline/rules';
 
@@ -94,5 +94,5 @@ export function materialDigest(decision: Decision): string {
       .sort()
       .join(','),
   ].join('|');
-  return createHash('sha256').update(material).digest('base64url').slice(0, 10);
+  return hash('sha256', material, 'base64url').slice(0, 10);
 }

@@ -9,7 +9,9 @@ import { generateFeed } from '@warnline/synthetic';
 import { AS_OF, startedHarness } from './harness.ts';
 
 describe('accumulator: household-status.v1 carries the newest decision', () => {
-  const h = startedHarness(3);
+  // Groups of 7 households, 3 at once: a round's groups run concurrently and the last message of each
+  // household is still its newest decision.
+  const h = startedHarness(3, { EVALUATION_CHUNK: '7', EVALUATION_CHUNKS_IN_FLIGHT: '3' });
 
   it('ends with the decision of rules eval on the same raw records, field for field', async () => {
     const feed = generateFeed({ seed: 11, households: 40, endDate: AS_OF });

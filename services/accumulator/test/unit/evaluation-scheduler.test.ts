@@ -102,4 +102,21 @@ describe('EvaluationScheduler', () => {
     });
     expect(evaluator.rounds).toHaveLength(0);
   });
+
+  it("keeps every waiting batch's group member alive while a round runs (each member heartbeats its own)", async () => {
+    const beats: string[] = [];
+    const evaluator = {
+      async run(targets: readonly Target[], _asOf: string, progress?: () => Promise<void>) {
+        await progress?.();
+        return { evaluated: targets.length, published: 0, alerts: 0 };
+      },
+    };
+    const scheduler = new EvaluationScheduler({ evaluator, delayMs: 10 });
+    const member = (name: string) => async () => void beats.push(name);
+    await Promise.all([
+      scheduler.scheduleEvaluation([household('h1')], '2026-11-01', member('first')),
+      scheduler.scheduleEvaluation([household('h2')], '2026-11-01', member('second')),
+    ]);
+    expect(beats.sort()).toEqual(['first', 'second']);
+  });
 });
