@@ -6,6 +6,8 @@ import type { Redis } from 'ioredis';
 import type { Kafka, Producer } from 'kafkajs';
 import type { ClaimEvent, HouseholdEvent } from '@warnline/contracts';
 import { personStateKeys } from '@warnline/contracts';
+import { waitFor, waitForReplicatedCluster, type ClusterInfra } from '@warnline/infra';
+import { scanTargets } from '@warnline/runtime';
 import { generateClaims, generateHouseholds, NetTotals } from '@warnline/synthetic';
 import { cachedPseudonymiser, claimEvent, feedOptions, householdEvent } from './feed.ts';
 import { accumulatorMonths, checkTotals, type TotalsCheck } from './redis-state.ts';
@@ -111,6 +113,66 @@ export async function waitForTotals(
     }
     await new Promise((r) => setTimeout(r, 1_000));
   }
+}
+
+/** Messages a topic holds (high minus low watermark over its partitions). */
+export async function messagesOn(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every partition of the topics has all its replicas in sync: after a broker's restart, the
+ * state in which the next broker may go down without a partition dropping below min.insync.replicas.
+ */
+export async function waitForFullIsr(kafka: Kafka, topics: readonly string[], timeoutMs = 120_000): Promise<void> {
+  await waitFor(
+    `every partition of ${topics.join(', ')} to have all its replicas in sync`,
+    async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
+        return meta.topics.every((t) => t.partitions.every((p) => p.isr.length === p.replicas.length));
+      } catch {
+        return false;
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    },
+    { timeoutMs, intervalMs: 1_000 },
+  );
+}
+
+/** Deletes a run's topics (`<namespace>*`) and its keys under the prefixes on every node of the cluster. */
+export async function removeClusterRun(
+  cluster: ClusterInfra,
+  kafka: Kafka | undefined,
+  redis: Redis | undefined,
+  namespace: string,
+  prefixes: readonly string[],
+): Promise<void> {
+  const admin = kafka?.admin();
+  if (admin) {
+    await admin.connect();
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(namespace));
+    await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+    await admin.disconnect();
+  }
+  if (!redis) return;
+  await waitForReplicatedCluster(cluster);
+  for (const node of scanTargets(redis))
+    for (const prefix of prefixes) {
+      const stream = node.scanStream({ match: `${prefix.replace(/[*?[\]\\]/g, '\\$&')}:*`, count: 1000 });
+      // One key per command: the keys of one node still lie in many slots.
+      for await (const keys of stream as AsyncIterable<string[]>) for (const key of keys) await node.unlink(key);
+    }
 }
 
 export { NetTotals };
