@@ -1,13 +1,13 @@
 // What the fault tests and the soak share: a synthetic feed cut into segments at person boundaries (so a
 // reversal never waits in a later segment for its original), a sender that keeps retrying through broker
-// faults (acks=all, idempotent; a resend after an unknown outcome is a duplicate the claim id absorbs), and the
-// wait for the totals to the fen.
+// faults (ingest's producer: acks=all, idempotent; a resend after an unknown outcome is a duplicate the claim
+// id absorbs), the wait for the totals to the fen, and the cluster chores around a run.
 import type { Redis } from 'ioredis';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { ClaimEvent, HouseholdEvent } from '@warnline/contracts';
 import { personStateKeys } from '@warnline/contracts';
 import { waitFor, waitForReplicatedCluster, type ClusterInfra } from '@warnline/infra';
-import { scanTargets } from '@warnline/runtime';
+import { scanTargets, SessionProducer } from '@warnline/runtime';
 import { generateClaims, generateHouseholds, NetTotals } from '@warnline/synthetic';
 import { cachedPseudonymiser, claimEvent, feedOptions, householdEvent } from './feed.ts';
 import { accumulatorMonths, checkTotals, type TotalsCheck } from './redis-state.ts';
@@ -47,13 +47,6 @@ export function segmentedFeed(o: {
   return { households: raw.map((h) => householdEvent(h, pseudonym, receivedAt)), segments };
 }
 
-/** An idempotent producer with acks from every in-sync replica, as ingest's. */
-export async function faultTolerantProducer(kafka: Kafka): Promise<Producer> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  await producer.connect();
-  return producer;
-}
-
 /**
  * Sends events in chunks, each retried until the cluster takes it (a broker kill makes sends fail for a
  * while). Calls `between` after each chunk: that is where a test injects its fault mid-stream.
@@ -63,10 +56,11 @@ export async function sendThroughFaults<T extends { personId?: string; household
   topic: string,
   events: readonly T[],
   o: { chunk?: number; between?: (sent: number) => Promise<void>; onSent?: (chunk: readonly T[]) => void } = {},
-): Promise<{ retries: number }> {
+): Promise<{ /** Producer sessions replaced: failed sends and answers that left partitions out. */ retries: number }> {
   const chunk = o.chunk ?? 200;
-  let producer = await faultTolerantProducer(kafka);
   let retries = 0;
+  // Ingest's producer: a new producer id after any failed send, and partitions kafkajs skipped sent again.
+  const producer = new SessionProducer(kafka, { onDiscard: () => retries++ });
   try {
     for (let i = 0; i < events.length; i += chunk) {
       const part = events.slice(i, i + chunk);
@@ -76,11 +70,7 @@ export async function sendThroughFaults<T extends { personId?: string; household
           await producer.send({ topic, acks: -1, messages });
           break;
         } catch {
-          retries++;
-          // A failed idempotent producer cannot be trusted with its sequence numbers: a fresh one resends.
-          await producer.disconnect().catch(() => undefined);
           await new Promise((r) => setTimeout(r, 500));
-          producer = await faultTolerantProducer(kafka).catch(() => producer);
         }
       }
       o.onSent?.(part);

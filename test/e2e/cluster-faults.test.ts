@@ -23,7 +23,7 @@ import {
   type ClusterInfra,
 } from '@warnline/infra';
 import { createRedisClient, ensureTopics, topicNames, topicSpecs, waitForReplicas } from '@warnline/runtime';
-import { startService, uniqueId, uniqueNamespace, waitFor, type RunningService } from '@warnline/test';
+import { startService, uniqueId, uniqueNamespace, type RunningService } from '@warnline/test';
 import {
   messagesOn,
   NetTotals,

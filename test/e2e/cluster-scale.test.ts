@@ -10,6 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  personStateKeys,
   CHARITY_QUEUE,
   shanghaiDate,
   streetDirectoryKey,
@@ -102,7 +103,7 @@ async function flowDuring(
 ): Promise<void> {
   let done = false;
   const faulting = fault().finally(() => (done = true));
-  await sendThroughFaults(kafka, topics.claims, segment, {
+  const { retries } = await sendThroughFaults(kafka, topics.claims, segment, {
     chunk: CHUNK,
     onSent: (part) => part.forEach((c) => oracle.add(c)),
     between: async (sent) => {
@@ -111,12 +112,13 @@ async function flowDuring(
     },
   });
   await faulting;
+  process.stderr.write(`[cluster-scale] ${segment.length} claims sent; producer sessions replaced ${retries} times\n`);
 }
 
 /** Totals per person and per household to the fen, alert jobs unique and complete, nothing set aside. */
 async function expectRunConsistent(): Promise<void> {
   const totals = await waitForTotals(redis, oracle, redisPrefix, 240_000);
-  if (!totals.match) await reportStuck(totals.mismatches);
+  if (!totals.match) await reportStuck(totals.mismatches, totals.examples);
   expect(totals.examples).toEqual([]);
   expect(totals.match).toBe(true);
   expect(totals.foundBurdenFen).toBe(totals.expectedBurdenFen);
@@ -141,7 +143,33 @@ async function expectRunConsistent(): Promise<void> {
 }
 
 /** What a failed totals check needs to be understood: the group's lag per partition and the instances' logs. */
-async function reportStuck(mismatches: number): Promise<void> {
+async function reportStuck(mismatches: number, examples: string[]): Promise<void> {
+  const persons = [...new Set(examples.map((e) => e.split(' ')[0]!))];
+  for (const p of persons)
+    process.stderr.write(
+      `[cluster-scale] ${p}: claims hash ${await redis.hlen(personStateKeys.personClaims(redisPrefix, p))} fields, person hash ${await redis.hlen(personStateKeys.person(redisPrefix, p))} fields, months sent ${JSON.stringify([...oracle.months(p)])}\n`,
+    );
+  {
+    const admin = kafka.admin();
+    await admin.connect();
+    const total = (await admin.fetchTopicOffsets(topics.claims)).reduce((n, p) => n + Number(p.high), 0);
+    await admin.disconnect();
+    const consumer = kafka.consumer({ groupId: uniqueId('diag') });
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.claims, fromBeginning: true });
+    let seen = 0;
+    const hits: string[] = [];
+    await consumer.run({
+      eachMessage: async ({ message, partition }) => {
+        seen++;
+        const key = message.key?.toString() ?? '';
+        if (persons.includes(key)) hits.push(`${key.slice(0, 8)}@${partition}:${message.offset}`);
+      },
+    });
+    await waitFor('claims read', () => seen >= total, { timeoutMs: 60_000, intervalMs: 200 }).catch(() => undefined);
+    await consumer.disconnect();
+    process.stderr.write(`[cluster-scale] topic holds ${seen}/${total}; their claims at ${hits.join(' ')}\n`);
+  }
   const admin = kafka.admin();
   await admin.connect();
   try {
