@@ -2,8 +2,8 @@
 // (3 primaries, 3 replicas, AOF everysec), with real faults: kill -9 of the claims partition leader and its
 // restart, kill -9 of a Redis primary (its replica promoted), and the window between a batch's Redis writes
 // and its commit. After each fault the totals equal the claims sent, to the fen, and nothing is parked or
-// dead-lettered. The slower faults (rolling restarts, accumulator kills, random faults for minutes) run in
-// the soak: `npm run bench -- --soak 10m`.
+// dead-lettered. Accumulator kills, a rolling broker restart and the alerter's kill are in
+// cluster-scale.test.ts; random faults for minutes in the soak: `npm run bench -- --soak 10m`.
 import { writeFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
