@@ -103,11 +103,17 @@ export class SessionProducer implements KafkaSender {
 
   /** Sends, then sends again on a new session whatever partitions Kafka's answer left out. */
   async sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
-    let pending = await this.withPartitions(batch.topicMessages ?? []);
+    let pending: TopicMessages[] = [...(batch.topicMessages ?? [])];
     const answers: RecordMetadata[] = [];
     for (let round = 0; ; round++) {
-      const answer = await this.serial((p) => p.sendBatch({ ...batch, topicMessages: pending }));
+      const answer = await this.serial(async (p) => {
+        // The partition-count lookup is part of the send, within its time limit.
+        pending = await this.withPartitions(pending);
+        return p.sendBatch({ ...batch, topicMessages: pending });
+      });
       answers.push(...answer);
+      // Without acknowledgements (acks 0) Kafka answers nothing, so there is nothing to compare.
+      if (batch.acks === 0) return answers;
       const answered = new Set(answer.map((m) => `${m.topicName}/${m.partition}`));
       pending = pending
         .map(({ topic, messages }) => ({
