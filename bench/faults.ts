@@ -1,11 +1,13 @@
 // What the fault tests and the soak share: a synthetic feed cut into segments at person boundaries (so a
 // reversal never waits in a later segment for its original), a sender that keeps retrying through broker
-// faults (acks=all, idempotent; a resend after an unknown outcome is a duplicate the claim id absorbs), and the
-// wait for the totals to the fen.
+// faults (ingest's producer: acks=all, idempotent; a resend after an unknown outcome is a duplicate the claim
+// id absorbs), the wait for the totals to the fen, and the cluster chores around a run.
 import type { Redis } from 'ioredis';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { ClaimEvent, HouseholdEvent } from '@warnline/contracts';
 import { personStateKeys } from '@warnline/contracts';
+import { waitFor, waitForReplicatedCluster, type ClusterInfra } from '@warnline/infra';
+import { scanTargets, SessionProducer } from '@warnline/runtime';
 import { generateClaims, generateHouseholds, NetTotals } from '@warnline/synthetic';
 import { cachedPseudonymiser, claimEvent, feedOptions, householdEvent } from './feed.ts';
 import { accumulatorMonths, checkTotals, type TotalsCheck } from './redis-state.ts';
@@ -45,13 +47,6 @@ export function segmentedFeed(o: {
   return { households: raw.map((h) => householdEvent(h, pseudonym, receivedAt)), segments };
 }
 
-/** An idempotent producer with acks from every in-sync replica, as ingest's. */
-export async function faultTolerantProducer(kafka: Kafka): Promise<Producer> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  await producer.connect();
-  return producer;
-}
-
 /**
  * Sends events in chunks, each retried until the cluster takes it (a broker kill makes sends fail for a
  * while). Calls `between` after each chunk: that is where a test injects its fault mid-stream.
@@ -61,10 +56,11 @@ export async function sendThroughFaults<T extends { personId?: string; household
   topic: string,
   events: readonly T[],
   o: { chunk?: number; between?: (sent: number) => Promise<void>; onSent?: (chunk: readonly T[]) => void } = {},
-): Promise<{ retries: number }> {
+): Promise<{ /** Producer sessions replaced: failed sends and answers that left partitions out. */ retries: number }> {
   const chunk = o.chunk ?? 200;
-  let producer = await faultTolerantProducer(kafka);
   let retries = 0;
+  // Ingest's producer: a new producer id after any failed send, and partitions kafkajs skipped sent again.
+  const producer = new SessionProducer(kafka, { onDiscard: () => retries++ });
   try {
     for (let i = 0; i < events.length; i += chunk) {
       const part = events.slice(i, i + chunk);
@@ -74,11 +70,7 @@ export async function sendThroughFaults<T extends { personId?: string; household
           await producer.send({ topic, acks: -1, messages });
           break;
         } catch {
-          retries++;
-          // A failed idempotent producer cannot be trusted with its sequence numbers: a fresh one resends.
-          await producer.disconnect().catch(() => undefined);
           await new Promise((r) => setTimeout(r, 500));
-          producer = await faultTolerantProducer(kafka).catch(() => producer);
         }
       }
       o.onSent?.(part);
@@ -111,6 +103,66 @@ export async function waitForTotals(
     }
     await new Promise((r) => setTimeout(r, 1_000));
   }
+}
+
+/** Messages a topic holds (high minus low watermark over its partitions). */
+export async function messagesOn(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every partition of the topics has all its replicas in sync: after a broker's restart, the
+ * state in which the next broker may go down without a partition dropping below min.insync.replicas.
+ */
+export async function waitForFullIsr(kafka: Kafka, topics: readonly string[], timeoutMs = 120_000): Promise<void> {
+  await waitFor(
+    `every partition of ${topics.join(', ')} to have all its replicas in sync`,
+    async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
+        return meta.topics.every((t) => t.partitions.every((p) => p.isr.length === p.replicas.length));
+      } catch {
+        return false;
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    },
+    { timeoutMs, intervalMs: 1_000 },
+  );
+}
+
+/** Deletes a run's topics (`<namespace>*`) and its keys under the prefixes on every node of the cluster. */
+export async function removeClusterRun(
+  cluster: ClusterInfra,
+  kafka: Kafka | undefined,
+  redis: Redis | undefined,
+  namespace: string,
+  prefixes: readonly string[],
+): Promise<void> {
+  const admin = kafka?.admin();
+  if (admin) {
+    await admin.connect();
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(namespace));
+    await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+    await admin.disconnect();
+  }
+  if (!redis) return;
+  await waitForReplicatedCluster(cluster);
+  for (const node of scanTargets(redis))
+    for (const prefix of prefixes) {
+      const stream = node.scanStream({ match: `${prefix.replace(/[*?[\]\\]/g, '\\$&')}:*`, count: 1000 });
+      // One key per command: the keys of one node still lie in many slots.
+      for await (const keys of stream as AsyncIterable<string[]>) for (const key of keys) await node.unlink(key);
+    }
 }
 
 export { NetTotals };

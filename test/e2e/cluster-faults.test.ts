@@ -2,8 +2,8 @@
 // (3 primaries, 3 replicas, AOF everysec), with real faults: kill -9 of the claims partition leader and its
 // restart, kill -9 of a Redis primary (its replica promoted), and the window between a batch's Redis writes
 // and its commit. After each fault the totals equal the claims sent, to the fen, and nothing is parked or
-// dead-lettered. The slower faults (rolling restarts, accumulator kills, random faults for minutes) run in
-// the soak: `npm run bench -- --soak 10m`.
+// dead-lettered. Accumulator kills, a rolling broker restart and the alerter's kill are in
+// cluster-scale.test.ts; random faults for minutes in the soak: `npm run bench -- --soak 10m`.
 import { writeFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
@@ -22,16 +22,17 @@ import {
   waitForReplicatedCluster,
   type ClusterInfra,
 } from '@warnline/infra';
+import { createRedisClient, ensureTopics, topicNames, topicSpecs, waitForReplicas } from '@warnline/runtime';
+import { startService, uniqueId, uniqueNamespace, type RunningService } from '@warnline/test';
 import {
-  createRedisClient,
-  ensureTopics,
-  scanTargets,
-  topicNames,
-  topicSpecs,
-  waitForReplicas,
-} from '@warnline/runtime';
-import { startService, uniqueId, uniqueNamespace, waitFor, type RunningService } from '@warnline/test';
-import { NetTotals, segmentedFeed, sendThroughFaults, waitForTotals } from '../../bench/faults.ts';
+  messagesOn,
+  NetTotals,
+  removeClusterRun,
+  segmentedFeed,
+  sendThroughFaults,
+  waitForFullIsr,
+  waitForTotals,
+} from '../../bench/faults.ts';
 import { E2E_PSEUDONYM_KEY } from './stack.ts';
 
 const PARTITIONS = 6;
@@ -56,43 +57,14 @@ const feed = segmentedFeed({
   pseudonymKey: E2E_PSEUDONYM_KEY,
 });
 
-async function messagesOn(topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** Every partition of the claims topic has all three replicas in sync again. */
-async function waitForFullIsr(): Promise<void> {
-  await waitFor(
-    'every claims partition to have 3 in-sync replicas',
-    async () => {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        const meta = await admin.fetchTopicMetadata({ topics: [topics.claims] });
-        return meta.topics[0]!.partitions.every((p) => p.isr.length === 3);
-      } finally {
-        await admin.disconnect();
-      }
-    },
-    { timeoutMs: 120_000, intervalMs: 1_000 },
-  );
-}
-
 async function expectTotalsToTheFen(): Promise<void> {
   const check = await waitForTotals(redis, oracle, redisPrefix, 240_000);
   expect(check.examples).toEqual([]);
   expect(check.match).toBe(true);
   expect(check.foundBurdenFen).toBe(check.expectedBurdenFen);
   // Nothing had to be set aside: every claim of the feed is valid and no fault turned into a parked record.
-  expect(await messagesOn(`${namespace}accumulator.parked.v1`)).toBe(0);
-  expect(await messagesOn(topics.claimsDlq)).toBe(0);
+  expect(await messagesOn(kafka, `${namespace}accumulator.parked.v1`)).toBe(0);
+  expect(await messagesOn(kafka, topics.claimsDlq)).toBe(0);
 }
 
 beforeAll(async () => {
@@ -126,23 +98,8 @@ afterAll(async () => {
   const code = await accumulator?.stop();
   if (code !== 0 && code !== null) process.stderr.write(accumulator.output().slice(-3000));
   if (process.env.CLUSTER_FAULTS_LOG) writeFileSync(process.env.CLUSTER_FAULTS_LOG, accumulator?.output() ?? '');
-  const admin = kafka?.admin();
-  if (admin) {
-    await admin.connect();
-    const mine = (await admin.listTopics()).filter((t) => t.startsWith(namespace));
-    await admin.deleteTopics({ topics: mine }).catch(() => undefined);
-    await admin.disconnect();
-  }
-  if (redis) {
-    await waitForReplicatedCluster(cluster);
-    for (const node of scanTargets(redis))
-      for (const prefix of [redisPrefix, queuePrefix]) {
-        const stream = node.scanStream({ match: `${prefix.replace(/[*?[\]\\]/g, '\\$&')}:*`, count: 1000 });
-        // One key per command: the keys of one node still lie in many slots.
-        for await (const keys of stream as AsyncIterable<string[]>) for (const key of keys) await node.unlink(key);
-      }
-    redis.disconnect();
-  }
+  await removeClusterRun(cluster, kafka, redis, namespace, [redisPrefix, queuePrefix]);
+  redis?.disconnect();
 }, FAULT_TIMEOUT_MS);
 
 describe('on a 3-broker Kafka cluster and a Redis Cluster', () => {
@@ -168,7 +125,7 @@ describe('on a 3-broker Kafka cluster and a Redis Cluster', () => {
       expect(killed).toBe(true);
       await startKafkaNode(leader);
       await expectTotalsToTheFen();
-      await waitForFullIsr();
+      await waitForFullIsr(kafka, [topics.claims]);
       process.stderr.write(`[cluster-faults] broker ${leader} killed; ${retries} sends retried\n`);
     },
     FAULT_TIMEOUT_MS,

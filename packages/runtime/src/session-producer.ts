@@ -4,7 +4,23 @@
 // drops it as a duplicate while reporting success. A new producer has a new producer id and fresh
 // sequences, so nothing sent after a failure can be mistaken for something sent before it. Sends are
 // serialised so that no send is in flight on a producer while it is being replaced.
-import type { Kafka, Producer, ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } from 'kafkajs';
+//
+// kafkajs also loses records inside one send that succeeds: when it retries a request after a leader moved
+// (a broker restarting, cleanly or not), it skips every broker that had already answered that send, so the
+// partitions that moved to such a broker are never written, and the send resolves without them. So every
+// message is given its partition here (kafkajs' own default partitioner, on the topic's partition count), and
+// the partitions missing from the answer are sent again, on a new session.
+import {
+  Partitioners,
+  type Kafka,
+  type Message,
+  type Producer,
+  type ProducerBatch,
+  type ProducerConfig,
+  type ProducerRecord,
+  type RecordMetadata,
+  type TopicMessages,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 
 /** What code that writes to Kafka needs of a producer: `SessionProducer` and kafkajs' `Producer` both have it. */
@@ -25,6 +41,18 @@ export interface SessionProducerOptions {
   /** Called once per discarded session (for a metric). Default: nothing. */
   onDiscard?: () => void;
 }
+
+/** A send whose partitions kept missing from Kafka's answers: part of it may be stored, part not. */
+export class PartitionsSkippedError extends Error {
+  readonly retriable = true;
+  constructor(readonly partitions: readonly string[]) {
+    super(`Kafka's answers left out ${partitions.join(', ')}`);
+    this.name = 'PartitionsSkippedError';
+  }
+}
+
+/** How often the partitions left out of an answer are sent again (each time on a new session). */
+const SKIPPED_RESENDS = 3;
 
 /** A send that did not complete within `sendTimeoutMs`: whether Kafka stored it is unknown. */
 export class SendTimeoutError extends Error {
@@ -69,12 +97,91 @@ export class SessionProducer implements KafkaSender {
     await this.serial(async () => undefined);
   }
 
-  send(record: ProducerRecord): Promise<RecordMetadata[]> {
-    return this.serial((p) => p.send(record));
+  send({ topic, messages, ...rest }: ProducerRecord): Promise<RecordMetadata[]> {
+    return this.sendBatch({ ...rest, topicMessages: [{ topic, messages }] });
   }
 
-  sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
-    return this.serial((p) => p.sendBatch(batch));
+  /** Sends, then sends again on a new session whatever partitions Kafka's answer left out. */
+  async sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
+    let pending: TopicMessages[] = [...(batch.topicMessages ?? [])];
+    const answers: RecordMetadata[] = [];
+    for (let round = 0; ; round++) {
+      const answer = await this.serial(async (p) => {
+        // The partition-count lookup is part of the send, within its time limit.
+        pending = await this.withPartitions(pending);
+        return p.sendBatch({ ...batch, topicMessages: pending });
+      });
+      answers.push(...answer);
+      // Without acknowledgements (acks 0) Kafka answers nothing, so there is nothing to compare.
+      if (batch.acks === 0) return answers;
+      const answered = new Set(answer.map((m) => `${m.topicName}/${m.partition}`));
+      pending = pending
+        .map(({ topic, messages }) => ({
+          topic,
+          messages: messages.filter((m) => !answered.has(`${topic}/${m.partition}`)),
+        }))
+        .filter((t) => t.messages.length > 0);
+      if (pending.length === 0) return answers;
+      const skipped = [...new Set(pending.flatMap((t) => t.messages.map((m) => `${t.topic}/${m.partition}`)))];
+      this.options.logger?.warn(
+        { skipped },
+        'kafka answered a send without some of its partitions: sending them again',
+      );
+      // The session that skipped them goes, as after any failure; the next round uses a new producer id.
+      await this.renew(new PartitionsSkippedError(skipped));
+      if (round + 1 >= SKIPPED_RESENDS) throw new PartitionsSkippedError(skipped);
+    }
+  }
+
+  /** Every message with the partition kafkajs' default partitioner would have chosen for it. */
+  private async withPartitions(topicMessages: readonly TopicMessages[]): Promise<TopicMessages[]> {
+    const out: TopicMessages[] = [];
+    for (const { topic, messages } of topicMessages) {
+      if (messages.every((m) => m.partition !== undefined)) {
+        out.push({ topic, messages });
+        continue;
+      }
+      const count = await this.partitionCount(topic);
+      const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({
+        partitionId,
+        leader: 0,
+        replicas: [],
+        isr: [],
+        partitionErrorCode: 0,
+      }));
+      out.push({
+        topic,
+        messages: messages.map((message): Message =>
+          message.partition === undefined
+            ? { ...message, partition: this.partitioner({ topic, partitionMetadata, message }) }
+            : message,
+        ),
+      });
+    }
+    return out;
+  }
+
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  private readonly partitionCounts = new Map<string, Promise<number>>();
+
+  /** A topic's partition count, asked once (again after a failed lookup). */
+  private partitionCount(topic: string): Promise<number> {
+    let count = this.partitionCounts.get(topic);
+    if (!count) {
+      count = (async () => {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        try {
+          const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+          return meta.topics[0]!.partitions.length;
+        } finally {
+          await admin.disconnect();
+        }
+      })();
+      this.partitionCounts.set(topic, count);
+      count.catch(() => this.partitionCounts.delete(topic));
+    }
+    return count;
   }
 
   /** Waits for the sends already queued, then disconnects. Later sends fail. */
@@ -104,6 +211,13 @@ export class SessionProducer implements KafkaSender {
       await this.discard(session, err);
       throw err;
     }
+  }
+
+  /** Discards the current session, in turn with the sends: the next send opens a new one. */
+  private renew(reason: Error): Promise<void> {
+    const run = this.tail.then(() => (this.session ? this.discard(this.session, reason) : undefined));
+    this.tail = run.catch(() => undefined);
+    return run;
   }
 
   private async open(): Promise<Producer> {
