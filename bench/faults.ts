@@ -1,9 +1,11 @@
 // What the fault tests and the soak share: a synthetic feed cut into segments at person boundaries (so a
 // reversal never waits in a later segment for its original), a sender that keeps retrying through broker
-// faults (acks=all, idempotent; a resend after an unknown outcome is a duplicate the claim id absorbs), and the
+// faults (the services' producer: acks=all, a failed send repeated whole; a resend after an unknown outcome is a
+// duplicate the claim id absorbs), and the
 // wait for the totals to the fen.
 import type { Redis } from 'ioredis';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { SessionProducer } from '@warnline/runtime';
 import type { ClaimEvent, HouseholdEvent } from '@warnline/contracts';
 import { personStateKeys } from '@warnline/contracts';
 import { generateClaims, generateHouseholds, NetTotals } from '@warnline/synthetic';
@@ -45,25 +47,21 @@ export function segmentedFeed(o: {
   return { households: raw.map((h) => householdEvent(h, pseudonym, receivedAt)), segments };
 }
 
-/** An idempotent producer with acks from every in-sync replica, as ingest's. */
-export async function faultTolerantProducer(kafka: Kafka): Promise<Producer> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  await producer.connect();
-  return producer;
-}
-
 /**
- * Sends events in chunks, each retried until the cluster takes it (a broker kill makes sends fail for a
- * while). Calls `between` after each chunk: that is where a test injects its fault mid-stream.
+ * Sends events in chunks through the services' producer (SessionProducer: acks from every in-sync replica,
+ * a failed send repeated whole by a new producer), each chunk sent again until the cluster takes it (a
+ * broker kill can outlast one send's time limit). Calls `between` after each chunk: that is where a test
+ * injects its fault mid-stream. `retries` counts the chunks sent again and `discardedSessions` the producer
+ * sessions replaced after a failed attempt.
  */
 export async function sendThroughFaults<T extends { personId?: string; householdId?: string }>(
   kafka: Kafka,
   topic: string,
   events: readonly T[],
   o: { chunk?: number; between?: (sent: number) => Promise<void>; onSent?: (chunk: readonly T[]) => void } = {},
-): Promise<{ retries: number }> {
+): Promise<{ retries: number; discardedSessions: number }> {
   const chunk = o.chunk ?? 200;
-  let producer = await faultTolerantProducer(kafka);
+  const producer = new SessionProducer(kafka);
   let retries = 0;
   try {
     for (let i = 0; i < events.length; i += chunk) {
@@ -75,10 +73,7 @@ export async function sendThroughFaults<T extends { personId?: string; household
           break;
         } catch {
           retries++;
-          // A failed idempotent producer cannot be trusted with its sequence numbers: a fresh one resends.
-          await producer.disconnect().catch(() => undefined);
           await new Promise((r) => setTimeout(r, 500));
-          producer = await faultTolerantProducer(kafka).catch(() => producer);
         }
       }
       o.onSent?.(part);
@@ -87,7 +82,7 @@ export async function sendThroughFaults<T extends { personId?: string; household
   } finally {
     await producer.disconnect().catch(() => undefined);
   }
-  return { retries };
+  return { retries, discardedSessions: producer.discardedSessions };
 }
 
 /** Polls the totals check until every person's months match the oracle to the fen, or the time runs out. */
