@@ -49,6 +49,8 @@ const INSTANCES = 3;
 const CHUNK = 200;
 const PSEUDONYM_KEY = 'soak-key-0123456789abcdef0123456789abcdef';
 const HOSPITAL_TOKEN = 'soak-hospital-token-0123456789';
+/** Households sent ahead of the claims of the household being sent. */
+const HOUSEHOLDS_AHEAD = 2_000;
 
 export interface SoakOptions {
   seconds: number;
@@ -121,11 +123,15 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void): Prom
   const households = generateHouseholds(options);
   const pseudonym = cachedPseudonymiser(PSEUDONYM_KEY);
   const receivedAt = new Date().toISOString();
-  say(`[soak] ${households.length} households; about ${total} claims, generated as they are sent`);
+  say(`[soak] up to ${households.length} households and ${total} claims, generated as they are sent`);
+  // Households go out a little ahead of their members' claims (the generator's claims come household by
+  // household), as a registry's records arrive over time: a run cut short by a slow machine does not leave
+  // the accumulators evaluating households whose claims were never sent.
+  const householdOf = new Map(households.flatMap((h, i) => h.members.map((m) => [m.personId, i] as const)));
   await sendThroughFaults(
     kafka,
     topics.households,
-    households.map((h) => householdEvent(h, pseudonym, receivedAt)),
+    households.slice(0, HOUSEHOLDS_AHEAD).map((h) => householdEvent(h, pseudonym, receivedAt)),
     { chunk: 1000 },
   );
 
@@ -255,19 +261,25 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void): Prom
     };
     const sampler = setInterval(() => void sample(), 30_000);
 
-    /** One chunk straight to claims.v1, sent again until the cluster takes it. */
-    const sendDirect = async (events: ClaimEvent[]) => {
-      const t0 = performance.now();
-      const messages = events.map((e) => ({ key: e.personId, value: JSON.stringify(e) }));
+    /** Records sent through the services' producer, sent again until the cluster takes them. */
+    const sendRecords = async (topic: string, messages: { key: string; value: string }[]) => {
       for (;;) {
         try {
-          await producer.send({ topic: topics.claims, acks: -1, messages });
-          break;
+          await producer.send({ topic, acks: -1, messages });
+          return;
         } catch {
           resends++;
           await sleep(500);
         }
       }
+    };
+    /** One chunk straight to claims.v1. */
+    const sendDirect = async (events: ClaimEvent[]) => {
+      const t0 = performance.now();
+      await sendRecords(
+        topics.claims,
+        events.map((e) => ({ key: e.personId, value: JSON.stringify(e) })),
+      );
       sendMs.push(Math.round(performance.now() - t0));
     };
     /** One POST /v1/claims, sent again on 503 (or a lost connection) as an HIS adapter does. */
@@ -329,10 +341,19 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void): Prom
     // The run lasts its duration: on a machine too slow for the offered rate the feed ends early, at a
     // person boundary (so no reversal is cut from its original), and the report says what was taken.
     let lastPerson: string | undefined;
+    let householdsSent = Math.min(HOUSEHOLDS_AHEAD, households.length);
     try {
       for (const claim of claimsUpTo(options, households, total)) {
         if (claim.personId !== lastPerson && Date.now() - started >= o.seconds * 1000) break;
         lastPerson = claim.personId;
+        if ((householdOf.get(claim.personId) ?? 0) + HOUSEHOLDS_AHEAD / 2 >= householdsSent) {
+          const next = households.slice(householdsSent, householdsSent + HOUSEHOLDS_AHEAD / 2);
+          await sendRecords(
+            topics.households,
+            next.map((h) => ({ key: h.householdId, value: JSON.stringify(householdEvent(h, pseudonym, receivedAt)) })),
+          );
+          householdsSent += next.length;
+        }
         const event = claimEvent(claim, pseudonym(claim.personId), receivedAt);
         if (throughHttp(event.personId)) overHttp.push(claim);
         else direct.push(event);
