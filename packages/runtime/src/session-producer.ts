@@ -26,7 +26,8 @@ export interface KafkaSender {
 export interface SessionProducerOptions {
   /**
    * Longest wait for one send, in ms, including connecting new sessions and sending again after failures;
-   * a send that is not acknowledged by then fails. Default: 30000.
+   * a send that is not acknowledged by then fails. Default: none, a send is made again until Kafka takes it
+   * (a consumer's batch cannot be committed without its sends anyway; failing it would only replay it).
    */
   sendTimeoutMs?: number;
   /** First wait before a failed send is sent again, in ms; it doubles per attempt, up to 2 s. Default: 200. */
@@ -55,13 +56,13 @@ export const SESSION_PRODUCER_CONFIG: Readonly<ProducerConfig> = Object.freeze({
   allowAutoTopicCreation: false,
   retry: { retries: 0 },
 });
-const DEFAULT_SEND_TIMEOUT_MS = 30_000;
 const DEFAULT_RESEND_BACKOFF_MS = 200;
 const MAX_RESEND_BACKOFF_MS = 2_000;
 /** A discarded session's disconnect is awaited this long at most: a dead broker must not hold up the next send. */
 const DISCONNECT_WAIT_MS = 2_000;
 
 function within<T>(work: Promise<T>, timeoutMs: number, totalMs: number): Promise<T> {
+  if (!Number.isFinite(timeoutMs)) return work;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new SendTimeoutError(totalMs)), Math.max(0, timeoutMs));
@@ -123,7 +124,7 @@ export class SessionProducer implements KafkaSender {
   }
 
   private async attempts<T>(work: (producer: Producer) => Promise<T>): Promise<T> {
-    const totalMs = this.options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+    const totalMs = this.options.sendTimeoutMs ?? Number.POSITIVE_INFINITY;
     const deadline = Date.now() + totalMs;
     let backoff = this.options.resendBackoffMs ?? DEFAULT_RESEND_BACKOFF_MS;
     for (;;) {
