@@ -1,7 +1,7 @@
 // What the fault tests and the soak share: a synthetic feed cut into segments at person boundaries (so a
 // reversal never waits in a later segment for its original), a sender that keeps retrying through broker
-// faults (ingest's producer: acks=all, idempotent; a resend after an unknown outcome is a duplicate the claim
-// id absorbs), the wait for the totals to the fen, and the cluster chores around a run.
+// faults (the services' producer: acks=all, a failed send repeated whole; a resend after an unknown outcome is a
+// duplicate the claim id absorbs), the wait for the totals to the fen, and the cluster chores around a run.
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { ClaimEvent, HouseholdEvent } from '@warnline/contracts';
@@ -48,19 +48,21 @@ export function segmentedFeed(o: {
 }
 
 /**
- * Sends events in chunks, each retried until the cluster takes it (a broker kill makes sends fail for a
- * while). Calls `between` after each chunk: that is where a test injects its fault mid-stream.
+ * Sends events in chunks through the services' producer (SessionProducer: acks from every in-sync replica,
+ * a failed send repeated whole by a new producer), each chunk sent again until the cluster takes it (a
+ * broker kill can outlast one send's time limit). Calls `between` after each chunk: that is where a test
+ * injects its fault mid-stream. `retries` counts the chunks sent again and `discardedSessions` the producer
+ * sessions replaced after a failed attempt.
  */
 export async function sendThroughFaults<T extends { personId?: string; householdId?: string }>(
   kafka: Kafka,
   topic: string,
   events: readonly T[],
   o: { chunk?: number; between?: (sent: number) => Promise<void>; onSent?: (chunk: readonly T[]) => void } = {},
-): Promise<{ /** Producer sessions replaced: failed sends and answers that left partitions out. */ retries: number }> {
+): Promise<{ retries: number; discardedSessions: number }> {
   const chunk = o.chunk ?? 200;
+  const producer = new SessionProducer(kafka);
   let retries = 0;
-  // Ingest's producer: a new producer id after any failed send, and partitions kafkajs skipped sent again.
-  const producer = new SessionProducer(kafka, { onDiscard: () => retries++ });
   try {
     for (let i = 0; i < events.length; i += chunk) {
       const part = events.slice(i, i + chunk);
@@ -70,6 +72,7 @@ export async function sendThroughFaults<T extends { personId?: string; household
           await producer.send({ topic, acks: -1, messages });
           break;
         } catch {
+          retries++;
           await new Promise((r) => setTimeout(r, 500));
         }
       }
@@ -79,7 +82,7 @@ export async function sendThroughFaults<T extends { personId?: string; household
   } finally {
     await producer.disconnect().catch(() => undefined);
   }
-  return { retries };
+  return { retries, discardedSessions: producer.discardedSessions };
 }
 
 /** Polls the totals check until every person's months match the oracle to the fen, or the time runs out. */

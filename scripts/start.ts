@@ -1,17 +1,28 @@
 // The whole pipeline in the foreground: Kafka and Redis (found or started), ingest, the accumulator, the
 // alerter and the console as separate processes; prints the console's address and a token per role.
-// `--demo` feeds the synthetic city first, so every screen has data. Ctrl-C stops everything it started.
+// `--demo` feeds the synthetic city first, so every screen has data. `--cluster` runs it on the 3-broker Kafka
+// cluster and the Redis Cluster of infra/cluster.sh (found running, or started) instead of one broker and one
+// Redis. Ctrl-C stops everything it started.
 //
-//   bash scripts/start.sh [--demo] [--households N] [--seed S]
+//   bash scripts/start.sh [--cluster] [--demo] [--households N] [--seed S]
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { provideInfra, startService, type RunningService, type ServiceName } from '@warnline/infra';
+import {
+  clusterRunning,
+  provideInfra,
+  startCluster,
+  startService,
+  stopCluster,
+  type RunningService,
+  type ServiceName,
+} from '@warnline/infra';
 import { demoFeed, sendFeed } from './demo-feed.ts';
 
 const { values: args } = parseArgs({
   options: {
     demo: { type: 'boolean', default: false },
+    cluster: { type: 'boolean', default: false },
     households: { type: 'string', default: '60' },
     seed: { type: 'string', default: '7' },
   },
@@ -19,7 +30,33 @@ const { values: args } = parseArgs({
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const setting = (name: string, fallback: string) => process.env[name] ?? fallback;
 
-const infra = await provideInfra();
+/** Brokers and Redis settings of the run, and how to stop whatever it started. */
+async function provideEngines(): Promise<{
+  kafkaBrokers: string[];
+  redis: Record<string, string>;
+  stop: () => Promise<void>;
+}> {
+  if (!args.cluster) {
+    const infra = await provideInfra();
+    return { kafkaBrokers: infra.kafkaBrokers, redis: { REDIS_URL: infra.redisUrl }, stop: () => infra.stop() };
+  }
+  const wasRunning = await clusterRunning();
+  say(
+    wasRunning
+      ? '[start] using the running cluster of infra/cluster.sh'
+      : '[start] starting the cluster (infra/cluster.sh)',
+  );
+  const cluster = await startCluster();
+  say(`[start] Kafka ${cluster.env.KAFKA_BROKERS}; Redis Cluster ${cluster.env.REDIS_CLUSTER_NODES}`);
+  return {
+    kafkaBrokers: cluster.kafkaBrokers,
+    redis: { REDIS_CLUSTER_NODES: cluster.env.REDIS_CLUSTER_NODES },
+    // A cluster found running is left running; one this run started is stopped with it.
+    stop: () => (wasRunning ? Promise.resolve() : stopCluster()),
+  };
+}
+
+const infra = await provideEngines();
 const secret = (role: string) => `${role}-${randomBytes(12).toString('hex')}`;
 const feed = args.demo ? demoFeed(Number(args.seed), Number(args.households)) : null;
 // The street and district of the demo tokens: the synthetic city's first street, or a Shanghai street.
@@ -40,12 +77,13 @@ const registryToken = secret('registry');
 const namespace = setting('TOPIC_NAMESPACE', 'local.');
 const env: Record<string, string> = {
   KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-  REDIS_URL: infra.redisUrl,
+  ...infra.redis,
   TOPIC_NAMESPACE: namespace,
   TOPIC_PARTITIONS: setting('TOPIC_PARTITIONS', '3'),
   CONSUMER_GROUP: setting('CONSUMER_GROUP', `${namespace}warnline-accumulator`),
   REDIS_PREFIX: setting('REDIS_PREFIX', 'wl-local'),
-  QUEUE_PREFIX: setting('QUEUE_PREFIX', 'warnline-local'),
+  // On Redis Cluster BullMQ's prefix must be a hash tag, so each queue's keys share one slot.
+  QUEUE_PREFIX: setting('QUEUE_PREFIX', args.cluster ? '{warnline-local}' : 'warnline-local'),
   PSEUDONYM_KEY: setting('PSEUDONYM_KEY', 'local-pseudonym-key-for-this-machine-only'),
   INGEST_TOKENS: JSON.stringify([
     { name: 'local-hospitals', token: hospitalToken, role: 'hospital', institutions: ['*'] },

@@ -44,6 +44,19 @@ export async function startCluster(): Promise<ClusterInfra> {
   };
 }
 
+/** Whether every node of the cluster is up and the Redis Cluster serves every slot (`cluster.sh status`). */
+export async function clusterRunning(): Promise<boolean> {
+  return script('status').then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Stops every node cleanly; the data stays, so the next start finds the same cluster. */
+export async function stopCluster(): Promise<void> {
+  await script('stop');
+}
+
 async function pidOf(file: string): Promise<number> {
   return Number((await readFile(file, 'utf8')).trim());
 }

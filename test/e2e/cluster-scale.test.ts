@@ -103,7 +103,7 @@ async function flowDuring(
 ): Promise<void> {
   let done = false;
   const faulting = fault().finally(() => (done = true));
-  const { retries } = await sendThroughFaults(kafka, topics.claims, segment, {
+  const { retries, discardedSessions } = await sendThroughFaults(kafka, topics.claims, segment, {
     chunk: CHUNK,
     onSent: (part) => part.forEach((c) => oracle.add(c)),
     between: async (sent) => {
@@ -112,7 +112,9 @@ async function flowDuring(
     },
   });
   await faulting;
-  process.stderr.write(`[cluster-scale] ${segment.length} claims sent; producer sessions replaced ${retries} times\n`);
+  process.stderr.write(
+    `[cluster-scale] ${segment.length} claims sent; chunks sent again ${retries} times, producer sessions replaced ${discardedSessions} times\n`,
+  );
 }
 
 /** Totals per person and per household to the fen, alert jobs unique and complete, nothing set aside. */

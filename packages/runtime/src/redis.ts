@@ -59,6 +59,11 @@ function createCluster(nodes: readonly string[], options: RedisOptions): Cluster
     }),
     {
       redisOptions: options,
+      // The caller's connection choices hold for the cluster as a whole: with lazyConnect it connects when
+      // asked (connect() on an already connecting cluster throws); without the offline queue a command
+      // fails at once while no node is ready instead of waiting.
+      lazyConnect: options.lazyConnect ?? false,
+      enableOfflineQueue: options.enableOfflineQueue ?? true,
       // No auto-pipelining: its batches did not always settle when a primary died mid-batch, and a command
       // that never settles stalls its partition for good. Each command is retried and redirected on its own.
       enableAutoPipelining: false,

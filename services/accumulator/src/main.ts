@@ -48,8 +48,8 @@ const workerRedis = createRedisClient(config, { maxRetriesPerRequest: null });
 const alerts = new AlertPublisher(queueRedis, config.QUEUE_PREFIX);
 const keys = createKeys(config.REDIS_PREFIX, config.ACTIVE_INDEX_SHARDS);
 
-// Replaced after any failed send, so a batch that is retried after a refused write is not dropped as a duplicate.
-const producer = new SessionProducer(kafka, { producer: { idempotent: true, maxInFlightRequests: 1 }, logger });
+// Replaced after any failed send, which it repeats whole on the new session (packages/runtime session-producer.ts).
+const producer = new SessionProducer(kafka, { logger });
 await producer.connect();
 
 // Operator-added yearly figures are read once, here; bad data stops the start (a restart cannot help).

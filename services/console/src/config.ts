@@ -1,7 +1,7 @@
 // The only place the console reads the environment: parsed once at start, so a bad value stops the process
 // (exit 78) before it opens a port, and everything else receives typed values.
 import { z } from 'zod';
-import { logLevelSchema, parseEnv, port } from '@warnline/runtime';
+import { logLevelSchema, parseEnv, port, redisClusterNodes } from '@warnline/runtime';
 
 const flag = z
   .enum(['true', 'false'])
@@ -18,8 +18,16 @@ export const ConfigSchema = z.object({
     .string()
     .url()
     .transform((u) => u.replace(/\/+$/, '')),
-  /** Redis for the sessions (session id → token, expiring after the idle time). Required. */
-  REDIS_URL: z.string().url(),
+  /**
+   * Redis for the sessions (session id → token, expiring after the idle time). This or REDIS_CLUSTER_NODES is
+   * required.
+   */
+  REDIS_URL: z.string().url().optional(),
+  /**
+   * Redis Cluster seed nodes, comma-separated host:port; when set, the sessions are kept there and REDIS_URL
+   * is not used (each session is one key, so any slot will do). Default: none.
+   */
+  REDIS_CLUSTER_NODES: redisClusterNodes,
   /** Prefix of the console's Redis keys (`<prefix>:console:session:…`). Default wl. */
   REDIS_PREFIX: z.string().min(1).default('wl'),
   /** HTTP port of the console. Default 8084. */

@@ -1,13 +1,13 @@
 // Composition root of the console: config, then Redis (sessions), then the HTTP server; SIGTERM closes.
-import { Redis } from 'ioredis';
-import { closeOnSignals, createLogger } from '@warnline/runtime';
+import { checkRedisSettings, closeOnSignals, createLogger, createRedisClient } from '@warnline/runtime';
 import { loadConfig } from './config.ts';
 import { buildConsole } from './server.ts';
 import { SessionStore } from './sessions.ts';
 
 const config = loadConfig();
+checkRedisSettings(config);
 const logger = createLogger('console', config.LOG_LEVEL);
-const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+const redis = createRedisClient(config, { maxRetriesPerRequest: 2 });
 const sessions = new SessionStore(redis, config.REDIS_PREFIX, config.CONSOLE_IDLE_MINUTES * 60);
 const app = buildConsole({
   logger,

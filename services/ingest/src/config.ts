@@ -58,7 +58,8 @@ export type InternalToken = z.infer<typeof InternalTokenSchema>;
 export interface IdentitySettings {
   keys: Map<string, Buffer>;
   currentKeyId: string;
-  redisUrl: string;
+  /** The identity store's Redis: a single one, or the seed nodes of a Redis Cluster (one of the two). */
+  redis: { REDIS_URL?: string; REDIS_CLUSTER_NODES?: string[] };
   prefix: string;
   recentMax: number;
 }
@@ -143,8 +144,16 @@ export const ConfigSchema = z
     IDENTITY_KEYS_FILE: z.string().optional(),
     /** The key id that seals new identity records; one of IDENTITY_KEYS. Required with IDENTITY_KEYS. */
     IDENTITY_KEY_ID: z.string().optional(),
-    /** Redis that keeps the sealed identities (written by ingest only). Required with IDENTITY_KEYS. */
+    /**
+     * Redis that keeps the sealed identities (written by ingest only). With IDENTITY_KEYS, this or
+     * IDENTITY_REDIS_CLUSTER_NODES is required.
+     */
     IDENTITY_REDIS_URL: z.string().url().optional(),
+    /**
+     * Seed nodes of a Redis Cluster that keeps the sealed identities, comma-separated host:port; when set,
+     * used instead of IDENTITY_REDIS_URL. Default: none.
+     */
+    IDENTITY_REDIS_CLUSTER_NODES: redisClusterNodes,
     /** Prefix of the identity keys: `<IDENTITY_PREFIX>:identity:<pseudonym>`. Default "wl". */
     IDENTITY_PREFIX: z.string().min(1).default('wl'),
     /** Most pseudonyms remembered as stored, so a busy person's identity is not written again. Default 200000. */
@@ -168,6 +177,7 @@ export const ConfigSchema = z
       IDENTITY_KEYS_FILE,
       IDENTITY_KEY_ID,
       IDENTITY_REDIS_URL,
+      IDENTITY_REDIS_CLUSTER_NODES,
       IDENTITY_PREFIX,
       IDENTITY_RECENT_MAX,
       ...rest
@@ -189,12 +199,19 @@ export const ConfigSchema = z
       for (const message of problems) ctx.addIssue({ code: 'custom', path: ['IDENTITY_KEYS'], message });
       if (IDENTITY_KEY_ID === undefined || !keys.has(IDENTITY_KEY_ID))
         ctx.addIssue({ code: 'custom', path: ['IDENTITY_KEY_ID'], message: 'must name one of IDENTITY_KEYS' });
-      if (IDENTITY_REDIS_URL === undefined)
-        ctx.addIssue({ code: 'custom', path: ['IDENTITY_REDIS_URL'], message: 'required with IDENTITY_KEYS' });
+      const onCluster = (IDENTITY_REDIS_CLUSTER_NODES?.length ?? 0) > 0;
+      if (IDENTITY_REDIS_URL === undefined && !onCluster)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['IDENTITY_REDIS_URL'],
+          message: 'IDENTITY_REDIS_URL or IDENTITY_REDIS_CLUSTER_NODES is required with IDENTITY_KEYS',
+        });
       identity = {
         keys,
         currentKeyId: IDENTITY_KEY_ID ?? '',
-        redisUrl: IDENTITY_REDIS_URL ?? '',
+        redis: onCluster
+          ? { REDIS_CLUSTER_NODES: IDENTITY_REDIS_CLUSTER_NODES }
+          : { ...(IDENTITY_REDIS_URL === undefined ? {} : { REDIS_URL: IDENTITY_REDIS_URL }) },
         prefix: IDENTITY_PREFIX,
         recentMax: IDENTITY_RECENT_MAX,
       };

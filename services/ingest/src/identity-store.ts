@@ -54,9 +54,16 @@ export function createIdentityStore(deps: {
 
     async reveal(pseudonyms) {
       if (pseudonyms.length === 0) return [];
-      const sealed = await redis.mget(pseudonyms.map((p) => identityKey(prefix, p)));
+      // One GET per key, not MGET: on a Redis Cluster the keys lie in many slots (createRedisClient sends a
+      // pipeline's commands one by one there).
+      const pipeline = redis.pipeline();
+      for (const p of pseudonyms) pipeline.get(identityKey(prefix, p));
+      const replies = (await pipeline.exec()) ?? [];
+      if (replies.length !== pseudonyms.length) throw serviceError('PIPELINE_REPLY_MISSING');
+      const failed = replies.find(([err]) => err !== null);
+      if (failed) throw failed[0] as Error;
       return pseudonyms.map((pseudonym, i): RevealedIdentity => {
-        const record = sealed[i];
+        const record = replies[i]![1] as string | null | undefined;
         if (record === null || record === undefined) return { pseudonym, code: 'IDENTITY_NOT_FOUND' };
         try {
           return { pseudonym, ...cipher.open(pseudonym, record) };

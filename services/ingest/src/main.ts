@@ -1,5 +1,4 @@
 // Composition root of ingest: config, then clients, then handlers; SIGTERM drains and closes.
-import { Redis } from 'ioredis';
 import {
   createKafka,
   createLogger,
@@ -53,7 +52,11 @@ statusRedis?.on('error', (err: Error) => logger.warn({ err: { name: err.name } }
 const identityRedis =
   config.identity === null
     ? null
-    : new Redis(config.identity.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+    : createRedisClient(config.identity.redis, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        lazyConnect: true,
+      });
 identityRedis?.on('error', (err: Error) => logger.warn({ err: { name: err.name } }, 'identity redis unavailable'));
 await identityRedis?.connect();
 const identityStore: IdentityStore | null =

@@ -70,7 +70,7 @@ async function waitForCatchUp(): Promise<void> {
 async function release(): Promise<void> {
   await waitForCatchUp();
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'warnline-go-live', logger });
-  const producer = new SessionProducer(kafka, { producer: { idempotent: true, maxInFlightRequests: 1 }, logger });
+  const producer = new SessionProducer(kafka, { logger });
   await producer.connect();
   const queueRedis = createRedisClient(config, { maxRetriesPerRequest: null });
   const streets = new AlertPublisher(queueRedis, config.QUEUE_PREFIX);
