@@ -65,8 +65,30 @@ const { values: args, positionals } = parseArgs({
     soak: { type: 'string' },
     'soak-rate': { type: 'string', default: '2000' },
     'fault-every': { type: 'string', default: '180' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+
+if (args.help) {
+  process.stdout
+    .write(`npm run bench [-- options]       throughput, latency and memory against the real broker and Redis
+npm run bench -- cleanup RUN_ID  delete what a run kept with --keep
+
+  --smoke                 small numbers (~30 s)          --json FILE         JSON to FILE
+  --only PHASES           accumulator,ingest,latency,backfill,dashboard (default accumulator,ingest,latency)
+  --claims N              claims of the accumulator phase (default 2,000,000; smoke 20,000)
+  --instances N           accumulator instances (default 2)   --partitions N   claims partitions (default 6)
+  --order interleaved|by-person   --seed N   --end-date YYYY-MM-DD (as-of date of the accumulator phase)
+  --acc-env KEY=VALUE     an accumulator setting (repeatable)  --profile   CPU profiles of the processes
+  --skip-naive            no naive baseline                    --naive-seconds N   its time limit (120)
+  --oracle-out FILE       expected totals per person and household  --keep   keep topics and keys
+  --ingest-claims N  --concurrency N  --batch N                the ingest phase
+  --rate N  --latency-seconds N  --triggers N                  the latency phase
+  --backfill-claims N  --dashboard-alerts N  --without-identities
+  --soak DURATION [--soak-rate N] [--fault-every S]            the soak on the cluster of infra/cluster.sh
+`);
+  process.exit(0);
+}
 
 // The soak is a run of its own, on the cluster of infra/cluster.sh (bench/soak.ts).
 if (args.soak !== undefined) {
