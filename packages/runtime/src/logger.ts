@@ -64,6 +64,11 @@ const RETRIABLE_BROKER_ERRORS: ReadonlySet<string> = (() => {
   }
 })();
 
+// A consumer group's rebalance (a member joins or leaves: a start, a stop, an accumulator's second member)
+// is routine: kafkajs answers it by re-joining, yet logs the heartbeat's answer at error and the re-join at
+// warn. A group that cannot settle shows as lag and a stalled commit, which have their own metrics.
+const ROUTINE_GROUP_ERRORS: ReadonlySet<string> = new Set(['The group is rebalancing, so a rejoin is needed']);
+
 // Notices kafkajs prints on every start that say nothing about this run:
 //  - the partitioner notice is about upgrading from kafkajs 1.x; warnline always used the 2.x default;
 //  - the idempotent-producer notice: retries are bounded on purpose (a send that keeps failing is answered
@@ -75,12 +80,14 @@ const KNOWN_NOTICES = [
 ];
 
 /**
- * The pino level for one kafkajs log line: its own level, except retriable broker responses (info) and the
- * known start-up notices (debug).
+ * The pino level for one kafkajs log line: its own level, except retriable broker responses and a group's
+ * rebalance (info) and the known start-up notices (debug).
  */
 export function kafkaLogLevel(level: number, message: string, extra: Record<string, unknown>): PinoLevel {
   if (KNOWN_NOTICES.some((re) => re.test(message))) return 'debug';
   const mapped = KAFKAJS_LEVELS[level] ?? 'info';
+  if (typeof extra.error === 'string' && ROUTINE_GROUP_ERRORS.has(extra.error))
+    return mapped === 'debug' ? 'debug' : 'info';
   if (mapped === 'error' && typeof extra.error === 'string' && RETRIABLE_BROKER_ERRORS.has(extra.error)) return 'info';
   return mapped;
 }

@@ -17,6 +17,12 @@ describe('kafkaLogLevel', () => {
       );
   });
 
+  it("logs a group's rebalance at info, the heartbeat's answer and the re-join alike", () => {
+    const error = 'The group is rebalancing, so a rejoin is needed';
+    expect(kafkaLogLevel(logLevel.ERROR, 'Response Heartbeat(key: 12, version: 3)', { error })).toBe('info');
+    expect(kafkaLogLevel(logLevel.WARN, 'The group is rebalancing, re-joining', { error })).toBe('info');
+  });
+
   it('keeps what cannot be retried at error', () => {
     expect(
       kafkaLogLevel(logLevel.ERROR, 'Response Produce(key: 0, version: 7)', { error: 'Topic authorization failed' }),
