@@ -157,8 +157,10 @@ const settings = {
   /** Extra accumulator settings (KEY=VALUE), e.g. EVALUATION_DELAY_MS=100. */
   // Default: every partition's batch at once, so the next batches are decoded and applied while a round
   // evaluates the households of the previous ones (the accumulator README, Evaluation scheduling).
+  // Two group members per instance: one fetches and applies while the other's round runs.
   accumulatorEnv: {
     PARTITIONS_CONSUMED_CONCURRENTLY: String(Number(args.partitions)),
+    KAFKA_CONSUMERS: '2',
     ...Object.fromEntries(args['acc-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
   },
 };
