@@ -96,6 +96,21 @@ export interface TopicRecord {
 }
 
 /** Every record of `topic` from its start, once at least `count` are there (and the topic stops growing). */
+/**
+ * The records without their exact repeats (same key, same value). The services' producer makes a failed send
+ * again whole, so Kafka may hold a record twice (at least once; the claim id makes the repeat harmless
+ * downstream): a test of what was sent compares the distinct records.
+ */
+export function distinctRecords(records: readonly TopicRecord[]): TopicRecord[] {
+  const seen = new Set<string>();
+  return records.filter((r) => {
+    const id = JSON.stringify([r.key, r.value]);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
 export async function readTopic(
   kafka: Kafka,
   topic: string,

@@ -13,6 +13,7 @@ import {
   backfillEnv,
   jsonLines,
   pseudonymise,
+  distinctRecords,
   readTopic,
   scratchDirPerTest,
   settlementRow,
@@ -36,7 +37,7 @@ describe('warnline backfill: input formats', () => {
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.summary).toMatchObject({ complete: true, read: 25, accepted: 25, rejected: 0 });
-    const records = await readTopic(scratch.kafka, `${scratch.namespace}claims.v1`, 25);
+    const records = distinctRecords(await readTopic(scratch.kafka, `${scratch.namespace}claims.v1`, 25));
     expect(records).toHaveLength(25);
     for (const c of claims) {
       const record = records.find((r) => r.value.claimId === c.claimId)!;
@@ -55,7 +56,7 @@ describe('warnline backfill: input formats', () => {
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.summary).toMatchObject({ read: 12, accepted: 12, rejected: 0 });
-    const records = await readTopic(scratch.kafka, `${scratch.namespace}claims.v1`, 12);
+    const records = distinctRecords(await readTopic(scratch.kafka, `${scratch.namespace}claims.v1`, 12));
     const ids = exchanges.map((e) => e.response.output.setlinfo.setl_id).sort();
     expect(records.map((r) => r.value.claimId).sort()).toEqual(ids);
     for (const [i, e] of exchanges.entries()) {
@@ -78,7 +79,7 @@ describe('warnline backfill: input formats', () => {
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.summary).toMatchObject({ read: 10, accepted: 10, rejected: 0 });
-    const records = await readTopic(scratch.kafka, `${scratch.namespace}claims.v1`, 10);
+    const records = distinctRecords(await readTopic(scratch.kafka, `${scratch.namespace}claims.v1`, 10));
     for (const c of claims) {
       const { receivedAt: _, ...value } = records.find((r) => r.value.claimId === c.claimId)!.value;
       expect(value).toEqual({ ...c, personId: pseudonymise(c.personId) });
@@ -108,7 +109,7 @@ describe('warnline backfill: input formats', () => {
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.summary).toMatchObject({ read: 5, accepted: 5, rejected: 0 });
-    const records = await readTopic(scratch.kafka, `${scratch.namespace}households.v1`, 5);
+    const records = distinctRecords(await readTopic(scratch.kafka, `${scratch.namespace}households.v1`, 5));
     expect(records.map((r) => r.key).sort()).toEqual([
       'HH310113000001',
       'HH310113000002',
