@@ -7,12 +7,10 @@ import {
   ClaimEventSchema,
   isCalendarDate,
   isInstant,
-  isSignedYuan,
-  isYuan,
   MAX_AMOUNT_FEN,
   PSEUDONYM_PATTERN,
   VISIT_TYPES,
-  yuanToFen,
+  yuanFen,
   type ClaimEvent,
   type Rejection,
 } from '@warnline/contracts';
@@ -24,6 +22,7 @@ const ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const AREA_CODE = /^\d{6}$/;
 const VISITS: ReadonlySet<unknown> = new Set(VISIT_TYPES);
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+const MINUS = 45;
 
 const isId = (v: unknown): v is string => typeof v === 'string' && ID.test(v);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -64,9 +63,10 @@ export function fastClaim(value: unknown): ClaimEvent | null {
   const fen = {} as Record<(typeof AMOUNT_FIELDS)[number], number>;
   for (const field of AMOUNT_FIELDS) {
     const v = amounts[field];
-    // A settlement's amounts are never negative; a reversal's may be.
-    if (typeof v !== 'string' || !(type === 'settlement' ? isYuan(v) : isSignedYuan(v))) return null;
-    const f = yuanToFen(v);
+    if (typeof v !== 'string') return null;
+    // Checked and converted in one pass; a settlement's amounts are never negative, a reversal's may be.
+    const f = yuanFen(v);
+    if (Number.isNaN(f) || (type === 'settlement' && v.charCodeAt(0) === MINUS)) return null;
     if (Math.abs(f) > MAX_AMOUNT_FEN) return null;
     a[field] = v;
     fen[field] = f;
