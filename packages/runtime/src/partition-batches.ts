@@ -30,13 +30,25 @@ export type BatchOutcome = 'complete' | 'interrupted';
 
 export type PartitionBatchHandler = (batch: PartitionBatch) => Promise<BatchOutcome>;
 
-/** The kafkajs `eachBatch` callback around a handler. Exported so a handler can be driven without a broker. */
+/**
+ * The kafkajs `eachBatch` callback around a handler. Exported so a handler can be driven without a broker.
+ *
+ * `membership` counts the rebalances the consumer has gone through (runPartitionBatches keeps it). kafkajs
+ * rejoins the group while other partitions' batches are still being handled, and replaces the offsets it
+ * keeps with those of the new assignment: a batch that began before the rebalance and resolves an offset of
+ * a topic it no longer holds throws inside kafkajs, and the consumer crashes for good (tulios/kafkajs#1366);
+ * one of a partition now someone else's would move that owner's commit. Such a batch moves no offset:
+ * whoever owns the partition now replays it from the last commit, and every handler is idempotent.
+ */
 export function eachPartitionBatch(
   handle: PartitionBatchHandler,
   beforeCommit?: () => Promise<void>,
+  membership: () => number = () => 0,
 ): (payload: EachBatchPayload) => Promise<void> {
   return async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const generation = membership();
+    const current = () => membership() === generation;
     const lastOffset = batch.lastOffset();
     let resolved: string | null = null;
     const outcome = await handle({
@@ -45,8 +57,9 @@ export function eachPartitionBatch(
       messages: batch.messages,
       lastOffset,
       heartbeat,
-      owned: () => isRunning() && !isStale(),
+      owned: () => isRunning() && !isStale() && current(),
       done(offset) {
+        if (!current()) return;
         resolveOffset(offset);
         resolved = offset;
       },
@@ -54,6 +67,7 @@ export function eachPartitionBatch(
     if (outcome === 'interrupted') return;
     // Offsets move only here, after every write of the batch is done (and, when asked, durable).
     await beforeCommit?.();
+    if (!current()) return;
     if (resolved !== lastOffset) resolveOffset(lastOffset);
     await commitOffsetsIfNecessary();
     await heartbeat();
@@ -87,6 +101,10 @@ export async function runPartitionBatches(options: PartitionBatchesOptions): Pro
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) onCrashWithoutRestart(payload.error);
     });
+  // A rebalance starts (REBALANCING) or ends (GROUP_JOIN; a rejoin after UNKNOWN_MEMBER_ID has no start).
+  let rebalances = 0;
+  consumer.on(consumer.events.REBALANCING, () => void rebalances++);
+  consumer.on(consumer.events.GROUP_JOIN, () => void rebalances++);
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning });
   await consumer.run({
@@ -96,6 +114,6 @@ export async function runPartitionBatches(options: PartitionBatchesOptions): Pro
     ...(options.partitionsConsumedConcurrently === undefined
       ? {}
       : { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently }),
-    eachBatch: eachPartitionBatch(options.handle, options.beforeCommit),
+    eachBatch: eachPartitionBatch(options.handle, options.beforeCommit, () => rebalances),
   });
 }

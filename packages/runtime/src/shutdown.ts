@@ -4,7 +4,12 @@ import type { Logger } from 'pino';
 
 export type Closer = { name: string; close: () => Promise<unknown> };
 
-export function closeOnSignals(log: Logger, closers: Closer[], graceMs = 15_000): void {
+export interface Shutdown {
+  /** True once a signal started the shutdown: failures of clients being closed are expected from then on. */
+  readonly closing: boolean;
+}
+
+export function closeOnSignals(log: Logger, closers: Closer[], graceMs = 15_000): Shutdown {
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) {
@@ -32,4 +37,9 @@ export function closeOnSignals(log: Logger, closers: Closer[], graceMs = 15_000)
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  return {
+    get closing() {
+      return closing;
+    },
+  };
 }

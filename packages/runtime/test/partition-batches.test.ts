@@ -1,6 +1,7 @@
 // The partition loop moves offsets only after a handler has finished: a complete batch is resolved through
 // its last offset and committed; a handler that throws leaves the offsets alone (kafkajs replays the batch);
-// one interrupted by a rebalance keeps only the progress it marked. A stale or empty batch is not handled.
+// one interrupted by a rebalance keeps only the progress it marked; one that began before a rebalance moves no
+// offset. A stale or empty batch is not handled.
 import { describe, expect, it } from 'vitest';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { eachPartitionBatch, type BatchOutcome, type PartitionBatch } from '../src/partition-batches.ts';
@@ -92,6 +93,38 @@ describe('eachPartitionBatch', () => {
       return batch.owned() ? 'complete' : 'interrupted';
     })(payload(['5', '6'], calls, { stale: () => stale }));
     expect(calls.log).toEqual(['resolve 5']);
+  });
+
+  it('moves no offset for a batch that began before a rebalance (kafkajs replaced the offsets it keeps)', async () => {
+    let rebalances = 0;
+    const membership = () => rebalances;
+    const complete: Calls = { log: [] };
+    await eachPartitionBatch(
+      async (batch): Promise<BatchOutcome> => {
+        batch.done('5');
+        rebalances++;
+        batch.done('6');
+        expect(batch.owned()).toBe(false);
+        return 'complete';
+      },
+      undefined,
+      membership,
+    )(payload(['5', '6'], complete));
+    expect(complete.log).toEqual(['resolve 5']);
+
+    // A rebalance while the pre-commit step waits (the accumulator waiting for replicas) counts too.
+    const waiting: Calls = { log: [] };
+    await eachPartitionBatch(
+      async () => 'complete',
+      async () => void rebalances++,
+      membership,
+    )(payload(['7'], waiting));
+    expect(waiting.log).toEqual([]);
+
+    // A batch that begins after the rebalance commits as usual.
+    const after: Calls = { log: [] };
+    await eachPartitionBatch(async () => 'complete', undefined, membership)(payload(['8'], after));
+    expect(after.log).toEqual(['resolve 9', 'commit', 'heartbeat']);
   });
 
   it('does not hand over an empty batch, a stale one, or one arriving while the consumer stops', async () => {
