@@ -4,7 +4,16 @@
 // applied and its household evaluated) through the same topics with its own group.
 import type { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { freePort, startScript, startService, type Infra, type RunningService } from '@warnline/infra';
+import { join } from 'node:path';
+import {
+  freePort,
+  REPO_ROOT,
+  runScript,
+  startScript,
+  startService,
+  type Infra,
+  type RunningService,
+} from '@warnline/infra';
 import { ensureTopics, topicSpecs } from '@warnline/runtime';
 import { NetTotals } from '@warnline/synthetic';
 import { startCpuMeter, type CpuShare } from './cpu.ts';
@@ -105,7 +114,20 @@ export interface AccumulatorRun extends DrainResult {
   cpu: CpuShare;
   /** Household evaluations of all instances (their /metrics): how far coalescing went. */
   evaluations: number;
+  /** With evaluation deferred (a go-live load): the `go-live release` that followed the drain. */
+  goLive?: GoLiveRelease;
 }
+
+/** `go-live release` after a deferred drain: every touched household evaluated once, alerts raised. */
+export interface GoLiveRelease {
+  /** From starting the command to its report (its start-up of about a second included). */
+  seconds: number;
+  evaluated: number;
+  published: number;
+  alerts: { action: number; warning: number; watch: number };
+}
+
+const GO_LIVE_CLI = join(REPO_ROOT, 'services', 'accumulator', 'src', 'cli', 'go-live.ts');
 
 /** accumulator_evaluations_total of a running instance. */
 async function evaluationsOf(service: RunningService): Promise<number> {
@@ -126,6 +148,8 @@ export async function runAccumulator(
     asOf: string;
     env: Record<string, string>;
     nodeOptions?: string;
+    /** Evaluation deferred as for a go-live load (`go-live defer` first), then `go-live release` timed. */
+    goLive?: boolean;
   },
 ): Promise<AccumulatorRun> {
   const services: RunningService[] = [];
@@ -138,28 +162,58 @@ export async function runAccumulator(
       ...o.env,
       ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
     };
-    for (let i = 0; i < o.instances; i++) {
-      const port = await freePort();
-      services.push(await startService('accumulator', { ...env, ACCUMULATOR_PORT: String(port) }, port));
+    if (o.goLive) {
+      const deferred = await runScript(GO_LIVE_CLI, ['defer'], env);
+      if (deferred.code !== 0) throw new Error(`go-live defer failed: ${deferred.stderr.slice(-2000)}`);
     }
-    const meter = await startCpuMeter(
-      redis,
-      Object.fromEntries(
-        services.map((s, i) => [`accumulator${services.length > 1 ? i + 1 : ''}`, s.process.pid ?? 0]),
-      ),
-    );
-    const result = await measureDrain({
+    // Measuring starts before the first instance does: an instance consumes as soon as it has joined, so
+    // whatever it did while the others were starting would otherwise be free.
+    const stopMeasuring = new AbortController();
+    const draining = measureDrain({
       label: `accumulator ×${o.instances}`,
       probe,
       group: names.group,
       topic: names.topics.claims,
       allTopics: [names.topics.claims, names.topics.households],
       total: o.total,
+      signal: stopMeasuring.signal,
     });
+    let meter: () => Promise<CpuShare>;
+    try {
+      // All at once, so they join the group together instead of each newcomer rebalancing the others.
+      const started = await Promise.allSettled(
+        Array.from({ length: o.instances }, async () => {
+          const port = await freePort();
+          return startService('accumulator', { ...env, ACCUMULATOR_PORT: String(port) }, port);
+        }),
+      );
+      for (const s of started) if (s.status === 'fulfilled') services.push(s.value);
+      const failed = started.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      meter = await startCpuMeter(
+        redis,
+        Object.fromEntries(
+          services.map((s, i) => [`accumulator${services.length > 1 ? i + 1 : ''}`, s.process.pid ?? 0]),
+        ),
+      );
+    } catch (err) {
+      stopMeasuring.abort();
+      await draining.catch(() => undefined);
+      throw err;
+    }
+    const result = await draining;
     const cpu = await meter();
     let evaluations = 0;
     for (const s of services) evaluations += await evaluationsOf(s);
-    return { ...result, instances: o.instances, partitions: o.partitions, cpu, evaluations };
+    const goLive = o.goLive ? await release(env) : undefined;
+    return {
+      ...result,
+      instances: o.instances,
+      partitions: o.partitions,
+      cpu,
+      evaluations,
+      ...(goLive ? { goLive } : {}),
+    };
   } finally {
     for (const s of services) {
       const code = await s.stop();
@@ -167,6 +221,20 @@ export async function runAccumulator(
         process.stderr.write(`[bench] accumulator exited with ${code}:\n${s.output().slice(-2000)}\n`);
     }
   }
+}
+
+/** `go-live release` once the group is at the end of the topic (nothing to wait for). */
+async function release(env: Record<string, string>): Promise<GoLiveRelease> {
+  const started = performance.now();
+  const run = await runScript(GO_LIVE_CLI, ['release', '--wait-ms', '0'], env);
+  if (run.code !== 0) throw new Error(`go-live release failed: ${run.stderr.slice(-2000)}`);
+  const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as Omit<GoLiveRelease, 'seconds'>;
+  return {
+    seconds: (performance.now() - started) / 1000,
+    evaluated: report.evaluated,
+    published: report.published,
+    alerts: report.alerts,
+  };
 }
 
 export async function runNaive(

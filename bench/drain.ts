@@ -13,7 +13,7 @@ export interface DrainResult {
   sustainedSeconds: number;
   /** Claims per second over sustainedSeconds. */
   claimsPerSec: number;
-  /** Seconds from the start of measuring (the processes ready) to the end, joins and first fetch included. */
+  /** Seconds from the start of measuring to the end, joins and first fetch included (the accumulator phase starts measuring before its processes). */
   wallSeconds: number;
   /** True when the group reached the end of the topic; false when the time limit ended it first. */
   completed: boolean;
@@ -33,6 +33,8 @@ export interface DrainOptions {
   /** Give up when nothing moves for this long. Default 120 s. */
   stallMs?: number;
   intervalMs?: number;
+  /** Ends the measurement with an error (the processes it waits for failed to start). */
+  signal?: AbortSignal;
 }
 
 export async function measureDrain(o: DrainOptions): Promise<DrainResult> {
@@ -48,6 +50,7 @@ export async function measureDrain(o: DrainOptions): Promise<DrainResult> {
   let completed = false;
   for (;;) {
     await new Promise((r) => setTimeout(r, interval));
+    o.signal?.throwIfAborted();
     const now = performance.now();
     const count = await o.probe.committed(o.group, [o.topic]);
     if (!consuming) {

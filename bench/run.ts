@@ -60,6 +60,7 @@ const { values: args, positionals } = parseArgs({
     'without-identities': { type: 'boolean', default: false },
     'end-date': { type: 'string' },
     'skip-naive': { type: 'boolean', default: false },
+    'go-live': { type: 'boolean', default: false },
     'oracle-out': { type: 'string' },
     'dashboard-alerts': { type: 'string' },
     soak: { type: 'string' },
@@ -81,6 +82,7 @@ npm run bench -- cleanup RUN_ID  delete what a run kept with --keep
   --order interleaved|by-person   --seed N   --end-date YYYY-MM-DD (as-of date of the accumulator phase)
   --acc-env KEY=VALUE     an accumulator setting (repeatable)  --profile   CPU profiles of the processes
   --skip-naive            no naive baseline                    --naive-seconds N   its time limit (120)
+  --go-live               the accumulator phase as a go-live load: evaluation deferred, then go-live release
   --oracle-out FILE       expected totals per person and household  --keep   keep topics and keys
   --ingest-claims N  --concurrency N  --batch N                the ingest phase
   --rate N  --latency-seconds N  --triggers N                  the latency phase
@@ -301,6 +303,7 @@ try {
           instances: settings.instances,
           asOf: endDate,
           env: settings.accumulatorEnv,
+          goLive: args['go-live'],
           ...(nodeOptions ? { nodeOptions } : {}),
         });
         result.accumulator = {
@@ -316,6 +319,7 @@ try {
           completed: run.completed,
           cpu: run.cpu,
           evaluations: run.evaluations,
+          ...(run.goLive ? { goLive: run.goLive } : {}),
         };
         const after = await usedMemory(redis);
         result.redis.usedMemoryDeltaBytes = after - before;

@@ -55,6 +55,11 @@ export interface GoLiveDeps {
   asOf: string;
   /** Households per evaluation round, alerts per flush round. */
   chunk: number;
+  /**
+   * Households taken from the set per round (default `chunk`): the evaluator splits them into its chunks and
+   * evaluates several at once (EVALUATION_CHUNKS_IN_FLIGHT), so one decides while others wait for Redis.
+   */
+  roundSize?: number;
   onProgress?: (report: GoLiveReport) => void;
 }
 
@@ -91,7 +96,7 @@ export async function goLive(deps: GoLiveDeps): Promise<GoLiveReport> {
   await redis.del(flag);
 
   for (;;) {
-    const members = await redis.srandmember(targets, deps.chunk);
+    const members = await redis.srandmember(targets, deps.roundSize ?? deps.chunk);
     if (members.length === 0) break;
     const stats = await deps.evaluator.run(members.map(decodeTarget), deps.asOf);
     report.evaluated += stats.evaluated;

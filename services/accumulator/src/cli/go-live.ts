@@ -88,8 +88,17 @@ async function release(): Promise<void> {
       statusTopic: topicNames(config.TOPIC_NAMESPACE).householdStatus,
       ruleSet: config.RULE_SET,
       chunk: config.EVALUATION_CHUNK,
+      chunksInFlight: config.EVALUATION_CHUNKS_IN_FLIGHT,
     });
-    const report = await goLive({ redis, keys, evaluator, alerts: streets, asOf, chunk: config.EVALUATION_CHUNK });
+    const report = await goLive({
+      redis,
+      keys,
+      evaluator,
+      alerts: streets,
+      asOf,
+      chunk: config.EVALUATION_CHUNK,
+      roundSize: config.EVALUATION_CHUNK * config.EVALUATION_CHUNKS_IN_FLIGHT,
+    });
     print(report);
   } finally {
     await list.close();
