@@ -23,7 +23,7 @@ export const ConfigSchema = z.object({
    * feeding one evaluation scheduler: one member's batches are fetched and applied while the round of the
    * other's runs (consumer-loop.ts). Default 2.
    */
-  KAFKA_CONSUMERS: z.coerce.number().int().min(1).max(16).default(1),
+  KAFKA_CONSUMERS: z.coerce.number().int().min(1).max(16).default(2),
   /**
    * Most bytes fetched per partition in one fetch: bigger batches let one evaluation cover more claims of the
    * same household. Default 4194304 (4 MiB).

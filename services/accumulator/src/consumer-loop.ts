@@ -46,7 +46,13 @@ export function createBatchHandler(deps: ConsumerLoopDeps): PartitionBatchHandle
 }
 
 export interface ConsumerLoopOptions extends ConsumerLoopDeps {
-  kafka: Kafka;
+  /**
+   * A new Kafka client, called once per member. kafkajs keeps a group's committed offsets in one object per
+   * client: a member that rejoins clears it and fills in only its own topics, so members sharing a client
+   * would wipe each other's, and the next commit of the other member crashes it for good ("Cannot read
+   * properties of undefined"). Each member gets its own client.
+   */
+  newKafka: () => Kafka;
   groupId: string;
   sessionTimeoutMs: number;
   maxBytesPerPartition: number;
@@ -72,7 +78,7 @@ export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<C
 }
 
 async function startConsumer(options: ConsumerLoopOptions): Promise<Consumer> {
-  const consumer = options.kafka.consumer({
+  const consumer = options.newKafka().consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs,
     heartbeatInterval: Math.min(3000, options.sessionTimeoutMs / 3),

@@ -9,6 +9,7 @@ import {
   closeOnSignals,
   ensureTopics,
   SessionProducer,
+  type Shutdown,
   topicNames,
   topicSpecs,
   waitForReplicas,
@@ -33,7 +34,8 @@ checkRedisSettings(config, config.QUEUE_PREFIX);
 const logger = createLogger('accumulator', config.LOG_LEVEL);
 const topics = topicNames(config.TOPIC_NAMESPACE);
 const asOf = () => config.AS_OF ?? shanghaiDate(new Date());
-const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'warnline-accumulator', logger });
+const newKafka = () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'warnline-accumulator', logger });
+const kafka = newKafka();
 const parkedTopic = parkedTopicName(config.TOPIC_NAMESPACE);
 await ensureTopics(kafka, [...topicSpecs(topics, config.TOPIC_PARTITIONS), parkedTopicSpec(config.TOPIC_NAMESPACE)]);
 const metrics = createMetrics();
@@ -119,8 +121,10 @@ const guard = new BatchGuard({
   backoffMs: config.PARK_RETRY_BACKOFF_MS,
 });
 
+// Set once the consumers run; a crash before that is a failed start.
+let shutdown: Shutdown | undefined = undefined;
 const consumers = await startConsumerLoop({
-  kafka,
+  newKafka,
   groupId: config.CONSUMER_GROUP,
   sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
   maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
@@ -134,15 +138,32 @@ const consumers = await startConsumerLoop({
   // On Redis Cluster a batch is committed only once its writes (totals and alert jobs) are on a replica, so a
   // failover after the commit cannot lose them (README, "Running on a cluster").
   beforeCommit: () => waitForReplicas([redis, queueRedis]),
-  // Exit so the supervisor starts a fresh process rather than leaving a healthy-looking one.
+  // Exit so the supervisor starts a fresh process rather than leaving a healthy-looking one. During a
+  // shutdown a member can crash while the group rebalances around the members already gone: the batch it had
+  // is not committed (the next owner replays it) and the shutdown goes on.
   onFatalCrash: (err) => {
+    if (shutdown?.closing) {
+      logger.warn({ err }, 'consumer stopped with an error during shutdown; its uncommitted batch will be replayed');
+      return;
+    }
     logger.fatal({ err }, 'consumer crashed and will not restart: exiting');
     process.exit(1);
   },
 });
 
-closeOnSignals(logger, [
-  { name: 'consumers', close: async () => void (await Promise.all(consumers.map((c) => c.disconnect()))) },
+shutdown = closeOnSignals(logger, [
+  // Every member stops (its batch finished, no more fetches) before any leaves the group: a member that left
+  // while another still ran would send that one into a rebalance in the middle of the shutdown. And all are
+  // gone before Redis and the producer close under a batch still running.
+  {
+    name: 'consumers',
+    close: async () => {
+      const stopped = await Promise.allSettled(consumers.map((c) => c.stop()));
+      const left = await Promise.allSettled(consumers.map((c) => c.disconnect()));
+      const failed = [...stopped, ...left].find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  },
   { name: 'health', close: () => health.close() },
   { name: 'rollover worker', close: async () => rollover?.worker.close() },
   { name: 'rollover queue', close: async () => rollover?.queue.close() },
