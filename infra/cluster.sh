@@ -201,7 +201,10 @@ stop_pid() {
 
 stop() {
   local n port
-  for n in "${KAFKA_NODES[@]}"; do stop_pid "$(kafka_dir "$n")/broker.pid"; done
+  # The brokers stop together: one by one, the last would wait out its shutdown timeout for a controller
+  # quorum that the first two took with them.
+  for n in "${KAFKA_NODES[@]}"; do stop_pid "$(kafka_dir "$n")/broker.pid" & done
+  wait
   for port in "${REDIS_PORTS[@]}"; do stop_pid "$(redis_dir "$port")/redis.pid"; done
   say "stopped"
 }
